@@ -1,0 +1,134 @@
+/*
+ * enclave-run host <-> guest ABI.  The one contract between the launcher (host, C++20 hosted)
+ * and the unikernel (guest, freestanding C++20).  Included by both sides and nothing else.
+ *
+ * Rules (docs/abi.md):
+ *  - Fields are appended, never reordered or resized.  ER_ABI_VERSION is bumped on every change
+ *    and checked by the guest at boot (it refuses a mismatch with an ER_HC_EXIT reason PANIC).
+ *  - Every structure is plain data with fixed-width fields and explicit padding, so both sides
+ *    (and a future 32-bit-free verifier) agree on layout; static_asserts below pin the sizes.
+ *  - Guest addresses are guest-physical (GPA) integers.  The host bounds- and overflow-checks every
+ *    one before use; a bad one ends the VM, never the host.
+ *
+ * Hypercall mechanism: the guest executes `outl %eax, %dx` with dx = ER_HC_PORT_BASE + number and
+ * eax = the GPA of the request struct (below 4 GiB, naturally aligned).  The host reads the
+ * request, serves it, writes results back into the same struct and resumes the vCPU.  Exactly one
+ * exit per hypercall.
+ */
+#ifndef ENCLAVE_ABI_H
+#define ENCLAVE_ABI_H
+
+#ifdef __cplusplus
+#include <cstdint>
+#else
+#include <stdint.h>
+#endif
+
+#define ER_ABI_VERSION 1u
+#define ER_BOOT_MAGIC 0x544f4f42524e4c45ull /* "ELNRBOOT" little-endian */
+
+/* ---- Guest-physical memory layout set up by the launcher ---------------------------------- */
+/* [0, 0x1000)            never mapped by the guest (null guard)                                 */
+#define ER_GPA_BOOT_INFO 0x1000ull      /* struct er_boot_info, one page                       */
+#define ER_GPA_ARGS 0x2000ull           /* argv/envp strings blob, up to ER_ARGS_MAX bytes      */
+#define ER_ARGS_MAX 0xE000ull           /* 56 KiB: [0x2000, 0x10000)                            */
+#define ER_GPA_BOOT_PT 0x10000ull       /* launcher's boot page tables + GDT, 16 pages          */
+#define ER_GPA_BOOT_PT_END 0x20000ull
+#define ER_GPA_BOOT_STACK_TOP 0x80000ull /* boot stack grows down from here, [0x20000, 0x80000) */
+#define ER_GPA_KERNEL 0x100000ull       /* unikernel PT_LOAD segments (by p_paddr) start here   */
+#define ER_GPA_KERNEL_MAX 0x800000ull   /* ... and must end below this (7 MiB)                  */
+#define ER_GPA_APP 0x800000ull          /* raw app ELF file bytes, page aligned                 */
+
+/* Guest virtual layout: the launcher's boot page tables map the first 1 GiB twice, identity and
+ * at ER_KERNEL_VBASE (the kernel's link address, -mcmodel=kernel).  The guest replaces them. */
+#define ER_KERNEL_VBASE 0xFFFFFFFF80000000ull
+#define ER_DIRECT_MAP_VBASE 0xFFFF800000000000ull /* guest's own map of all RAM (guest's choice) */
+
+/* ---- Boot information (at ER_GPA_BOOT_INFO, pointer also in %rdi at entry) ----------------- */
+#define ER_BOOT_F_TSC_STABLE (1u << 0) /* tsc_khz is valid: the guest may derive time from TSC   */
+#define ER_BOOT_F_DEBUG (1u << 1)      /* verbose guest log (ER_HC_LOG) requested               */
+
+struct er_boot_info {
+    uint64_t magic;       /* ER_BOOT_MAGIC */
+    uint32_t abi_version; /* ER_ABI_VERSION */
+    uint32_t size;        /* sizeof(struct er_boot_info) as the host knows it */
+    uint64_t mem_size;    /* guest RAM is [0, mem_size) in GPA, one contiguous range */
+    uint64_t free_start;  /* first page-aligned GPA the guest may allocate (after the app image) */
+    uint64_t kernel_start; /* GPA range the launcher loaded the unikernel into */
+    uint64_t kernel_end;
+    uint64_t app_gpa;  /* raw ELF bytes of the application, as read from the file */
+    uint64_t app_size;
+    uint64_t args_gpa;  /* argc strings then envc strings, each NUL-terminated, back to back */
+    uint64_t args_size; /* bytes used in the blob */
+    uint32_t argc;      /* argv[0] is the app name as given to the launcher */
+    uint32_t envc;
+    uint64_t tsc_khz;          /* guest TSC frequency, 0 if unknown */
+    uint64_t boot_realtime_ns; /* CLOCK_REALTIME when the launcher started the vCPU */
+    uint32_t flags;            /* ER_BOOT_F_* */
+    uint32_t timer_period_us;  /* preemption tick for the guest scheduler; 0 = no timer */
+    uint8_t entropy[32];       /* seed from the host's getrandom(): AT_RANDOM, guest DRBG */
+    uint64_t reserved[8];      /* zero; future fields are appended after this */
+};
+
+/* ---- Hypercalls ------------------------------------------------------------------------- */
+#define ER_HC_PORT_BASE 0x500u
+enum er_hypercall {
+    ER_HC_CONSOLE_WRITE = 1, /* struct er_hc_console_write */
+    ER_HC_EXIT = 2,          /* struct er_hc_exit; does not return */
+    ER_HC_TIME = 3,          /* struct er_hc_time */
+    ER_HC_LOG = 4,           /* struct er_hc_log: a line from the guest kernel for the host log */
+    ER_HC_MAX = 5
+};
+
+enum er_stream { ER_STREAM_STDOUT = 1, ER_STREAM_STDERR = 2 };
+
+struct er_hc_console_write {
+    uint32_t stream; /* er_stream */
+    uint32_t domain; /* app/domain index, 0 for the first app */
+    uint64_t gpa;    /* bytes to write */
+    uint64_t len;
+    int64_t ret; /* out: bytes written or -errno */
+};
+
+/* Why the guest ended. */
+enum er_exit_reason {
+    ER_EXIT_NORMAL = 0,  /* the app called exit/exit_group: status is its exit code */
+    ER_EXIT_SIGNAL = 1,  /* the app was killed: signal, fault_addr, rip, error_code say why */
+    ER_EXIT_PANIC = 2,   /* the unikernel itself failed: message says why */
+};
+
+struct er_hc_exit {
+    uint32_t reason; /* er_exit_reason */
+    int32_t status;  /* exit code (NORMAL) */
+    uint32_t signal; /* Linux signal number (SIGNAL) */
+    uint32_t vector; /* x86 exception vector that caused it, or 0xFFFFFFFF */
+    uint64_t fault_addr; /* CR2 for page faults, else 0 */
+    uint64_t rip;        /* faulting user rip */
+    uint64_t error_code; /* x86 exception error code */
+    uint64_t message_gpa; /* optional NUL-free text, e.g. "page fault: write to unmapped page" */
+    uint64_t message_len; /* at most ER_MESSAGE_MAX */
+    uint32_t domain;
+    uint32_t pad;
+};
+#define ER_MESSAGE_MAX 256u
+
+struct er_hc_time {
+    uint64_t monotonic_ns; /* out: CLOCK_MONOTONIC of the host */
+    uint64_t realtime_ns;  /* out: CLOCK_REALTIME of the host */
+    uint64_t tsc;          /* out: guest TSC value at the moment the host read the clocks */
+};
+
+struct er_hc_log {
+    uint64_t gpa; /* text, no NUL needed */
+    uint64_t len; /* at most ER_MESSAGE_MAX */
+};
+
+#ifdef __cplusplus
+static_assert(sizeof(er_boot_info) == 208, "er_boot_info layout is ABI");
+static_assert(sizeof(er_hc_console_write) == 32, "er_hc_console_write layout is ABI");
+static_assert(sizeof(er_hc_exit) == 64, "er_hc_exit layout is ABI");
+static_assert(sizeof(er_hc_time) == 24, "er_hc_time layout is ABI");
+static_assert(sizeof(er_hc_log) == 16, "er_hc_log layout is ABI");
+#endif
+
+#endif /* ENCLAVE_ABI_H */
