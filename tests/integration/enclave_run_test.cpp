@@ -1,0 +1,263 @@
+// End-to-end tests of `enclave-run run` on a real KVM: each test boots a real VM with the real
+// unikernel and a real musl-built app from apps/, and checks output, exit status and reports.
+// ctest runs this binary through tests/vm/with-kvm.sh: on this machine's /dev/kvm when it is a
+// usable kvm_amd/kvm_intel, else inside the test VM (kvm_amd under QEMU TCG).  Host-only checks
+// (what happens without /dev/kvm) are in the HostOnly suite, run outside any VM.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "subprocess.hpp"
+
+namespace {
+
+using er::test::run;
+
+const std::string kEnclaveRun = ER_ENCLAVE_RUN;  // path of the built enclave-run
+const std::string kApps = ER_APPS_DIR;           // directory of the built test apps
+const std::string kScratch = ER_SCRATCH_DIR;     // writable directory inside the build tree
+
+std::string app(const std::string& name) { return kApps + "/" + name; }
+
+er::test::Result enclave(std::vector<std::string> args, int timeout_s = 300) {
+    args.insert(args.begin(), kEnclaveRun);
+    return run(args, timeout_s);
+}
+
+int count_lines(const std::string& s) {
+    int n = 0;
+    for (char c : s) n += c == '\n';
+    return n;
+}
+
+// Every error of enclave-run itself is exactly one line starting "enclave-run: ".
+void expect_one_error_line(const er::test::Result& r, const std::string& needle) {
+    EXPECT_FALSE(r.signaled) << "enclave-run itself crashed";
+    EXPECT_EQ(count_lines(r.err), 1) << "stderr: " << r.err;
+    EXPECT_EQ(r.err.rfind("enclave-run: ", 0), 0u) << "stderr: " << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << "wanted '" << needle << "' in: " << r.err;
+}
+
+std::string write_file(const std::string& name, const std::string& bytes) {
+    mkdir(kScratch.c_str(), 0755);
+    std::string path = kScratch + "/" + name;
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f << bytes;
+    return path;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// Parses "enclave-run: stats: exits=N ... peak_rss_kib=N" into a value.
+long stat_value(const std::string& err, const std::string& key) {
+    std::smatch m;
+    std::regex re("stats:.*\\b" + key + "=([0-9]+)");
+    if (!std::regex_search(err, m, re)) return -1;
+    return std::stol(m[1]);
+}
+
+TEST(Run, HelloPrintsGreetingAndExitsZero) {
+    auto r = enclave({"run", app("hello")});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "Hello from enclave-run!\n");
+    EXPECT_EQ(r.err, "");
+}
+
+TEST(Run, StaticPieHello) {
+    auto r = enclave({"run", app("hello-pie")});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "Hello from enclave-run!\n");
+}
+
+TEST(Run, ExitCodeIsPropagated) {
+    EXPECT_EQ(enclave({"run", app("exit-code")}).status, 3);
+    EXPECT_EQ(enclave({"run", app("exit-code"), "--", "42"}).status, 42);
+    EXPECT_EQ(enclave({"run", app("exit-code"), "--", "0"}).status, 0);
+}
+
+TEST(Run, ArgsAndEnvironmentReachTheApp) {
+    auto r = enclave({"run", "--env", "GREETING=hi there", app("echo-args"), "--", "one", "two words"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("argc=3\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("argv[1]=one\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("argv[2]=two words\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("env: GREETING=hi there\n"), std::string::npos) << r.out;
+    auto pie = enclave({"run", app("echo-args-pie"), "--", "x"});
+    EXPECT_EQ(pie.status, 0) << pie.err;
+    EXPECT_NE(pie.out.find("argv[1]=x\n"), std::string::npos) << pie.out;
+}
+
+TEST(Run, StdoutAndStderrStaySeparate) {
+    auto r = enclave({"run", app("stderr")});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "to stdout\n");
+    EXPECT_EQ(r.err, "to stderr\n");
+}
+
+TEST(Run, AllocatorWorks) {
+    auto r = enclave({"run", app("alloc")});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    EXPECT_EQ(r.out.rfind("alloc: ok", 0), 0u) << r.out;
+}
+
+TEST(Run, LargeOutputArrivesIntactAndInOrder) {
+    auto r = enclave({"run", app("big-output")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    ASSERT_EQ(count_lines(r.out), 100000);
+    std::istringstream in(r.out);
+    std::string line;
+    for (int i = 1; std::getline(in, line); i++) {
+        ASSERT_EQ(line, "line " + std::to_string(i));
+    }
+}
+
+struct CrashCase {
+    const char* mode;  // argument to apps/crash ("" = null write)
+    int status;
+    const char* signal;
+};
+
+class Crash : public ::testing::TestWithParam<CrashCase> {};
+
+TEST_P(Crash, IsReportedAndTheHostSurvives) {
+    const CrashCase& c = GetParam();
+    std::vector<std::string> args = {"run", app("crash")};
+    if (*c.mode) args.insert(args.end(), {"--", c.mode});
+    auto r = enclave(args);
+    EXPECT_FALSE(r.signaled) << "enclave-run itself died";
+    EXPECT_EQ(r.status, c.status) << r.err;
+    expect_one_error_line(r, c.signal);
+    EXPECT_TRUE(std::regex_search(r.err, std::regex("rip 0x[0-9a-f]+"))) << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Apps, Crash,
+                         ::testing::Values(CrashCase{"", 139, "SIGSEGV"},
+                                           CrashCase{"read", 139, "SIGSEGV"},
+                                           CrashCase{"kernel", 139, "SIGSEGV"},
+                                           CrashCase{"hlt", 139, "SIGSEGV"},
+                                           CrashCase{"ud2", 132, "SIGILL"},
+                                           CrashCase{"div", 136, "SIGFPE"}),
+                         [](const auto& info) {
+                             return std::string(*info.param.mode ? info.param.mode : "null_write");
+                         });
+
+TEST(Run, OutputBeforeACrashIsNotLost) {
+    auto r = enclave({"run", app("crash"), "--", "print"});
+    EXPECT_EQ(r.status, 139) << r.err;
+    EXPECT_EQ(r.out, "about to crash\n");
+}
+
+TEST(Run, NullWriteReportNamesTheAddress) {
+    auto r = enclave({"run", app("crash")});
+    EXPECT_NE(r.err.find("address 0x0"), std::string::npos) << r.err;
+}
+
+TEST(Run, TimeoutEndsASpinningApp) {
+    auto r = enclave({"run", "--timeout", "2", app("spin")}, 120);
+    EXPECT_FALSE(r.timed_out) << "enclave-run did not honour --timeout";
+    EXPECT_EQ(r.status, 124);
+    expect_one_error_line(r, "timed out");
+}
+
+TEST(BadInput, TruncatedElfIsRefused) {
+    std::string hello = read_file(app("hello"));
+    ASSERT_GT(hello.size(), 200u);
+    auto path = write_file("truncated", hello.substr(0, 100));
+    auto r = enclave({"run", path});
+    EXPECT_EQ(r.status, 125);
+    expect_one_error_line(r, "truncated");
+}
+
+TEST(BadInput, NotAnElfIsRefused) {
+    auto path = write_file("not-elf", "#!/bin/sh\necho this is a script\n");
+    auto r = enclave({"run", path});
+    EXPECT_EQ(r.status, 125);
+    expect_one_error_line(r, "not an ELF");
+}
+
+TEST(BadInput, DynamicallyLinkedIsRefused) {
+    auto r = enclave({"run", "/bin/ls"});
+    EXPECT_EQ(r.status, 125);
+    expect_one_error_line(r, "dynamically linked");
+}
+
+TEST(BadInput, MissingFileIsRefused) {
+    auto r = enclave({"run", kScratch + "/does-not-exist"});
+    EXPECT_EQ(r.status, 125);
+    expect_one_error_line(r, "does-not-exist");
+}
+
+TEST(BadInput, TooBigForGuestMemory) {
+    // A valid image followed by 24 MiB of padding: fine as an ELF, too big for 16 MiB of RAM.
+    std::string big = read_file(app("hello")) + std::string(24u << 20, '\0');
+    auto path = write_file("too-big", big);
+    auto r = enclave({"run", "--memory", "16M", path});
+    EXPECT_EQ(r.status, 125);
+    expect_one_error_line(r, "too big");
+}
+
+TEST(BadInput, BadKernelIsRefused) {
+    auto path = write_file("bad-kernel", "not a kernel");
+    auto r = enclave({"run", "--kernel", path, app("hello")});
+    EXPECT_EQ(r.status, 125);
+    expect_one_error_line(r, "bad-kernel");
+}
+
+TEST(Cli, HelpAndVersion) {
+    auto v = enclave({"--version"});
+    EXPECT_EQ(v.status, 0);
+    EXPECT_TRUE(std::regex_search(v.out, std::regex("^enclave-run [0-9]+\\.[0-9]+\\.[0-9]+")))
+        << v.out;
+    auto h = enclave({"run", "--help"});
+    EXPECT_EQ(h.status, 0);
+    EXPECT_NE(h.out.find("--memory"), std::string::npos);
+    EXPECT_NE(h.out.find("--timeout"), std::string::npos);
+}
+
+// The foundation's budget: a hello run costs at most 5 exits to the launcher.
+TEST(Budget, HelloTakesAtMostFiveExits) {
+    auto r = enclave({"run", "--stats", app("hello")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    long exits = stat_value(r.err, "exits");
+    ASSERT_GE(exits, 1) << "no stats line in: " << r.err;
+    EXPECT_LE(exits, 5) << r.err;
+    std::cout << "[ measured ] hello exits=" << exits << "\n";
+}
+
+// Guest memory is mapped lazily: 1 GiB of guest RAM costs the launcher < 8 MiB more than 64 MiB.
+TEST(Budget, PeakRssBarelyGrowsWithGuestMemory) {
+    auto small = enclave({"run", "--stats", "--memory", "64M", app("hello")});
+    auto large = enclave({"run", "--stats", "--memory", "1G", app("hello")});
+    ASSERT_EQ(small.status, 0) << small.err;
+    ASSERT_EQ(large.status, 0) << large.err;
+    long rss_small = stat_value(small.err, "peak_rss_kib");
+    long rss_large = stat_value(large.err, "peak_rss_kib");
+    ASSERT_GT(rss_small, 0) << small.err;
+    ASSERT_GT(rss_large, 0) << large.err;
+    EXPECT_LT(rss_large - rss_small, 8 * 1024) << small.err << large.err;
+    std::cout << "[ measured ] peak_rss_kib 64M=" << rss_small << " 1G=" << rss_large << "\n";
+}
+
+// Outside any VM, on a machine without /dev/kvm, the error says how to get one.
+TEST(HostOnly, NoKvmMessagePointsToTheTestVm) {
+    if (access("/dev/kvm", F_OK) == 0) {
+        GTEST_SKIP() << "this machine has /dev/kvm; the no-KVM message cannot be produced here";
+    }
+    auto r = enclave({"run", app("hello")});
+    EXPECT_EQ(r.status, 125);
+    expect_one_error_line(r, "/dev/kvm");
+    EXPECT_NE(r.err.find("tests/vm/run-in-vm.sh"), std::string::npos) << r.err;
+}
+
+}  // namespace
