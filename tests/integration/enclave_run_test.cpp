@@ -22,6 +22,7 @@ using er::test::run;
 const std::string kEnclaveRun = ER_ENCLAVE_RUN;  // path of the built enclave-run
 const std::string kApps = ER_APPS_DIR;           // directory of the built test apps
 const std::string kScratch = ER_SCRATCH_DIR;     // writable directory inside the build tree
+const std::string kChecks = ER_UK_TESTS_DIR;     // the unikernel's own check apps
 
 std::string app(const std::string& name) { return kApps + "/" + name; }
 
@@ -105,10 +106,18 @@ TEST(Run, StdoutAndStderrStaySeparate) {
     EXPECT_EQ(r.err, "to stderr\n");
 }
 
+// apps/alloc peaks at about 88 MiB resident on Linux: it fits 256 MiB of guest RAM...
 TEST(Run, AllocatorWorks) {
-    auto r = enclave({"run", app("alloc")});
+    auto r = enclave({"run", "--memory", "256M", app("alloc")});
     EXPECT_EQ(r.status, 0) << r.out << r.err;
     EXPECT_EQ(r.out.rfind("alloc: ok", 0), 0u) << r.out;
+}
+
+// ...and not the default 64 MiB, where the app is killed cleanly and the launcher reports it.
+TEST(Run, OutOfGuestMemoryKillsTheAppCleanly) {
+    auto r = enclave({"run", "--memory", "64M", app("alloc")});
+    EXPECT_EQ(r.status, 128 + 9) << r.err;
+    expect_one_error_line(r, "out of memory");
 }
 
 TEST(Run, LargeOutputArrivesIntactAndInOrder) {
@@ -223,6 +232,53 @@ TEST(Cli, HelpAndVersion) {
     EXPECT_EQ(h.status, 0);
     EXPECT_NE(h.out.find("--memory"), std::string::npos);
     EXPECT_NE(h.out.find("--timeout"), std::string::npos);
+}
+
+// The syscall layer checked from the inside: 80-odd raw syscalls with Linux's results and errno.
+TEST(Guest, SyscallLayerMatchesLinux) {
+    auto r = enclave({"run", kChecks + "/syscall-check"});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    EXPECT_TRUE(std::regex_search(r.out, std::regex("syscall-check: [0-9]+ checks, 0 failed")))
+        << r.out;
+}
+
+struct FaultCase {
+    const char* mode;  // argument to unikernel/tests/fault-check
+    int status;
+    const char* reason;  // must appear in the one-line report
+};
+
+class GuestFault : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(GuestFault, KillsTheAppWithTheRightReason) {
+    const FaultCase& c = GetParam();
+    auto r = enclave({"run", kChecks + "/fault-check", "--", c.mode});
+    EXPECT_FALSE(r.signaled) << "enclave-run itself died";
+    EXPECT_EQ(r.status, c.status) << r.err;
+    expect_one_error_line(r, c.reason);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Checks, GuestFault,
+    ::testing::Values(FaultCase{"exec-data", 139, "execute of non-executable"},
+                      FaultCase{"write-text", 139, "write to read-only"},
+                      FaultCase{"prot-none", 139, "inaccessible"},
+                      FaultCase{"int3", 133, "SIGTRAP"},
+                      FaultCase{"cli", 139, "privileged"},
+                      FaultCase{"outl", 139, "privileged"},
+                      FaultCase{"stack", 139, "SIGSEGV"}),
+    [](const auto& info) {
+        std::string n = info.param.mode;
+        for (char& ch : n)
+            if (ch == '-') ch = '_';
+        return n;
+    });
+
+// Demand paging of the stack: 7 MiB of an 8 MiB stack is usable.
+TEST(Guest, DeepStackWorks) {
+    auto r = enclave({"run", kChecks + "/fault-check", "--", "deep-stack"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("deep-stack"), std::string::npos) << r.out;
 }
 
 // The foundation's budget: a hello run costs at most 5 exits to the launcher.

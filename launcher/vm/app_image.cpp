@@ -1,0 +1,42 @@
+#include "launcher/vm/app_image.hpp"
+
+#include <memory>
+
+#include "launcher/common/error.hpp"
+#include "launcher/common/file.hpp"
+#include "launcher/common/size.hpp"
+#include "launcher/vm/layout.hpp"
+#include "unikernel/loader/elf.hpp"
+
+namespace er::launcher {
+
+uint64_t max_app_size(uint64_t mem_size) {
+    if (mem_size <= ER_GPA_APP) return 0;
+    // Whole pages only: free_start is the page-aligned end of the app.
+    return (mem_size - ER_GPA_APP) & ~(layout::kPageSize - 1);
+}
+
+void check_app_elf(const std::vector<uint8_t>& bytes, const std::string& path) {
+    // er::elf::Image is large (segment table); keep it off the stack.
+    auto image = std::make_unique<elf::Image>();
+    elf::Status status = elf::parse(bytes.data(), bytes.size(), image.get());
+    if (status != elf::Status::ok) throw Error(elf::describe(status), path);
+}
+
+AppImage read_app(const std::string& path, uint64_t mem_size) {
+    AppImage app;
+    app.path = path;
+    app.bytes = read_regular_file(
+        path, max_app_size(mem_size),
+        path + " is too big for " + format_size(mem_size) + " of guest memory; use --memory");
+    check_app_elf(app.bytes, path);
+    app.gpa = ER_GPA_APP;
+    app.end = layout::page_align_up(ER_GPA_APP + app.bytes.size());
+    return app;
+}
+
+void load_app(const AppImage& app, GuestMemory& memory) {
+    memory.copy_in(app.gpa, app.bytes, "application image");
+}
+
+}  // namespace er::launcher

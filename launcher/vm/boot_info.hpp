@@ -1,0 +1,27 @@
+// Filling struct er_boot_info (the guest's whole view of its launch) from what the launcher set up.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "launcher/vm/app_image.hpp"
+#include "launcher/vm/args_blob.hpp"
+#include "launcher/vm/kernel_image.hpp"
+#include "libos-abi/enclave_abi.h"
+
+namespace er::launcher {
+
+struct BootFacts {
+    uint64_t mem_size;
+    std::optional<uint64_t> tsc_khz;  // from KVM_GET_TSC_KHZ
+    uint64_t realtime_ns;             // CLOCK_REALTIME just before the vCPU starts
+    uint8_t entropy[32];              // from getrandom()
+};
+
+er_boot_info make_boot_info(const BootFacts& facts, const KernelImage& kernel, const AppImage& app,
+                            const ArgsBlob& args);
+
+// 32 bytes from getrandom(); throws Error if the kernel cannot give them.
+void fill_entropy(uint8_t (&out)[32]);
+
+}  // namespace er::launcher

@@ -1,0 +1,132 @@
+#include "launcher/vm/hypercalls.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include "launcher/common/error.hpp"
+#include "launcher/common/hex.hpp"
+
+namespace er::launcher {
+namespace {
+
+constexpr uint32_t kMaxSignal = 64;  // Linux: 1..31 standard, 32..64 real-time
+
+// Guest page 0 is never mapped by the guest, so a pointer into it is a bug (often a null
+// pointer plus an offset): refuse it instead of reading the page.
+void refuse_null_page(uint64_t gpa, uint64_t len, const char* what) {
+    if (len != 0 && gpa < 0x1000) {
+        throw GuestError(std::string(what) + " at GPA " + hex(gpa) + " lies in the null page");
+    }
+}
+
+}  // namespace
+
+HypercallServer::HypercallServer(GuestMemory& memory, Console& console,
+                                 std::function<HostTimes()> now, std::string app_name)
+    : memory_(memory), console_(console), now_(std::move(now)), app_name_(std::move(app_name)) {}
+
+template <typename T>
+T HypercallServer::fetch(uint64_t gpa, const char* what) const {
+    refuse_null_page(gpa, sizeof(T), what);
+    if (gpa % alignof(T) != 0) {
+        throw GuestError(std::string(what) + " at GPA " + hex(gpa) + " is not " +
+                         std::to_string(alignof(T)) + "-byte aligned");
+    }
+    return memory_.read<T>(gpa, what);
+}
+
+std::optional<VmEnd> HypercallServer::serve(uint32_t nr, uint64_t request_gpa) {
+    switch (nr) {
+        case ER_HC_CONSOLE_WRITE:
+            console_write(request_gpa);
+            return std::nullopt;
+        case ER_HC_EXIT:
+            return exit(request_gpa);
+        case ER_HC_TIME:
+            time(request_gpa);
+            return std::nullopt;
+        case ER_HC_LOG:
+            log(request_gpa);
+            return std::nullopt;
+        default:
+            throw GuestError("unknown hypercall " + std::to_string(nr));
+    }
+}
+
+void HypercallServer::console_write(uint64_t gpa) {
+    auto req = fetch<er_hc_console_write>(gpa, "console write request");
+    if (req.stream != ER_STREAM_STDOUT && req.stream != ER_STREAM_STDERR) {
+        throw GuestError("console write to unknown stream " + std::to_string(req.stream));
+    }
+    if (req.domain != 0) {
+        throw GuestError("console write for unknown domain " + std::to_string(req.domain));
+    }
+    refuse_null_page(req.gpa, req.len, "console buffer");
+    auto bytes = memory_.view(req.gpa, req.len, "console buffer");
+    req.ret = console_.write(req.stream, bytes);
+    memory_.write(gpa, req, "console write request");
+}
+
+std::string HypercallServer::message(uint64_t gpa, uint64_t len, const char* what) const {
+    if (len > ER_MESSAGE_MAX) {
+        throw GuestError(std::string(what) + " length " + std::to_string(len) +
+                         " exceeds the limit of " + std::to_string(ER_MESSAGE_MAX));
+    }
+    refuse_null_page(gpa, len, what);
+    return sanitize_log_text(memory_.view(gpa, len, what));
+}
+
+VmEnd HypercallServer::exit(uint64_t gpa) {
+    auto req = fetch<er_hc_exit>(gpa, "exit request");
+    std::string text = message(req.message_gpa, req.message_len, "exit message");
+    switch (req.reason) {
+        case ER_EXIT_NORMAL:
+            return VmEnd{req.status & 0xff, {}};
+        case ER_EXIT_SIGNAL: {
+            if (req.signal == 0 || req.signal > kMaxSignal) {
+                throw GuestError("exit with invalid signal number " + std::to_string(req.signal));
+            }
+            std::string line = app_name_ + ": killed by " + signal_name(req.signal);
+            if (!text.empty()) line += " (" + text + ")";
+            line += " at rip " + hex(req.rip);
+            if (req.vector == 14 || req.fault_addr != 0) line += ", address " + hex(req.fault_addr);
+            return VmEnd{kExitSignalBase + static_cast<int>(req.signal), line};
+        }
+        case ER_EXIT_PANIC:
+            return VmEnd{kExitLauncherError,
+                         "unikernel panic: " + (text.empty() ? std::string("(no message)") : text)};
+        default:
+            throw GuestError("exit with unknown reason " + std::to_string(req.reason));
+    }
+}
+
+void HypercallServer::time(uint64_t gpa) {
+    auto req = fetch<er_hc_time>(gpa, "time request");
+    HostTimes t = now_();
+    req.monotonic_ns = t.monotonic_ns;
+    req.realtime_ns = t.realtime_ns;
+    req.tsc = t.guest_tsc;
+    memory_.write(gpa, req, "time request");
+}
+
+void HypercallServer::log(uint64_t gpa) {
+    auto req = fetch<er_hc_log>(gpa, "log request");
+    console_.log(message(req.gpa, req.len, "log text"));
+}
+
+std::string signal_name(uint32_t signal) {
+    const char* abbrev = signal < 65 ? sigabbrev_np(static_cast<int>(signal)) : nullptr;
+    if (abbrev != nullptr) return std::string("SIG") + abbrev;
+    return "signal " + std::to_string(signal);
+}
+
+uint64_t clock_ns(int clock_id) {
+    timespec ts{};
+    ::clock_gettime(clock_id, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+}  // namespace er::launcher

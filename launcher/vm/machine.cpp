@@ -1,0 +1,69 @@
+#include "launcher/vm/machine.hpp"
+
+#include <ctime>
+#include <memory>
+
+#include "launcher/common/mapping.hpp"
+#include "launcher/kvm/kvm_system.hpp"
+#include "launcher/kvm/kvm_vcpu.hpp"
+#include "launcher/kvm/kvm_vm.hpp"
+#include "launcher/vm/boot_info.hpp"
+#include "launcher/vm/boot_state.hpp"
+#include "launcher/vm/console.hpp"
+#include "launcher/vm/guest_memory.hpp"
+#include "launcher/vm/hypercalls.hpp"
+#include "launcher/vm/layout.hpp"
+#include "launcher/vm/run_timeout.hpp"
+#include "launcher/vm/vcpu_loop.hpp"
+
+namespace er::launcher {
+
+VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitStats& stats) {
+    KvmSystem kvm = KvmSystem::open(config.kvm_device, config.sysfs_root);
+    // Declared before the VM so it is unmapped only after the VM (and its slot) is gone.
+    Mapping ram = map_anonymous(config.mem_size, "guest memory");
+    KvmVm vm(kvm, layout::kTssAddr);
+    vm.set_memory(0, 0, config.mem_size, ram.data());
+    GuestMemory memory(ram.data(), config.mem_size);
+
+    // Only the pages the boot needs are touched; the rest stay unallocated until the guest uses
+    // them (MAP_NORESERVE).
+    load_kernel(input.kernel, input.kernel_file, memory);
+    load_app(input.app, memory);
+    memory.copy_in(ER_GPA_ARGS, input.args.bytes, "argument blob");
+    write_boot_tables(memory);
+
+    KvmVcpu vcpu(kvm, vm, 0);
+    vcpu.set_cpuid(kvm.supported_cpuid());
+    kvm_sregs sregs = vcpu.get_sregs();
+    set_long_mode(sregs);
+    vcpu.set_sregs(sregs);
+    vcpu.set_regs(entry_registers(input.kernel.entry));
+
+    BootFacts facts{};
+    facts.mem_size = config.mem_size;
+    facts.tsc_khz = vcpu.tsc_khz();
+    fill_entropy(facts.entropy);
+    facts.realtime_ns = clock_ns(CLOCK_REALTIME);
+    memory.write(ER_GPA_BOOT_INFO, make_boot_info(facts, input.kernel, input.app, input.args),
+                 "boot info");
+
+    FdConsole console;
+    HypercallServer server(
+        memory, console,
+        [&vcpu] {
+            HostTimes t{};
+            t.monotonic_ns = clock_ns(CLOCK_MONOTONIC);
+            t.realtime_ns = clock_ns(CLOCK_REALTIME);
+            t.guest_tsc = vcpu.guest_tsc();
+            return t;
+        },
+        config.app_name);
+
+    std::unique_ptr<RunTimeout> timeout;
+    if (config.timeout_s)
+        timeout = std::make_unique<RunTimeout>(*config.timeout_s, vcpu.run_state());
+    return run_vcpu(vcpu, server, stats, config.app_name, config.timeout_text);
+}
+
+}  // namespace er::launcher

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# CLI test for enclave-attest: runs the built binary on the real vectors, tampered copies
+# and test-double evidence; checks the exit status and the named reason in the output.
+# Usage: cli_test.sh ENCLAVE_ATTEST MAKE_TEST_EVIDENCE DATA_DIR WORK_DIR
+set -u
+ATTEST=$1 MAKE_EVIDENCE=$2 D=$3 W=$4
+AT=2025-07-01
+failures=0
+rm -rf "$W" && mkdir -p "$W"
+
+# expect STATUS PATTERN -- command...: STATUS is the exit code, PATTERN must appear in output.
+expect() {
+    local want=$1 pattern=$2
+    shift 3
+    local out rc
+    out=$(timeout 20 "$@" 2>&1)
+    rc=$?
+    if [[ $rc -ne $want ]] || ! grep -qF -- "$pattern" <<<"$out"; then
+        echo "FAIL: $* -> exit $rc (want $want), pattern '$pattern'"
+        echo "$out" | sed 's/^/    /' | head -20
+        failures=$((failures + 1))
+    else
+        echo "ok: exit $rc '$pattern': ${*:2}"
+    fi
+}
+
+# Genuine vectors verify (the go-sev-guest guest runs with debug on, the AWS VLEK report at VMPL 1).
+expect 0 TRUSTED -- "$ATTEST" verify --report "$D/virtee-sev/report_milan.hex" --certs "$D/virtee-sev/vcek_milan.der" --certs "$D/virtee-sev/cert_chain_milan" --at $AT
+expect 0 TRUSTED -- "$ATTEST" verify --report "$D/go-sev-guest/attestation.bin" --certs "$D/go-sev-guest/vcek.testcer" --allow-debug --at $AT
+expect 0 TRUSTED -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at $AT
+expect 0 TRUSTED -- "$ATTEST" verify --report "$D/trustee/test-vlek-report.bin" --certs "$D/trustee/test-vlek.der" --vmpl 1 --at $AT
+expect 0 TRUSTED -- "$ATTEST" verify --report "$D/trustee/e2e-genoa-siena-report-reconstructed.bin" --certs "$D/trustee/e2e-genoa-siena-vcek.der" --at $AT
+expect 0 '"trusted": true' -- "$ATTEST" verify --json --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at $AT
+
+# Default policy forbids debug; wrong expectations are named.
+expect 1 policy_debug -- "$ATTEST" verify --report "$D/go-sev-guest/attestation.bin" --certs "$D/go-sev-guest/vcek.testcer" --at $AT
+expect 1 policy_measurement -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at $AT --measurement "$(printf '00%.0s' {1..48})"
+expect 1 policy_min_tcb -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at $AT --min-tcb snp=9
+echo '{"report_data": "ff"}' >"$W/policy.json"
+expect 1 policy_report_data -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at $AT --policy "$W/policy.json"
+echo '{"alow_debug": true}' >"$W/typo.json"
+expect 2 "unknown key 'alow_debug'" -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --policy "$W/typo.json"
+
+# Tampered copies: a flipped signed bit, a truncated report, a swapped chain, an expired window.
+python3 - "$D/trustee/test-report.bin" "$W" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+flipped = bytearray(data); flipped[0x90] ^= 0x01          # one bit of MEASUREMENT
+open(sys.argv[2] + '/flipped.bin', 'wb').write(flipped)
+open(sys.argv[2] + '/truncated.bin', 'wb').write(data[:1000])
+v9 = bytearray(data); v9[0] = 9
+open(sys.argv[2] + '/v9.bin', 'wb').write(v9)
+open(sys.argv[2] + '/garbage.cbor', 'wb').write(b'\xa3\x0a\x41')
+PY
+expect 1 report_signature -- "$ATTEST" verify --report "$W/flipped.bin" --certs "$D/trustee/test-vcek.der" --at $AT
+expect 1 report_truncated -- "$ATTEST" verify --report "$W/truncated.bin" --certs "$D/trustee/test-vcek.der" --at $AT
+expect 1 report_unknown_version -- "$ATTEST" verify --report "$W/v9.bin" --certs "$D/trustee/test-vcek.der" --at $AT
+expect 2 report_truncated -- "$ATTEST" show "$W/truncated.bin"
+expect 1 chain_untrusted_root -- "$ATTEST" verify --report "$D/virtee-sev/report_milan.hex" --certs "$D/virtee-sev/vcek_milan.der" --certs "$D/amd-ca/ask_ark_genoa.pem" --at $AT
+expect 1 product_mismatch -- "$ATTEST" verify --report "$D/virtee-sev/report_milan.hex" --certs "$D/virtee-sev/vcek_milan.der" --product genoa --at $AT
+expect 1 chain_expired -- "$ATTEST" verify --report "$D/trustee/test-vlek-report.bin" --certs "$D/trustee/test-vlek.der" --vmpl 1 --at 2026-01-01
+expect 1 chain_not_yet_valid -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at 2020-01-01
+expect 1 tcb_mismatch -- "$ATTEST" verify --report "$D/go-sev-guest/attestation.bin" --certs "$D/virtee-sev/vcek_milan.der" --allow-debug --at $AT
+expect 1 chain_signature -- "$ATTEST" certs --certs "$D/trustee/test-vcek-invalid-new.der" --product milan --at $AT
+expect 2 cert_malformed -- "$ATTEST" certs --certs "$W/truncated.bin"
+expect 2 "cannot open" -- "$ATTEST" verify --report "$W/missing.bin" --certs "$D/trustee/test-vcek.der"
+
+# certs and show.
+mkdir -p "$W/certdir" && cp "$D/trustee/test-vcek.der" "$D/amd-ca/ask_ark_milan.pem" "$D/amd-ca/README.txt" "$W/certdir/"
+expect 0 "chain OK: ARK-Milan -> SEV-Milan -> SEV-VCEK" -- "$ATTEST" certs --certs-dir "$W/certdir" --at $AT
+expect 0 TRUSTED -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs-dir "$W/certdir" --at $AT
+expect 0 "chain OK: ARK-Turin -> SEV-Turin -> SEV-VCEK" -- "$ATTEST" certs --certs "$D/virtee-sev/vcek_turin.der" --at $AT
+expect 0 "https://kdsintf.amd.com/vlek/v1/Milan/cert_chain" -- "$ATTEST" certs --certs "$D/trustee/test-vlek.der" --at $AT
+expect 0 "kdsintf.amd.com/vcek/v1/Genoa/371c55d6" -- "$ATTEST" show "$D/trustee/e2e-genoa-siena-report-reconstructed.bin"
+expect 0 '"version": 2' -- "$ATTEST" show --json "$D/virtee-sev/report_milan.hex"
+
+# Evidence bundles (TEST DOUBLE chain, pinned through --roots-dir).
+NONCE=$("$MAKE_EVIDENCE" "$W/ev") || { echo "FAIL: evidence generator"; exit 1; }
+expect 0 TRUSTED -- "$ATTEST" verify --evidence "$W/ev/evidence.cbor" --roots-dir "$W/ev/roots" --nonce "$NONCE" --at $AT
+expect 0 "log_binding" -- "$ATTEST" verify --evidence "$W/ev/evidence.cbor" --roots-dir "$W/ev/roots" --at $AT
+expect 0 TRUSTED -- "$ATTEST" verify --report "$W/ev/report.bin" --certs "$W/ev/vcek.der" --roots-dir "$W/ev/roots" --at $AT
+expect 1 evidence_nonce -- "$ATTEST" verify --evidence "$W/ev/evidence.cbor" --roots-dir "$W/ev/roots" --nonce 0000000000000000 --at $AT
+expect 1 evidence_log_binding -- "$ATTEST" verify --evidence "$W/ev/evidence-tampered-log.cbor" --roots-dir "$W/ev/roots" --at $AT
+expect 1 evidence_not_hardware_backed -- "$ATTEST" verify --evidence "$W/ev/evidence-plain-kvm.cbor" --roots-dir "$W/ev/roots" --allow-debug --any-vmpl --at $AT
+# Test-double evidence must not pass with the genuine AMD roots.
+expect 1 chain_issuer_mismatch -- "$ATTEST" verify --evidence "$W/ev/evidence.cbor" --at $AT
+expect 1 evidence_malformed -- "$ATTEST" verify --evidence "$W/garbage.cbor"
+expect 0 "hardware_backed: NO" -- "$ATTEST" show "$W/ev/evidence-plain-kvm.cbor"
+expect 0 '"name": "web"' -- "$ATTEST" show --json "$W/ev/evidence.cbor"
+
+if [[ $failures -ne 0 ]]; then
+    echo "$failures CLI check(s) failed"
+    exit 1
+fi
+echo "all CLI checks passed"

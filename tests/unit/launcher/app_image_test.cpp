@@ -1,0 +1,60 @@
+#include "launcher/vm/app_image.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "launcher/common/error.hpp"
+#include "libos-abi/enclave_abi.h"
+#include "test_support.hpp"
+
+namespace er::launcher {
+namespace {
+
+std::string error_of(const std::string& path, uint64_t mem) {
+    try {
+        read_app(path, mem);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(AppImage, MaxSizeLeavesWholePages) {
+    EXPECT_EQ(max_app_size(16 << 20), (16u << 20) - ER_GPA_APP);
+    EXPECT_EQ(max_app_size(ER_GPA_APP), 0u);
+    EXPECT_EQ(max_app_size(ER_GPA_APP + 4097), 4096u);
+}
+
+TEST(AppImage, MissingFileNamesPathAndErrno) {
+    EXPECT_EQ(error_of("/nonexistent/app", 64 << 20),
+              "/nonexistent/app: cannot open: No such file or directory");
+}
+
+TEST(AppImage, DirectoryIsRefused) {
+    test::TempDir dir;
+    EXPECT_NE(error_of(dir.path(), 64 << 20).find("is a directory"), std::string::npos);
+}
+
+TEST(AppImage, NotAnElf) {
+    test::TempDir dir;
+    dir.write_file("app", std::vector<uint8_t>(100, 'x'));
+    EXPECT_EQ(error_of(dir.path() + "/app", 64 << 20),
+              dir.path() + "/app: not an ELF file (bad magic)");
+}
+
+TEST(AppImage, TooBigForGuestMemory) {
+    test::TempDir dir;
+    dir.write_file("big", std::vector<uint8_t>((8 << 20) + 1, 0x7f));
+    EXPECT_EQ(error_of(dir.path() + "/big", 16 << 20),
+              dir.path() + "/big is too big for 16 MiB of guest memory; use --memory");
+}
+
+TEST(AppImage, DynamicallyLinkedSystemBinaryIsRefused) {
+    // /bin/ls on Debian is a dynamically linked PIE: the shared parser must say so.
+    std::string line = error_of("/bin/ls", 64 << 20);
+    EXPECT_NE(line.find("dynamic"), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace er::launcher

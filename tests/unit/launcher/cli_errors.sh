@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# enclave-run's error paths that need no KVM: each bad input gives exactly one line on stderr,
+# starting "enclave-run: ", nothing on stdout, and exit status 125.
+#   cli_errors.sh ENCLAVE_RUN TEST_GUEST STATIC_APP
+set -u
+er=$1 kernel=$2 app=$3
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/er-cli-errors.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+# expect STATUS EXPECTED_LINE ARGS...: runs enclave-run ARGS, checks status and the stderr line.
+expect() {
+    local want_status=$1 want_line=$2
+    shift 2
+    "$er" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    local status=$? lines
+    lines=$(wc -l <"$tmp/err")
+    if [ "$status" != "$want_status" ] || [ "$lines" != 1 ] || [ -s "$tmp/out" ] ||
+        [ "$(cat "$tmp/err")" != "$want_line" ]; then
+        echo "FAIL: enclave-run $*"
+        echo "  want status $want_status, line: $want_line"
+        echo "  got  status $status, $lines line(s) on stderr:"
+        sed 's/^/    /' "$tmp/err"
+        [ -s "$tmp/out" ] && echo "  and stdout:" && sed 's/^/    /' "$tmp/out"
+        failures=$((failures + 1))
+    else
+        echo "ok: enclave-run $*"
+    fi
+}
+
+printf 'not an elf at all\n' >"$tmp/text"
+head -c 100 /dev/zero >"$tmp/zeros"
+head -c $((9 * 1024 * 1024)) /dev/zero >"$tmp/big"
+printf '\177ELF' >"$tmp/short"
+
+expect 125 "enclave-run: /nonexistent/app: cannot open: No such file or directory" \
+    run --kernel "$kernel" /nonexistent/app
+expect 125 "enclave-run: $tmp/text: not an ELF file (bad magic)" run --kernel "$kernel" "$tmp/text"
+expect 125 "enclave-run: $tmp: is a directory, not a program file" run --kernel "$kernel" "$tmp"
+expect 125 "enclave-run: $tmp/big is too big for 16 MiB of guest memory; use --memory" \
+    run --memory 16M --kernel "$kernel" "$tmp/big"
+expect 125 "enclave-run: /nonexistent/kernel: cannot open: No such file or directory" \
+    run --kernel /nonexistent/kernel "$app"
+expect 125 "enclave-run: $tmp/text: kernel is not an ELF file (too short)" \
+    run --kernel "$tmp/text" "$app"
+expect 125 "enclave-run: --memory 8M is below the minimum of 16 MiB" run --memory 8M "$app"
+expect 125 "enclave-run: --memory 4G is above the maximum of 3 GiB" run --memory 4G "$app"
+expect 125 "enclave-run: --memory 'lots' is not a size (a byte count with an optional K, M or G suffix)" \
+    run --memory lots "$app"
+expect 125 "enclave-run: --timeout '0' is not a number of seconds in (0, 10000000]" \
+    run --timeout 0 "$app"
+expect 125 "enclave-run: --env 'NOEQUALS' is not KEY=VALUE" run --env NOEQUALS "$app"
+expect 125 "enclave-run: APP is required (see enclave-run --help)" run
+expect 125 "enclave-run: A subcommand is required (see enclave-run --help)"
+expect 125 "enclave-run: The following argument was not expected: --bogus (see enclave-run --help)" \
+    run --bogus "$app"
+
+# The dynamically linked /bin/ls: the exact text is the shared ELF parser's; check the shape.
+"$er" run --kernel "$kernel" /bin/ls >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ $status = 125 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q '^enclave-run: /bin/ls: .*dynamic' "$tmp/err"; then
+    echo "ok: enclave-run run /bin/ls -> $(cat "$tmp/err")"
+else
+    echo "FAIL: enclave-run run /bin/ls: status $status:"; cat "$tmp/err"; failures=$((failures + 1))
+fi
+
+if [ ! -e /dev/kvm ]; then
+    expect 125 "enclave-run: /dev/kvm not found: this machine offers no KVM; run it inside the project's test VM: tests/vm/run-in-vm.sh -- enclave-run run APP" \
+        run --kernel "$kernel" "$app"
+fi
+
+"$er" --version >"$tmp/out" 2>&1
+[ "$(cat "$tmp/out")" = "enclave-run 0.1.0" ] && echo "ok: --version" ||
+    { echo "FAIL: --version printed: $(cat "$tmp/out")"; failures=$((failures + 1)); }
+"$er" run --help >"$tmp/out" 2>&1 && grep -q -- '--memory' "$tmp/out" && echo "ok: run --help" ||
+    { echo "FAIL: run --help"; failures=$((failures + 1)); }
+
+[ $failures = 0 ] && echo "all CLI error paths ok" || echo "$failures failure(s)"
+[ $failures = 0 ]

@@ -1,0 +1,345 @@
+/* A test-only guest for the launcher: a few instructions that check the boot contract of
+ * docs/launcher.md and drive each hypercall and each way a VM can end.  Not the unikernel.
+ * Linked at GPA 0x100000 (identity mapped by the boot page tables).  The mode is the first
+ * character of argv[1] (the first user argument); no argument means 'h'.
+ *
+ *   h  "test-guest: hello\n" to stdout, exit status 7
+ *   e  "test-guest: to stderr\n" to stderr, exit 0
+ *   a  the args blob with NULs turned into newlines to stdout, exit 0
+ *   i  raw er_boot_info (208 bytes) then the entry state (rdi, rsp, cr0, cr3, cr4, efer, cs, ss,
+ *      rflags: 9 x 8 bytes) to stdout, exit 0
+ *   t  two ER_HC_TIME results (2 x 24 bytes) to stdout, exit 0
+ *   l  ER_HC_LOG of "log\x01line\n", exit 0
+ *   s  ER_EXIT_SIGNAL SIGSEGV, page fault at rip 0x401136, address 0
+ *   p  ER_EXIT_PANIC "test panic"
+ *   f  ud2 with no IDT: triple fault
+ *   x  cli; hlt (never wakes: needs --timeout)
+ *   k  spin forever (needs --timeout)
+ *   u  outl to port 0x3f8 (not a hypercall port)
+ *   w  outb to the console port (wrong size)
+ *   r  inl from the console port (wrong direction)
+ *   n  console write request in the null page
+ *   b  console write of a buffer beyond guest memory
+ *   m  write to GPA 0x30000000 (mapped by the boot tables, not RAM: MMIO)
+ *   c  console write with an unknown stream
+ *   o  console write of 0 bytes then hello (zero length is fine)
+ *   g  log text longer than ER_MESSAGE_MAX
+ *   z  hypercall number 9 (unknown)
+ *   y  1000 console writes of "y" (a hypercall-heavy run for --stats)
+ */
+    .set HC_BASE, 0x500
+    .set HC_CONSOLE, HC_BASE + 1
+    .set HC_EXIT, HC_BASE + 2
+    .set HC_TIME, HC_BASE + 3
+    .set HC_LOG, HC_BASE + 4
+    .set REQ, 0x40000        /* request structs (GPA, inside the unused part of the boot stack) */
+    .set BUF, 0x50000        /* scratch output buffer */
+    .set ENTRY_STATE, 0x60000
+
+    .text
+    .globl _start
+_start:
+    /* Save the entry state first, before anything changes it (flags before any ALU op). */
+    pushfq
+    popq ENTRY_STATE + 64
+    mov %rdi, ENTRY_STATE + 0
+    mov %rsp, ENTRY_STATE + 8
+    mov %cr0, %rax
+    mov %rax, ENTRY_STATE + 16
+    mov %cr3, %rax
+    mov %rax, ENTRY_STATE + 24
+    mov %cr4, %rax
+    mov %rax, ENTRY_STATE + 32
+    mov $0xc0000080, %ecx
+    rdmsr
+    shl $32, %rdx
+    or %rdx, %rax
+    mov %rax, ENTRY_STATE + 40
+    xor %eax, %eax
+    mov %cs, %ax
+    mov %rax, ENTRY_STATE + 48
+    mov %ss, %ax
+    mov %rax, ENTRY_STATE + 56
+
+    mov %rdi, %r15              /* boot info */
+    mov $'h', %eax
+    cmpl $2, 80(%r15)           /* argc */
+    jb dispatch
+    mov 64(%r15), %rsi          /* args_gpa: skip argv[0] */
+1:  cmpb $0, (%rsi)
+    je 2f
+    inc %rsi
+    jmp 1b
+2:  movzbl 1(%rsi), %eax
+dispatch:
+    cmp $'h', %al; je mode_hello
+    cmp $'e', %al; je mode_stderr
+    cmp $'a', %al; je mode_args
+    cmp $'i', %al; je mode_info
+    cmp $'t', %al; je mode_time
+    cmp $'l', %al; je mode_log
+    cmp $'s', %al; je mode_signal
+    cmp $'p', %al; je mode_panic
+    cmp $'f', %al; je mode_triple
+    cmp $'x', %al; je mode_halt
+    cmp $'k', %al; je mode_spin
+    cmp $'u', %al; je mode_port
+    cmp $'w', %al; je mode_size
+    cmp $'r', %al; je mode_in
+    cmp $'n', %al; je mode_null
+    cmp $'b', %al; je mode_beyond
+    cmp $'m', %al; je mode_mmio
+    cmp $'c', %al; je mode_stream
+    cmp $'o', %al; je mode_zero
+    cmp $'g', %al; je mode_longlog
+    cmp $'z', %al; je mode_unknown
+    cmp $'y', %al; je mode_many
+    mov $99, %edi
+    jmp exit_normal
+
+/* console_write(edi = stream, rsi = GPA, rdx = len) -> rax = ret */
+console_write:
+    movl %edi, REQ + 0
+    movl $0, REQ + 4
+    mov %rsi, REQ + 8
+    mov %rdx, REQ + 16
+    movq $-1, REQ + 24
+    mov $REQ, %eax
+    mov $HC_CONSOLE, %dx
+    out %eax, %dx
+    mov REQ + 24, %rax
+    ret
+
+/* exit_normal(edi = status) */
+exit_normal:
+    call clear_exit
+    movl $0, REQ + 0
+    movl %edi, REQ + 4
+    jmp do_exit
+clear_exit:
+    xor %eax, %eax
+    mov $REQ, %rcx
+3:  movq $0, (%rcx)
+    add $8, %rcx
+    cmp $REQ + 64, %rcx
+    jb 3b
+    ret
+do_exit:
+    mov $REQ, %eax
+    mov $HC_EXIT, %dx
+    out %eax, %dx
+    ud2                         /* never resumed */
+
+mode_hello:
+    mov $1, %edi
+    lea msg_hello(%rip), %rsi
+    mov $msg_hello_len, %edx
+    call console_write
+    mov $7, %edi
+    cmp $msg_hello_len, %rax    /* ret must be the full length */
+    je exit_normal
+    mov $98, %edi
+    jmp exit_normal
+
+mode_stderr:
+    mov $2, %edi
+    lea msg_stderr(%rip), %rsi
+    mov $msg_stderr_len, %edx
+    call console_write
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_args:
+    mov 64(%r15), %rsi          /* args_gpa */
+    mov 72(%r15), %rcx          /* args_size */
+    mov $BUF, %rdi
+    mov %rcx, %rdx
+4:  test %rcx, %rcx
+    jz 5f
+    movb (%rsi), %al
+    test %al, %al
+    jnz 6f
+    mov $'\n', %al
+6:  movb %al, (%rdi)
+    inc %rsi
+    inc %rdi
+    dec %rcx
+    jmp 4b
+5:  mov $1, %edi
+    mov $BUF, %esi
+    call console_write
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_info:
+    mov $1, %edi
+    mov %r15, %rsi
+    mov $208, %edx
+    call console_write
+    mov $1, %edi
+    mov $ENTRY_STATE, %esi
+    mov $72, %edx
+    call console_write
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_time:
+    mov $BUF, %ebx
+    call time_into_rbx
+    mov $BUF + 24, %ebx
+    call time_into_rbx
+    mov $1, %edi
+    mov $BUF, %esi
+    mov $48, %edx
+    call console_write
+    xor %edi, %edi
+    jmp exit_normal
+time_into_rbx:
+    mov %ebx, %eax
+    mov $HC_TIME, %dx
+    out %eax, %dx
+    ret
+
+mode_log:
+    lea msg_log(%rip), %rax
+    mov %rax, REQ + 0
+    movq $msg_log_len, REQ + 8
+    mov $REQ, %eax
+    mov $HC_LOG, %dx
+    out %eax, %dx
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_longlog:
+    lea msg_hello(%rip), %rax
+    mov %rax, REQ + 0
+    movq $257, REQ + 8
+    mov $REQ, %eax
+    mov $HC_LOG, %dx
+    out %eax, %dx
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_signal:
+    call clear_exit
+    movl $1, REQ + 0            /* ER_EXIT_SIGNAL */
+    movl $11, REQ + 8           /* SIGSEGV */
+    movl $14, REQ + 12          /* #PF */
+    movq $0, REQ + 16           /* fault_addr */
+    movq $0x401136, REQ + 24    /* rip */
+    movq $6, REQ + 32           /* error code: user write, not present */
+    lea msg_pf(%rip), %rax
+    mov %rax, REQ + 40
+    movq $msg_pf_len, REQ + 48
+    jmp do_exit
+
+mode_panic:
+    call clear_exit
+    movl $2, REQ + 0            /* ER_EXIT_PANIC */
+    lea msg_panic(%rip), %rax
+    mov %rax, REQ + 40
+    movq $msg_panic_len, REQ + 48
+    jmp do_exit
+
+mode_triple:
+    ud2
+
+mode_halt:
+    cli
+    hlt
+    jmp mode_halt
+
+mode_spin:
+    pause
+    jmp mode_spin
+
+mode_port:
+    mov $REQ, %eax
+    mov $0x3f8, %dx
+    out %eax, %dx
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_size:
+    mov $HC_CONSOLE, %dx
+    out %al, %dx
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_in:
+    mov $HC_CONSOLE, %dx
+    in %dx, %eax
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_null:
+    mov $0x100, %eax
+    mov $HC_CONSOLE, %dx
+    out %eax, %dx
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_beyond:
+    mov $1, %edi
+    mov $0x3ffff000, %rsi        /* below 1 GiB, beyond any RAM the tests give */
+    mov $16, %edx
+    call console_write
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_mmio:
+    movl $1, 0x30000000
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_stream:
+    mov $3, %edi
+    lea msg_hello(%rip), %rsi
+    mov $msg_hello_len, %edx
+    call console_write
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_zero:
+    mov $1, %edi
+    mov $0, %esi                /* a zero-length write may point anywhere */
+    xor %edx, %edx
+    call console_write
+    test %rax, %rax
+    jnz 7f
+    jmp mode_hello
+7:  mov $97, %edi
+    jmp exit_normal
+
+mode_unknown:
+    mov $REQ, %eax
+    mov $HC_BASE + 9, %dx
+    out %eax, %dx
+    xor %edi, %edi
+    jmp exit_normal
+
+mode_many:
+    mov $1000, %r12d
+8:  mov $1, %edi
+    lea msg_y(%rip), %rsi
+    mov $1, %edx
+    call console_write
+    dec %r12d
+    jnz 8b
+    xor %edi, %edi
+    jmp exit_normal
+
+    .section .rodata
+msg_hello: .ascii "test-guest: hello\n"
+    .set msg_hello_len, . - msg_hello
+msg_stderr: .ascii "test-guest: to stderr\n"
+    .set msg_stderr_len, . - msg_stderr
+msg_log: .ascii "log\001line\n"
+    .set msg_log_len, . - msg_log
+msg_pf: .ascii "page fault: write to unmapped address"
+    .set msg_pf_len, . - msg_pf
+msg_panic: .ascii "test panic"
+    .set msg_panic_len, . - msg_panic
+msg_y: .ascii "y"
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,222 @@
+#include "launcher/vm/hypercalls.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "fake_console.hpp"
+#include "test_support.hpp"
+
+namespace er::launcher {
+namespace {
+
+constexpr uint64_t kRam = 64 * 1024;
+constexpr uint64_t kReq = 0x2000;
+constexpr uint64_t kText = 0x3000;
+
+class Hypercalls : public ::testing::Test {
+  protected:
+    Hypercalls()
+        : ram(kRam),
+          server(
+              ram.memory, console,
+              [] {
+                  return HostTimes{111, 222, 333};
+              },
+              "hello") {}
+
+    void put_text(const std::string& s, uint64_t gpa = kText) {
+        std::memcpy(ram.bytes.data() + gpa, s.data(), s.size());
+    }
+    std::string guest_error(uint32_t nr, uint64_t gpa) {
+        try {
+            server.serve(nr, gpa);
+        } catch (const GuestError& e) {
+            return e.what();
+        }
+        return "";
+    }
+
+    test::FakeRam ram;
+    test::FakeConsole console;
+    HypercallServer server;
+};
+
+TEST_F(Hypercalls, ConsoleWriteToEachStreamAndReturnsCount) {
+    put_text("hi there");
+    er_hc_console_write req{ER_STREAM_STDOUT, 0, kText, 2, -1};
+    ram.memory.write(kReq, req, "req");
+    EXPECT_FALSE(server.serve(ER_HC_CONSOLE_WRITE, kReq));
+    EXPECT_EQ(console.out, "hi");
+    EXPECT_EQ(ram.memory.read<er_hc_console_write>(kReq, "req").ret, 2);
+
+    req = {ER_STREAM_STDERR, 0, kText + 3, 5, -1};
+    ram.memory.write(kReq, req, "req");
+    server.serve(ER_HC_CONSOLE_WRITE, kReq);
+    EXPECT_EQ(console.err, "there");
+}
+
+TEST_F(Hypercalls, ConsoleWriteReportsHostErrorsAsNegativeErrno) {
+    console.fail_with = EPIPE;
+    er_hc_console_write req{ER_STREAM_STDOUT, 0, kText, 4, 0};
+    ram.memory.write(kReq, req, "req");
+    server.serve(ER_HC_CONSOLE_WRITE, kReq);
+    EXPECT_EQ(ram.memory.read<er_hc_console_write>(kReq, "req").ret, -EPIPE);
+}
+
+TEST_F(Hypercalls, ConsoleWriteZeroLengthWritesNothing) {
+    er_hc_console_write req{ER_STREAM_STDOUT, 0, 0, 0, -1};
+    ram.memory.write(kReq, req, "req");
+    server.serve(ER_HC_CONSOLE_WRITE, kReq);
+    EXPECT_EQ(ram.memory.read<er_hc_console_write>(kReq, "req").ret, 0);
+    EXPECT_EQ(console.out, "");
+}
+
+TEST_F(Hypercalls, ConsoleWriteRefusesBadStream) {
+    er_hc_console_write req{3, 0, kText, 1, 0};
+    ram.memory.write(kReq, req, "req");
+    EXPECT_EQ(guest_error(ER_HC_CONSOLE_WRITE, kReq), "console write to unknown stream 3");
+    req.stream = 0;
+    ram.memory.write(kReq, req, "req");
+    EXPECT_NE(guest_error(ER_HC_CONSOLE_WRITE, kReq), "");
+}
+
+TEST_F(Hypercalls, ConsoleWriteRefusesHugeAndWrappingLengths) {
+    er_hc_console_write req{ER_STREAM_STDOUT, 0, kText, kRam, 0};
+    ram.memory.write(kReq, req, "req");
+    EXPECT_NE(guest_error(ER_HC_CONSOLE_WRITE, kReq).find("outside guest memory"),
+              std::string::npos);
+    req.len = UINT64_MAX - kText + 2;  // kText + len wraps to 1
+    ram.memory.write(kReq, req, "req");
+    EXPECT_NE(guest_error(ER_HC_CONSOLE_WRITE, kReq).find("outside guest memory"),
+              std::string::npos);
+    EXPECT_EQ(console.out, "");
+}
+
+TEST_F(Hypercalls, RequestInNullPageOrOutsideOrMisalignedIsRefused) {
+    EXPECT_NE(guest_error(ER_HC_CONSOLE_WRITE, 0x10).find("null page"), std::string::npos);
+    EXPECT_NE(guest_error(ER_HC_CONSOLE_WRITE, kRam - 16).find("outside guest memory"),
+              std::string::npos);
+    EXPECT_NE(guest_error(ER_HC_CONSOLE_WRITE, kReq + 4).find("aligned"), std::string::npos);
+}
+
+TEST_F(Hypercalls, BufferInNullPageIsRefused) {
+    er_hc_console_write req{ER_STREAM_STDOUT, 0, 0x800, 8, 0};
+    ram.memory.write(kReq, req, "req");
+    EXPECT_NE(guest_error(ER_HC_CONSOLE_WRITE, kReq).find("null page"), std::string::npos);
+}
+
+TEST_F(Hypercalls, UnknownHypercall) {
+    EXPECT_EQ(guest_error(0, kReq), "unknown hypercall 0");
+    EXPECT_EQ(guest_error(ER_HC_MAX, kReq), "unknown hypercall 5");
+}
+
+TEST_F(Hypercalls, ExitNormalTakesLowByteOfStatus) {
+    er_hc_exit req{};
+    req.reason = ER_EXIT_NORMAL;
+    req.status = 0x1234;
+    ram.memory.write(kReq, req, "req");
+    auto end = server.serve(ER_HC_EXIT, kReq);
+    ASSERT_TRUE(end);
+    EXPECT_EQ(end->status, 0x34);
+    EXPECT_EQ(end->message, "");
+}
+
+TEST_F(Hypercalls, ExitSignalLine) {
+    put_text("page fault: write to unmapped address");
+    er_hc_exit req{};
+    req.reason = ER_EXIT_SIGNAL;
+    req.signal = 11;
+    req.vector = 14;
+    req.rip = 0x401136;
+    req.message_gpa = kText;
+    req.message_len = 37;
+    ram.memory.write(kReq, req, "req");
+    auto end = server.serve(ER_HC_EXIT, kReq);
+    ASSERT_TRUE(end);
+    EXPECT_EQ(end->status, 128 + 11);
+    EXPECT_EQ(end->message,
+              "hello: killed by SIGSEGV (page fault: write to unmapped address) at rip 0x401136, "
+              "address 0x0");
+}
+
+TEST_F(Hypercalls, ExitSignalWithoutMessageOrFault) {
+    er_hc_exit req{};
+    req.reason = ER_EXIT_SIGNAL;
+    req.signal = 4;
+    req.vector = 6;
+    req.rip = 0x1000;
+    ram.memory.write(kReq, req, "req");
+    auto end = server.serve(ER_HC_EXIT, kReq);
+    ASSERT_TRUE(end);
+    EXPECT_EQ(end->status, 132);
+    EXPECT_EQ(end->message, "hello: killed by SIGILL at rip 0x1000");
+}
+
+TEST_F(Hypercalls, ExitRefusesBadSignalReasonAndLongMessage) {
+    er_hc_exit req{};
+    req.reason = ER_EXIT_SIGNAL;
+    req.signal = 0;
+    ram.memory.write(kReq, req, "req");
+    EXPECT_NE(guest_error(ER_HC_EXIT, kReq).find("invalid signal"), std::string::npos);
+    req.signal = 65;
+    ram.memory.write(kReq, req, "req");
+    EXPECT_NE(guest_error(ER_HC_EXIT, kReq).find("invalid signal"), std::string::npos);
+    req = {};
+    req.reason = 7;
+    ram.memory.write(kReq, req, "req");
+    EXPECT_EQ(guest_error(ER_HC_EXIT, kReq), "exit with unknown reason 7");
+    req = {};
+    req.reason = ER_EXIT_PANIC;
+    req.message_gpa = kText;
+    req.message_len = ER_MESSAGE_MAX + 1;
+    ram.memory.write(kReq, req, "req");
+    EXPECT_EQ(guest_error(ER_HC_EXIT, kReq), "exit message length 257 exceeds the limit of 256");
+}
+
+TEST_F(Hypercalls, PanicLineIsSanitised) {
+    put_text("bad\x1b[2Jthing\n");
+    er_hc_exit req{};
+    req.reason = ER_EXIT_PANIC;
+    req.message_gpa = kText;
+    req.message_len = 13;
+    ram.memory.write(kReq, req, "req");
+    auto end = server.serve(ER_HC_EXIT, kReq);
+    ASSERT_TRUE(end);
+    EXPECT_EQ(end->status, 125);
+    EXPECT_EQ(end->message, "unikernel panic: bad\\x1b[2Jthing");
+}
+
+TEST_F(Hypercalls, TimeFillsAllThreeFields) {
+    ram.memory.write(kReq, er_hc_time{}, "req");
+    EXPECT_FALSE(server.serve(ER_HC_TIME, kReq));
+    auto t = ram.memory.read<er_hc_time>(kReq, "req");
+    EXPECT_EQ(t.monotonic_ns, 111u);
+    EXPECT_EQ(t.realtime_ns, 222u);
+    EXPECT_EQ(t.tsc, 333u);
+}
+
+TEST_F(Hypercalls, LogIsSanitisedAndCapped) {
+    put_text(
+        "a\x01"
+        "b\\c\n");
+    ram.memory.write(kReq, er_hc_log{kText, 6}, "req");
+    server.serve(ER_HC_LOG, kReq);
+    ASSERT_EQ(console.logs.size(), 1u);
+    EXPECT_EQ(console.logs[0], "a\\x01b\\x5cc");
+    ram.memory.write(kReq, er_hc_log{kText, ER_MESSAGE_MAX}, "req");
+    EXPECT_EQ(guest_error(ER_HC_LOG, kReq), "");
+    ram.memory.write(kReq, er_hc_log{kText, ER_MESSAGE_MAX + 1}, "req");
+    EXPECT_NE(guest_error(ER_HC_LOG, kReq).find("exceeds the limit"), std::string::npos);
+    ram.memory.write(kReq, er_hc_log{kRam - 4, 8}, "req");
+    EXPECT_NE(guest_error(ER_HC_LOG, kReq).find("outside guest memory"), std::string::npos);
+}
+
+TEST(SignalName, KnownAndUnknown) {
+    EXPECT_EQ(signal_name(11), "SIGSEGV");
+    EXPECT_EQ(signal_name(9), "SIGKILL");
+    EXPECT_EQ(signal_name(200), "signal 200");
+}
+
+}  // namespace
+}  // namespace er::launcher

@@ -1,0 +1,106 @@
+/* One entry stub per IDT vector.  Each pushes a dummy error code when the CPU does not push one,
+ * then the vector, then jumps to a common path that saves the general registers into a
+ * TrapFrame (arch/x86/trap_frame.hpp) and calls uk_trap_dispatch(frame). */
+    .text
+
+.macro SAVE_REGS
+    push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+.endm
+
+.macro RESTORE_REGS
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rbx
+    pop %rax
+.endm
+
+trap_common:
+    SAVE_REGS
+    cld
+    mov %rsp, %rdi
+    call uk_trap_dispatch
+    .global uk_trap_return
+uk_trap_return:
+    RESTORE_REGS
+    add $16, %rsp      /* vector, error code */
+    iretq
+
+/* uk_enter_frame(const TrapFrame* frame): resume the context in *frame via iretq. */
+    .global uk_enter_frame
+    .type uk_enter_frame, @function
+uk_enter_frame:
+    mov %rdi, %rsp
+    jmp uk_trap_return
+    .size uk_enter_frame, . - uk_enter_frame
+
+/* Vectors with a CPU-pushed error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17,
+ * #CP 21, #VC 29, #SX 30. */
+.macro STUB vec
+    .balign 16
+stub_\vec:
+    .if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+    .else
+    push $0
+    .endif
+    push $\vec
+    jmp trap_common
+.endm
+
+    .balign 16
+    .altmacro
+.macro STUBS from, to
+    STUB \from
+    .if \to-\from
+    STUBS %(\from+1), \to
+    .endif
+.endm
+    STUBS 0, 63
+    STUBS 64, 127
+    STUBS 128, 191
+    STUBS 192, 255
+
+/* Table of the 256 stub addresses, read by idt.cpp. */
+    .section .rodata
+    .balign 8
+    .global uk_trap_stubs
+uk_trap_stubs:
+.macro STUB_ADDR vec
+    .quad stub_\vec
+.endm
+.macro STUB_ADDRS from, to
+    STUB_ADDR \from
+    .if \to-\from
+    STUB_ADDRS %(\from+1), \to
+    .endif
+.endm
+    STUB_ADDRS 0, 63
+    STUB_ADDRS 64, 127
+    STUB_ADDRS 128, 191
+    STUB_ADDRS 192, 255
+
+    .section .note.GNU-stack, "", @progbits

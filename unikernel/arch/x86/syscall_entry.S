@@ -1,0 +1,70 @@
+/* SYSCALL entry (LSTAR).  On entry: rcx = user rip, r11 = user rflags, rsp = user stack, and
+ * SFMASK has cleared IF/DF/TF/AC.  One vCPU and no interrupts in the kernel, so a plain global
+ * holds the user rsp while we switch stacks (SMP will need swapgs and per-CPU data).
+ * The saved state is a TrapFrame (arch/x86/trap_frame.hpp); uk_syscall_dispatch(frame) puts the
+ * result in frame->rax and returns nonzero when the frame must be resumed with iretq instead
+ * of sysretq (e.g. its rip is not canonical, where sysret would fault in kernel mode). */
+    .text
+    .global uk_syscall_entry
+    .type uk_syscall_entry, @function
+uk_syscall_entry:
+    mov %rsp, uk_syscall_user_rsp(%rip)
+    mov uk_syscall_kernel_rsp(%rip), %rsp
+    push $0x23                          /* ss: user data */
+    push uk_syscall_user_rsp(%rip)      /* rsp */
+    push %r11                           /* rflags */
+    push $0x2b                          /* cs: user code */
+    push %rcx                           /* rip */
+    push $0                             /* error code */
+    push $0x100                         /* vector: kSyscallVector */
+    push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rsp, %rdi
+    call uk_syscall_dispatch
+    test %eax, %eax
+    jnz uk_trap_return                  /* slow path: iretq */
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rbx
+    pop %rax
+    add $16, %rsp                       /* vector, error code */
+    pop %rcx                            /* rip */
+    add $8, %rsp                        /* cs */
+    pop %r11                            /* rflags */
+    pop %rsp                            /* user rsp; NMI/#MC use IST so this window is safe */
+    sysretq
+    .size uk_syscall_entry, . - uk_syscall_entry
+
+    .data
+    .balign 8
+    .global uk_syscall_kernel_rsp
+uk_syscall_kernel_rsp:
+    .quad 0
+uk_syscall_user_rsp:
+    .quad 0
+
+    .section .note.GNU-stack, "", @progbits

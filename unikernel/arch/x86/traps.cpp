@@ -1,0 +1,70 @@
+// Entry point for every exception and interrupt (exception_stubs.S).  User-mode traps belong to
+// the running domain (domain/faults.cpp); anything in kernel mode is a kernel bug and panics
+// with the vector, rip, CR2 and error code.
+#include "arch/x86/cpu.hpp"
+#include "arch/x86/cpu_features.hpp"
+#include "arch/x86/exception_names.hpp"
+#include "arch/x86/trap_frame.hpp"
+#include "domain/faults.hpp"
+#include "lib/panic.hpp"
+#include "libos-abi/enclave_abi.h"
+
+namespace uk::x86 {
+namespace {
+
+const char* vector_name(uint64_t v) {
+    static const char* const kNames[] = {
+        "divide error",
+        "debug",
+        "NMI",
+        "breakpoint",
+        "overflow",
+        "bound range exceeded",
+        "invalid opcode",
+        "device not available",
+        "double fault",
+        "coprocessor segment overrun",
+        "invalid TSS",
+        "segment not present",
+        "stack-segment fault",
+        "general protection fault",
+        "page fault",
+        "reserved vector 15",
+        "x87 floating-point exception",
+        "alignment check",
+        "machine check",
+        "SIMD floating-point exception",
+        "virtualization exception",
+        "control protection exception",
+    };
+    if (v < sizeof kNames / sizeof kNames[0]) return kNames[v];
+    return v < 32 ? "reserved exception" : "unexpected interrupt";
+}
+
+[[noreturn]] void kernel_trap(const TrapFrame& f) {
+    FixedText<ER_MESSAGE_MAX> t;
+    t.str("kernel ").str(vector_name(f.vector)).str(" (vector ").udec(f.vector).str(") at rip ");
+    t.hex(f.rip).str(" cr2 ").hex(read_cr2()).str(" error ").hex(f.error_code);
+    t.str(" rsp ").hex(f.rsp);
+    panic(t);
+}
+
+}  // namespace
+
+const char* exception_name(uint64_t vector) {
+    return vector_name(vector);
+}
+
+}  // namespace uk::x86
+
+extern "C" void uk_trap_dispatch(uk::x86::TrapFrame* frame) {
+    using namespace uk::x86;
+    // An app may enter with EFLAGS.AC set (popf works at CPL3); interrupt gates do not clear it,
+    // and AC=1 would switch SMAP off for the kernel.
+    if (g_cpu.smap) clac();
+    if ((frame->cs & 3) == 3) {
+        uk::domain::handle_user_trap(*frame);
+        return;
+    }
+    kernel_trap(*frame);
+}

@@ -1,0 +1,52 @@
+#include "hv/hypercall.hpp"
+
+#include "arch/x86/cpu.hpp"
+#include "mm/layout.hpp"
+
+namespace uk::hv {
+namespace {
+
+// Requests live in kernel .bss: its GPA is below 8 MiB (so below 4 GiB as the ABI needs), and
+// with one vCPU there is never more than one hypercall in flight.
+alignas(64) er_hc_console_write g_console_req;
+alignas(64) er_hc_exit g_exit_req;
+alignas(64) er_hc_time g_time_req;
+alignas(64) er_hc_log g_log_req;
+
+inline void call(er_hypercall nr, const void* request) {
+    x86::outl(uint16_t(ER_HC_PORT_BASE + nr), uint32_t(mm::kernel_gpa(request)));
+}
+
+}  // namespace
+
+int64_t console_write(uint32_t domain, er_stream stream, const void* buf, uint64_t len) {
+    g_console_req = er_hc_console_write{};
+    g_console_req.stream = stream;
+    g_console_req.domain = domain;
+    g_console_req.gpa = mm::kernel_gpa(buf);
+    g_console_req.len = len;
+    call(ER_HC_CONSOLE_WRITE, &g_console_req);
+    return g_console_req.ret;
+}
+
+void exit(const er_hc_exit& request) {
+    g_exit_req = request;
+    if (g_exit_req.message_len > ER_MESSAGE_MAX) g_exit_req.message_len = ER_MESSAGE_MAX;
+    call(ER_HC_EXIT, &g_exit_req);
+    // The host never resumes us after EXIT; if it does, stop here rather than run on.
+    x86::halt_forever();
+}
+
+er_hc_time time() {
+    g_time_req = er_hc_time{};
+    call(ER_HC_TIME, &g_time_req);
+    return g_time_req;
+}
+
+void log(const char* text, size_t len) {
+    g_log_req.gpa = mm::kernel_gpa(text);
+    g_log_req.len = len > ER_MESSAGE_MAX ? ER_MESSAGE_MAX : len;
+    call(ER_HC_LOG, &g_log_req);
+}
+
+}  // namespace uk::hv

@@ -1,0 +1,24 @@
+// Hypercalls to the launcher (libos-abi/enclave_abi.h): `outl` of the request's GPA to
+// ER_HC_PORT_BASE + number.  One VM exit each, so callers batch (see console/).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libos-abi/enclave_abi.h"
+
+namespace uk::hv {
+
+// Writes len bytes at buf (a kernel pointer) to the domain's stream.  Returns the host's result.
+int64_t console_write(uint32_t domain, er_stream stream, const void* buf, uint64_t len);
+
+// Ends the VM.  The request is copied into kernel memory first, so any er_hc_exit will do.
+[[noreturn]] void exit(const er_hc_exit& request);
+
+// Reads the host clocks together with the guest TSC.
+er_hc_time time();
+
+// One line for the host's log (truncated to ER_MESSAGE_MAX).
+void log(const char* text, size_t len);
+
+}  // namespace uk::hv

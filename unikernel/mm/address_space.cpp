@@ -1,0 +1,145 @@
+#include "mm/address_space.hpp"
+
+#include "mm/frame_allocator.hpp"
+#include "mm/layout.hpp"
+#include "sys/errno.hpp"
+
+namespace uk::mm {
+
+bool AddressSpace::init() {
+    pt_ = PageTable::create();
+    if (pt_.root() == 0) return false;
+    pt_.share_kernel_half(g_kernel_pt);
+    return true;
+}
+
+uint64_t AddressSpace::pte_flags(uint32_t prot) {
+    // PROT_NONE keeps its frames (mprotect may restore access) on present but supervisor-only,
+    // read-only, no-execute entries: every user access faults, and the kernel never touches
+    // user memory without checking the VMA first.
+    if ((prot & (kProtRead | kProtWrite | kProtExec)) == 0) return kPtePresent | kPteNx;
+    uint64_t f = kPtePresent | kPteUser;
+    if (prot & kProtWrite) f |= kPteWrite;
+    if (!(prot & kProtExec)) f |= kPteNx;
+    return f;
+}
+
+namespace {
+
+uint32_t needed_prot(Access access) {
+    switch (access) {
+        case Access::write:
+            return kProtWrite;
+        case Access::exec:
+            return kProtExec;
+        case Access::read:
+            break;
+    }
+    return kProtRead;
+}
+
+}  // namespace
+
+FaultKind AddressSpace::fault(uint64_t addr, Access access) {
+    if (addr >= kUserEnd)
+        return addr >= (1ull << 47) ? FaultKind::kernel_page : FaultKind::unmapped;
+    const Vma* vma = vmas_.find(addr);
+    if (vma == nullptr) return FaultKind::unmapped;
+    uint32_t need = needed_prot(access);
+    if ((vma->prot & need) != need) return FaultKind::protection;
+    uint64_t page = page_down(addr);
+    uint64_t* pte = pt_.walk(page, false);
+    if (pte != nullptr && (*pte & kPtePresent)) {
+        // Present and allowed: a stale TLB entry (mprotect raced nothing on one vCPU, so this is
+        // a bug) is cleared and the access retried by the caller.
+        return FaultKind::none;
+    }
+    uint64_t pa = g_frames.alloc_zeroed();
+    if (pa == 0) return FaultKind::out_of_memory;
+    if (pt_.map(page, pa, pte_flags(vma->prot)) != MapResult::ok) {
+        g_frames.free(pa);
+        return FaultKind::out_of_memory;
+    }
+    return FaultKind::none;
+}
+
+FaultKind AddressSpace::prepare_access(uint64_t start, uint64_t len, Access access) {
+    if (len == 0) return FaultKind::none;
+    uint64_t end = start + len;
+    if (end < start || end > kUserEnd) return FaultKind::unmapped;
+    if (start < kUserMin) return FaultKind::unmapped;
+    if (!vmas_.covers(page_down(start), page_up(end), needed_prot(access))) {
+        // Report the first offending page precisely.
+        for (uint64_t p = page_down(start); p < end; p += kPageSize) {
+            const Vma* v = vmas_.find(p);
+            if (v == nullptr) return FaultKind::unmapped;
+            if ((v->prot & needed_prot(access)) != needed_prot(access))
+                return FaultKind::protection;
+        }
+        return FaultKind::unmapped;
+    }
+    for (uint64_t p = page_down(start); p < end; p += kPageSize) {
+        FaultKind k = fault(p, access);
+        if (k != FaultKind::none) return k;
+    }
+    return FaultKind::none;
+}
+
+int AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t prot, uint32_t max_prot) {
+    if (!vmas_.insert(Vma{start, end, prot, max_prot})) return -kENOMEM;
+    return 0;
+}
+
+void AddressSpace::free_range_frames(uint64_t start, uint64_t end) {
+    for (uint64_t p = start; p < end; p += kPageSize) {
+        // Skip whole empty 2 MiB stretches quickly: a huge untouched mapping must not cost a walk
+        // per page.
+        uint64_t* pte = pt_.walk(p, false);
+        if (pte == nullptr) {
+            uint64_t next = (p | (kLargePageSize - 1)) + 1;
+            if (next > p) p = next - kPageSize;
+            continue;
+        }
+        uint64_t old = pt_.unmap(p);
+        if (old & kPtePresent) g_frames.free(old & kPteAddrMask);
+    }
+}
+
+int AddressSpace::remove_region(uint64_t start, uint64_t end) {
+    if (!vmas_.remove(start, end)) return -kENOMEM;
+    free_range_frames(start, end);
+    return 0;
+}
+
+void AddressSpace::reprotect_range(uint64_t start, uint64_t end, uint32_t prot) {
+    uint64_t flags = pte_flags(prot);
+    for (uint64_t p = start; p < end; p += kPageSize) {
+        uint64_t* pte = pt_.walk(p, false);
+        if (pte == nullptr) {
+            uint64_t next = (p | (kLargePageSize - 1)) + 1;
+            if (next > p) p = next - kPageSize;
+            continue;
+        }
+        if (*pte & kPtePresent) pt_.protect(p, flags);
+    }
+}
+
+int AddressSpace::protect_region(uint64_t start, uint64_t end, uint32_t prot) {
+    if (!vmas_.covers(start, end, kProtNone)) return -kENOMEM;
+    if (!vmas_.allows(start, end, prot)) return -kEACCES;
+    if (!vmas_.protect(start, end, prot)) return -kENOMEM;
+    reprotect_range(start, end, prot);
+    return 0;
+}
+
+void AddressSpace::discard_pages(uint64_t start, uint64_t end) {
+    free_range_frames(start, end);
+}
+
+bool AddressSpace::install_page(uint64_t va, uint64_t pa) {
+    const Vma* vma = vmas_.find(va);
+    if (vma == nullptr) return false;
+    return pt_.map(va, pa, pte_flags(vma->prot)) == MapResult::ok;
+}
+
+}  // namespace uk::mm

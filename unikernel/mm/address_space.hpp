@@ -1,0 +1,61 @@
+// A user address space: page tables (lower half private, upper half shared with the kernel) plus
+// the VMAs that say what may be mapped where.  All user memory is anonymous and demand-zero:
+// a VMA's pages get frames on first touch; the ELF loader pre-populates pages with file bytes.
+// Each domain owns one today; the MPK backend (issue #3) will let several domains share one.
+#pragma once
+
+#include <stdint.h>
+
+#include "mm/page_table.hpp"
+#include "mm/vma.hpp"
+
+namespace uk::mm {
+
+enum class Access : uint8_t { read, write, exec };
+
+// Why a user access cannot be satisfied.
+enum class FaultKind : uint8_t {
+    none,           // resolved (page now present) or nothing to do
+    out_of_memory,  // no frame for a demand-zero page
+    unmapped,       // no VMA there
+    kernel_page,    // upper-half address
+    protection,     // VMA exists but forbids this access
+};
+
+class AddressSpace {
+  public:
+    // Creates the page tables (false on out of memory).
+    bool init();
+
+    PageTable& page_table() { return pt_; }
+    const VmaSet& vmas() const { return vmas_; }
+    uint64_t cr3() const { return pt_.root(); }
+
+    // Page-fault service: makes addr present for `access` if its VMA allows it.
+    FaultKind fault(uint64_t addr, Access access);
+    // Same check plus fault-in, for a whole user range the kernel is about to touch.
+    FaultKind prepare_access(uint64_t start, uint64_t len, Access access);
+
+    // New VMA over a free, page-aligned range (-ENOMEM when the range is taken or no slot).
+    int add_region(uint64_t start, uint64_t end, uint32_t prot, uint32_t max_prot);
+    // Drops VMAs and frames in [start, end) (page aligned).  -ENOMEM if out of VMA slots.
+    int remove_region(uint64_t start, uint64_t end);
+    // Changes rights; -ENOMEM when not fully mapped, -EACCES beyond max_prot.
+    int protect_region(uint64_t start, uint64_t end, uint32_t prot);
+    // Frees the frames in [start, end) so the next touch sees zeros (MADV_DONTNEED).
+    void discard_pages(uint64_t start, uint64_t end);
+    // Installs a frame the caller filled at va (inside a VMA); false on out of memory.
+    bool install_page(uint64_t va, uint64_t pa);
+
+    // Page-table flags for user pages with these rights.
+    static uint64_t pte_flags(uint32_t prot);
+
+  private:
+    void free_range_frames(uint64_t start, uint64_t end);
+    void reprotect_range(uint64_t start, uint64_t end, uint32_t prot);
+
+    PageTable pt_;
+    VmaSet vmas_;
+};
+
+}  // namespace uk::mm

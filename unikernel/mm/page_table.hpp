@@ -1,0 +1,62 @@
+// x86-64 4-level page tables (4 KiB leaves, 2 MiB leaves for the direct map).  Tables are frames
+// from g_frames, reached through phys_to_virt.  Invalidation is the caller's business only for
+// the CR3 it is not running on; map/unmap/protect invlpg the current address space.
+#pragma once
+
+#include <stdint.h>
+
+namespace uk::mm {
+
+constexpr uint64_t kPtePresent = 1ull << 0;
+constexpr uint64_t kPteWrite = 1ull << 1;
+constexpr uint64_t kPteUser = 1ull << 2;
+constexpr uint64_t kPteAccessed = 1ull << 5;
+constexpr uint64_t kPteDirty = 1ull << 6;
+constexpr uint64_t kPteHuge = 1ull << 7;
+constexpr uint64_t kPteGlobal = 1ull << 8;
+constexpr uint64_t kPteNx = 1ull << 63;
+constexpr uint64_t kPteAddrMask = 0x000F'FFFF'FFFF'F000ull;
+// PKU key bits 62..59 (used by the MPK backend, issue #3).
+constexpr uint64_t kPtePkeyShift = 59;
+
+enum class MapResult { ok, out_of_memory, already_mapped };
+
+class PageTable {
+  public:
+    PageTable() = default;
+    explicit PageTable(uint64_t root_pa) : root_(root_pa) {}
+
+    // A fresh, empty hierarchy (0 root on out of memory).
+    static PageTable create();
+
+    uint64_t root() const { return root_; }
+
+    // The leaf entry for va, or nullptr when an intermediate table is missing.  With create,
+    // missing tables are allocated (nullptr then means out of memory).  Never descends into a
+    // 2 MiB leaf (returns nullptr).
+    uint64_t* walk(uint64_t va, bool create);
+
+    MapResult map(uint64_t va, uint64_t pa, uint64_t flags);
+    MapResult map_large(uint64_t va, uint64_t pa, uint64_t flags);  // 2 MiB, both aligned
+    // Removes the leaf for va; returns the old entry (0 if nothing was mapped).
+    uint64_t unmap(uint64_t va);
+    // Replaces the flag bits of a present leaf, keeping its frame.
+    void protect(uint64_t va, uint64_t flags);
+    // The physical address va maps to, or ~0 if unmapped.
+    uint64_t translate(uint64_t va);
+
+    // Points this hierarchy's upper-half PML4 slots at the same tables as `kernel`, so kernel
+    // mappings are shared by every address space.
+    void share_kernel_half(const PageTable& kernel);
+
+    // Frees every lower-half page table and, when free_frames, the frames they map.
+    void destroy_user_half(bool free_frames);
+
+  private:
+    uint64_t root_ = 0;
+};
+
+// The kernel's own hierarchy (upper half only); built at boot by mm/kernel_map.cpp.
+extern PageTable g_kernel_pt;
+
+}  // namespace uk::mm

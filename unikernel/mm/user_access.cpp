@@ -1,0 +1,47 @@
+#include "mm/user_access.hpp"
+
+#include "arch/x86/cpu.hpp"
+#include "arch/x86/cpu_features.hpp"
+#include "domain/domain.hpp"
+#include "lib/string.hpp"
+#include "sys/errno.hpp"
+
+namespace uk::mm {
+namespace {
+
+int prepare(uint64_t start, size_t len, Access access) {
+    FaultKind k = domain::current().as.prepare_access(start, len, access);
+    if (k == FaultKind::out_of_memory) domain::kill_out_of_memory(domain::current());
+    return k == FaultKind::none ? 0 : -kEFAULT;
+}
+
+// Opens the SMAP window for the duration of one copy.
+class UserWindow {
+  public:
+    UserWindow() {
+        if (x86::g_cpu.smap) x86::stac();
+    }
+    ~UserWindow() {
+        if (x86::g_cpu.smap) x86::clac();
+    }
+    UserWindow(const UserWindow&) = delete;
+    UserWindow& operator=(const UserWindow&) = delete;
+};
+
+}  // namespace
+
+int copy_from_user(void* dst, uint64_t user_src, size_t len) {
+    if (int err = prepare(user_src, len, Access::read); err != 0) return err;
+    UserWindow open;
+    memcpy(dst, reinterpret_cast<const void*>(user_src), len);
+    return 0;
+}
+
+int copy_to_user(uint64_t user_dst, const void* src, size_t len) {
+    if (int err = prepare(user_dst, len, Access::write); err != 0) return err;
+    UserWindow open;
+    memcpy(reinterpret_cast<void*>(user_dst), src, len);
+    return 0;
+}
+
+}  // namespace uk::mm

@@ -1,0 +1,101 @@
+// SYSCALL dispatch: table lookup, the once-per-number ENOSYS log line, and the choice between
+// the sysret fast path and iretq.
+#include "arch/x86/cpu.hpp"
+#include "arch/x86/trap_frame.hpp"
+#include "domain/domain.hpp"
+#include "lib/panic.hpp"
+#include "mm/layout.hpp"
+#include "sys/errno.hpp"
+#include "sys/syscall.hpp"
+#include "sys/syscall_names.hpp"
+
+namespace uk::sys {
+namespace {
+
+constexpr uint64_t kTableSize = 512;
+
+struct Entry {
+    uint64_t nr;
+    Handler fn;
+};
+
+constexpr Entry kEntries[] = {
+    {kRead, sys_read},
+    {kWrite, sys_write},
+    {kMmap, sys_mmap},
+    {kMprotect, sys_mprotect},
+    {kMunmap, sys_munmap},
+    {kBrk, sys_brk},
+    {kRtSigaction, sys_rt_sigaction},
+    {kRtSigprocmask, sys_rt_sigprocmask},
+    {kIoctl, sys_ioctl},
+    {kWritev, sys_writev},
+    {kMadvise, sys_madvise},
+    {kGetpid, sys_getpid},
+    {kExit, sys_exit},
+    {kGettimeofday, sys_gettimeofday},
+    {kGetuid, sys_getid_zero},
+    {kGetgid, sys_getid_zero},
+    {kGeteuid, sys_getid_zero},
+    {kGetegid, sys_getid_zero},
+    {kGetppid, sys_getppid},
+    {kArchPrctl, sys_arch_prctl},
+    {kGettid, sys_getpid},
+    {kTime, sys_time},
+    {kSetTidAddress, sys_set_tid_address},
+    {kClockGettime, sys_clock_gettime},
+    {kClockGetres, sys_clock_getres},
+    {kExitGroup, sys_exit},
+    {kSetRobustList, sys_set_robust_list},
+};
+
+struct Table {
+    Handler fn[kTableSize];
+};
+
+constexpr Table make_table() {
+    Table t{};
+    for (const Entry& e : kEntries) t.fn[e.nr] = e.fn;
+    return t;
+}
+
+constexpr Table kTable = make_table();
+
+// One bit per syscall number already reported as unsupported (the last bit stands for every
+// number beyond the table).
+uint64_t g_reported[kTableSize / 64];
+
+int64_t unsupported(uint64_t nr) {
+    uint64_t bit = nr < kTableSize ? nr : kTableSize - 1;
+    uint64_t mask = 1ull << (bit % 64);
+    if (!(g_reported[bit / 64] & mask)) {
+        g_reported[bit / 64] |= mask;
+        FixedText<128> t;
+        t.str("unsupported syscall ").udec(nr).str(" (").str(syscall_name(nr));
+        t.str("), returning ENOSYS");
+        klog(t);
+    }
+    return -kENOSYS;
+}
+
+}  // namespace
+
+Handler lookup(uint64_t nr) {
+    return nr < kTableSize ? kTable.fn[nr] : nullptr;
+}
+
+}  // namespace uk::sys
+
+// Called from syscall_entry.S.  Returns 0 to resume with sysretq, 1 for iretq.
+extern "C" int uk_syscall_dispatch(uk::x86::TrapFrame* f) {
+    using namespace uk::sys;
+    uk::domain::current().frame = f;
+    uk::sys::Args a{f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
+    Handler fn = lookup(f->rax);
+    f->rax = uint64_t(fn != nullptr ? fn(a) : unsupported(f->rax));
+    // SYSRET to a non-canonical rip faults in kernel mode on Intel; let iretq raise the #GP in
+    // user mode instead, where it kills the app.  Never true today (rip is where SYSCALL came
+    // from), but signal delivery will rewrite frames.
+    if (!uk::x86::is_canonical(f->rip) || f->rip >= uk::mm::kUserEnd) return 1;
+    return 0;
+}

@@ -1,0 +1,143 @@
+// brk, mmap, munmap, mprotect, madvise.  All memory is anonymous and demand-zero.  Policy beyond
+// Linux (docs/syscalls.md): no executable anonymous memory, no W+X, nothing becomes executable
+// after load.
+#include "domain/domain.hpp"
+#include "mm/address_space.hpp"
+#include "mm/layout.hpp"
+#include "sys/errno.hpp"
+#include "sys/syscall.hpp"
+
+namespace uk::sys {
+namespace {
+
+using mm::kProtExec;
+using mm::kProtRead;
+using mm::kProtWrite;
+
+constexpr uint64_t kMapShared = 0x01;
+constexpr uint64_t kMapPrivate = 0x02;
+constexpr uint64_t kMapTypeMask = 0x0F;
+constexpr uint64_t kMapFixed = 0x10;
+constexpr uint64_t kMapAnonymous = 0x20;
+constexpr uint64_t kMap32Bit = 0x40;
+constexpr uint64_t kMapFixedNoreplace = 0x100000;
+
+constexpr uint64_t kProtGrowsDown = 0x01000000;
+constexpr uint64_t kProtGrowsUp = 0x02000000;
+
+constexpr uint64_t kMadvDontneed = 4;
+constexpr uint64_t kMadvFree = 8;
+
+// Upper bound for the heap, so brk can never run into the mmap area.
+constexpr uint64_t kBrkLimit = mm::kMmapBase - (1ull << 32);
+
+// [start, start + len) rounded to pages and inside the user range, else false.
+bool user_range(uint64_t start, uint64_t len, uint64_t* end) {
+    uint64_t rounded = mm::page_up(len);
+    if (rounded < len) return false;  // overflow
+    uint64_t e = start + rounded;
+    if (e < start || start < mm::kUserMin || e > mm::kUserEnd) return false;
+    *end = e;
+    return true;
+}
+
+}  // namespace
+
+int64_t sys_brk(const Args& a) {
+    domain::Domain& d = domain::current();
+    uint64_t want = a.a0;
+    // Linux returns the current break for anything it cannot or will not do.
+    if (want < d.brk_start || want > kBrkLimit) return int64_t(d.brk);
+    uint64_t old_end = mm::page_up(d.brk);
+    uint64_t new_end = mm::page_up(want);
+    if (new_end > old_end) {
+        if (d.as.vmas().overlaps(old_end, new_end)) return int64_t(d.brk);
+        if (d.as.add_region(old_end, new_end, kProtRead | kProtWrite, kProtRead | kProtWrite) != 0)
+            return int64_t(d.brk);
+    } else if (new_end < old_end) {
+        if (d.as.remove_region(new_end, old_end) != 0) return int64_t(d.brk);
+    }
+    d.brk = want;
+    return int64_t(d.brk);
+}
+
+int64_t sys_mmap(const Args& a) {
+    uint64_t addr = a.a0, len = a.a1, prot = a.a2, flags = a.a3, off = a.a5;
+    int64_t fd = int64_t(a.a4);
+    domain::Domain& d = domain::current();
+
+    if (len == 0 || (off & (mm::kPageSize - 1)) != 0) return -kEINVAL;
+    uint64_t type = flags & kMapTypeMask;
+    if (type != kMapShared && type != kMapPrivate && type != (kMapShared | kMapPrivate))
+        return -kEINVAL;
+    if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec | kProtGrowsDown | kProtGrowsUp))
+        return -kEINVAL;
+    if (!(flags & kMapAnonymous)) return (fd >= 0 && fd <= 2) ? -kENODEV : -kEBADF;
+    // Anonymous memory is never executable: apps cannot create code after load.
+    if (prot & kProtExec) return -kEPERM;
+    uint32_t p = uint32_t(prot & (kProtRead | kProtWrite));
+    uint64_t size = mm::page_up(len);
+    if (size < len || size > mm::kUserEnd) return -kENOMEM;
+
+    uint64_t start = 0;
+    if (flags & (kMapFixed | kMapFixedNoreplace)) {
+        if (!mm::page_aligned(addr)) return -kEINVAL;
+        uint64_t end;
+        if (addr < mm::kUserMin) return -kEPERM;
+        if (!user_range(addr, size, &end)) return -kENOMEM;
+        if (d.as.vmas().overlaps(addr, end)) {
+            if (!(flags & kMapFixed) || (flags & kMapFixedNoreplace)) return -kEEXIST;
+            if (int r = d.as.remove_region(addr, end); r != 0) return r;
+        }
+        start = addr;
+    } else {
+        uint64_t end;
+        uint64_t hint = mm::page_down(addr);
+        if (hint != 0 && user_range(hint, size, &end) && !d.as.vmas().overlaps(hint, end)) {
+            start = hint;
+        } else if (flags & kMap32Bit) {
+            start = d.as.vmas().find_free_top_down(size, mm::kUserMin, 0x8000'0000ull);
+        } else {
+            start = d.as.vmas().find_free_top_down(size, mm::page_up(d.brk), mm::kMmapBase);
+            if (start == 0)
+                start = d.as.vmas().find_free_top_down(size, mm::kUserMin, mm::kMmapBase);
+        }
+        if (start == 0) return -kENOMEM;
+    }
+    if (int r = d.as.add_region(start, start + size, p, kProtRead | kProtWrite); r != 0) return r;
+    return int64_t(start);
+}
+
+int64_t sys_munmap(const Args& a) {
+    uint64_t end;
+    if (!mm::page_aligned(a.a0) || a.a1 == 0 || !user_range(a.a0, a.a1, &end)) return -kEINVAL;
+    return domain::current().as.remove_region(a.a0, end);
+}
+
+int64_t sys_mprotect(const Args& a) {
+    uint64_t start = a.a0, len = a.a1, prot = a.a2;
+    if (!mm::page_aligned(start)) return -kEINVAL;
+    if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec | kProtGrowsDown | kProtGrowsUp))
+        return -kEINVAL;
+    if (len == 0) return 0;
+    uint64_t end;
+    if (!user_range(start, len, &end)) return -kENOMEM;
+    uint32_t p = uint32_t(prot & (kProtRead | kProtWrite | kProtExec));
+    if ((p & kProtWrite) && (p & kProtExec)) return -kEACCES;
+    return domain::current().as.protect_region(start, end, p);
+}
+
+int64_t sys_madvise(const Args& a) {
+    uint64_t start = a.a0, len = a.a1, advice = a.a2;
+    if (!mm::page_aligned(start)) return -kEINVAL;
+    if (len == 0) return 0;
+    uint64_t end;
+    if (!user_range(start, len, &end)) return -kENOMEM;
+    domain::Domain& d = domain::current();
+    if (!d.as.vmas().covers(start, end, mm::kProtNone)) return -kENOMEM;
+    // DONTNEED must zero (callers rely on it); FREE may, and doing so returns memory at once.
+    if (advice == kMadvDontneed || advice == kMadvFree) d.as.discard_pages(start, end);
+    return 0;
+}
+
+}  // namespace uk::sys

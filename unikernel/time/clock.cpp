@@ -1,0 +1,45 @@
+#include "time/clock.hpp"
+
+#include "arch/x86/cpu.hpp"
+#include "hv/hypercall.hpp"
+#include "time/tsc_math.hpp"
+
+namespace uk::time {
+namespace {
+
+bool g_use_tsc = false;
+bool g_anchored = false;
+uint64_t g_multiplier = 0;
+er_hc_time g_anchor{};
+
+void anchor() {
+    if (g_anchored) return;
+    g_anchor = hv::time();
+    g_anchored = true;
+}
+
+}  // namespace
+
+void init(uint64_t tsc_khz, bool tsc_stable) {
+    g_use_tsc = tsc_stable && tsc_khz != 0;
+    g_multiplier = tsc_multiplier(tsc_khz);
+    g_anchored = false;
+}
+
+uint64_t monotonic_ns() {
+    if (!g_use_tsc) return hv::time().monotonic_ns;
+    anchor();
+    uint64_t now = x86::rdtsc();
+    uint64_t ticks = now > g_anchor.tsc ? now - g_anchor.tsc : 0;
+    return g_anchor.monotonic_ns + ticks_to_ns(ticks, g_multiplier);
+}
+
+uint64_t realtime_ns() {
+    if (!g_use_tsc) return hv::time().realtime_ns;
+    anchor();
+    uint64_t now = x86::rdtsc();
+    uint64_t ticks = now > g_anchor.tsc ? now - g_anchor.tsc : 0;
+    return g_anchor.realtime_ns + ticks_to_ns(ticks, g_multiplier);
+}
+
+}  // namespace uk::time

@@ -1,0 +1,16 @@
+// Guest clocks.  With a stable TSC of known frequency (ER_BOOT_F_TSC_STABLE) one ER_HC_TIME
+// anchors (host monotonic, host realtime, guest TSC) on first use and every later reading is
+// rdtsc arithmetic, with no exit; otherwise each reading asks the host.
+#pragma once
+
+#include <stdint.h>
+
+namespace uk::time {
+
+// Called once at boot with boot_info's tsc_khz and flags.
+void init(uint64_t tsc_khz, bool tsc_stable);
+
+uint64_t monotonic_ns();
+uint64_t realtime_ns();
+
+}  // namespace uk::time
