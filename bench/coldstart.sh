@@ -39,7 +39,7 @@ time_runs() {  # prints the median wall time in ms of $runs runs of "$@"
 exits=$("$er" run --stats "$hello" 2>&1 >/dev/null | stat exits)
 rss64=$("$er" run --stats --memory 64M "$hello" 2>&1 >/dev/null | stat peak_rss_kib)
 rss1g=$("$er" run --stats --memory 1G "$hello" 2>&1 >/dev/null | stat peak_rss_kib)
-syscalls=$(strace -f -c -o /dev/stdout "$er" run "$hello" 2>/dev/null | awk '/ total$/ {print $3}')
+syscalls=$(strace -f -c -o /tmp/er-bench-strace.txt "$er" run "$hello" >/dev/null 2>&1; awk '/ total$/ {print $4}' /tmp/er-bench-strace.txt)
 kvm_run=$(strace -f -e trace=ioctl "$er" run "$hello" 2>&1 >/dev/null | grep -c 'KVM_RUN' || true)
 
 echo "## Cold start of \`enclave-run run hello\`$label"
@@ -49,6 +49,7 @@ echo "|---|---|"
 echo "| exits to the launcher per hello run | $exits |"
 echo "| KVM_RUN calls per hello run | $kvm_run |"
 echo "| host system calls of enclave-run per hello run | $syscalls |"
+echo "| ... the most frequent | $(awk 'NR>2 && $NF!="total" && $4+0>0 {print $4" "$NF}' /tmp/er-bench-strace.txt | sort -rn | head -6 | awk '{printf "%s%s %s", (NR>1?", ":""), $2, $1}') |"
 echo "| peak RSS, 64 MiB guest | $rss64 KiB |"
 echo "| peak RSS, 1 GiB guest | $rss1g KiB |"
 echo "| peak RSS growth 64 MiB -> 1 GiB | $((rss1g - rss64)) KiB |"
