@@ -24,7 +24,7 @@
 #include <stdint.h>
 #endif
 
-#define ER_ABI_VERSION 1u
+#define ER_ABI_VERSION 2u
 #define ER_BOOT_MAGIC 0x544f4f42524e4c45ull /* "ELNRBOOT" little-endian */
 
 /* ---- Guest-physical memory layout set up by the launcher ---------------------------------- */
@@ -37,7 +37,11 @@
 #define ER_GPA_BOOT_STACK_TOP 0x80000ull /* boot stack grows down from here, [0x20000, 0x80000) */
 #define ER_GPA_KERNEL 0x100000ull       /* unikernel PT_LOAD segments (by p_paddr) start here   */
 #define ER_GPA_KERNEL_MAX 0x800000ull   /* ... and must end below this (7 MiB)                  */
-#define ER_GPA_APP 0x800000ull          /* raw app ELF file bytes, page aligned                 */
+#define ER_GPA_APP 0x800000ull          /* ABI 1: raw app ELF file bytes, page aligned          */
+#define ER_GPA_IMAGES 0x800000ull       /* ABI 2: per-domain app ELF, args blob and er-fs image,
+                                           each page aligned, back to back; free_start after  */
+#define ER_GPA_DOMAINS 0x2000ull        /* ABI 2: the domain table (er_domain_desc[]) lives in
+                                           the old args area                                  */
 
 /* Guest virtual layout: the launcher's boot page tables map the first 1 GiB twice, identity and
  * at ER_KERNEL_VBASE (the kernel's link address, -mcmodel=kernel).  The guest replaces them. */
@@ -56,6 +60,7 @@ struct er_boot_info {
     uint64_t free_start;  /* first page-aligned GPA the guest may allocate (after the app image) */
     uint64_t kernel_start; /* GPA range the launcher loaded the unikernel into */
     uint64_t kernel_end;
+    /* ABI 1 only (zero from ABI 2 on; the domain table below describes every app): */
     uint64_t app_gpa;  /* raw ELF bytes of the application, as read from the file */
     uint64_t app_size;
     uint64_t args_gpa;  /* argc strings then envc strings, each NUL-terminated, back to back */
@@ -68,6 +73,37 @@ struct er_boot_info {
     uint32_t timer_period_us;  /* preemption tick for the guest scheduler; 0 = no timer */
     uint8_t entropy[32];       /* seed from the host's getrandom(): AT_RANDOM, guest DRBG */
     uint64_t reserved[8];      /* zero; future fields are appended after this */
+    /* ABI 2: */
+    uint64_t domains_gpa;  /* er_domain_desc[domain_count], at ER_GPA_DOMAINS */
+    uint32_t domain_count; /* 1 .. ER_MAX_DOMAINS */
+    uint32_t pad0;
+};
+
+/* ---- Domains (ABI 2): one per app, each its own protection domain --------------------------- */
+#define ER_MAX_DOMAINS 64u
+#define ER_DOMAIN_NAME_MAX 32u
+
+/* Isolation backend: requested per domain by the launcher, reported back at domain exit. */
+enum er_isolation {
+    ER_ISO_AUTO = 0,      /* MPK when the CPU has PKU and the app is relocatable, else page tables */
+    ER_ISO_PAGETABLE = 1, /* its own address space */
+    ER_ISO_MPK = 2        /* a protection key in a shared address space (issue #4) */
+};
+
+struct er_domain_desc {
+    char name[ER_DOMAIN_NAME_MAX]; /* printable ASCII, NUL-padded; unique in the enclave */
+    uint64_t app_gpa;              /* raw ELF bytes of the app */
+    uint64_t app_size;
+    uint64_t args_gpa;  /* argc strings then envc strings, each NUL-terminated, back to back */
+    uint64_t args_size; /* bytes used in the blob */
+    uint32_t argc;      /* argv[0] is the app's name or path as the user gave it */
+    uint32_t envc;
+    uint64_t fs_gpa;    /* er-fs image (libos-abi/er_fs.h) of the domain's read-only tree, or 0 */
+    uint64_t fs_size;
+    uint64_t mem_limit; /* bytes of RAM the domain may hold (frames, incl. page tables); 0 = all */
+    uint32_t isolation; /* er_isolation requested */
+    uint32_t flags;     /* zero */
+    uint64_t reserved[4];
 };
 
 /* ---- Hypercalls ------------------------------------------------------------------------- */
@@ -77,7 +113,8 @@ enum er_hypercall {
     ER_HC_EXIT = 2,          /* struct er_hc_exit; does not return */
     ER_HC_TIME = 3,          /* struct er_hc_time */
     ER_HC_LOG = 4,           /* struct er_hc_log: a line from the guest kernel for the host log */
-    ER_HC_MAX = 5
+    ER_HC_DOMAIN_EXIT = 5,   /* ABI 2: struct er_hc_domain_exit: one domain ended; the VM goes on */
+    ER_HC_MAX = 6
 };
 
 enum er_stream { ER_STREAM_STDOUT = 1, ER_STREAM_STDERR = 2 };
@@ -112,6 +149,19 @@ struct er_hc_exit {
 };
 #define ER_MESSAGE_MAX 256u
 
+/* ABI 2: a domain ended (exit, kill).  Its output is flushed before this call.  When every domain
+ * has ended the guest issues ER_HC_EXIT (reason NORMAL, status 0); the launcher derives its own
+ * exit status from the domains' (docs/launcher.md).  ER_HC_EXIT with reason PANIC still ends
+ * everything at once. */
+struct er_hc_domain_exit {
+    struct er_hc_exit exit; /* reason NORMAL or SIGNAL; exit.domain is the domain's index */
+    uint64_t run_ns;        /* time from the domain's first entry to its end (guest clock) */
+    uint64_t peak_mem_bytes; /* most RAM the domain held at once */
+    uint32_t isolation;     /* er_isolation the domain actually got (PAGETABLE or MPK) */
+    uint32_t pkey;          /* its protection key under MPK, else 0 */
+    uint64_t reserved[3];
+};
+
 struct er_hc_time {
     uint64_t monotonic_ns; /* out: CLOCK_MONOTONIC of the host */
     uint64_t realtime_ns;  /* out: CLOCK_REALTIME of the host */
@@ -124,7 +174,9 @@ struct er_hc_log {
 };
 
 #ifdef __cplusplus
-static_assert(sizeof(er_boot_info) == 208, "er_boot_info layout is ABI");
+static_assert(sizeof(er_boot_info) == 224, "er_boot_info layout is ABI");
+static_assert(sizeof(er_domain_desc) == 136, "er_domain_desc layout is ABI");
+static_assert(sizeof(er_hc_domain_exit) == 112, "er_hc_domain_exit layout is ABI");
 static_assert(sizeof(er_hc_console_write) == 32, "er_hc_console_write layout is ABI");
 static_assert(sizeof(er_hc_exit) == 64, "er_hc_exit layout is ABI");
 static_assert(sizeof(er_hc_time) == 24, "er_hc_time layout is ABI");

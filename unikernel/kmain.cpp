@@ -1,23 +1,27 @@
-// Boot: check the launcher's boot info, take over the CPU (GDT, TSS, IDT, page tables, SYSCALL,
-// SMEP/SMAP), create domain 0, load the app into it and drop to CPL3.  The order matters:
+// Boot: check the launcher's boot info and domain table, take over the CPU (GDT, TSS, IDT, page
+// tables, SYSCALL, SMEP/SMAP, PCID, FPU, LAPIC timer), create one domain per table entry, load
+// each app, and hand the CPU to the scheduler.  The order matters:
 // nothing may fault before the IDT exists, nothing may allocate before the frame allocator,
 // and SMEP/SMAP go on only once the launcher's (user-accessible) boot mapping is gone.
 #include <stdint.h>
 
 #include "arch/x86/cpu.hpp"
 #include "arch/x86/cpu_features.hpp"
+#include "arch/x86/fpu.hpp"
 #include "arch/x86/gdt.hpp"
 #include "arch/x86/idt.hpp"
+#include "arch/x86/lapic.hpp"
 #include "arch/x86/stacks.hpp"
 #include "arch/x86/syscall_setup.hpp"
 #include "arch/x86/trap_frame.hpp"
-#include "domain/app_loader.hpp"
 #include "domain/domain.hpp"
+#include "domain/domain_table.hpp"
 #include "lib/panic.hpp"
 #include "lib/string.hpp"
 #include "mm/frame_allocator.hpp"
 #include "mm/kernel_map.hpp"
 #include "mm/layout.hpp"
+#include "sched/scheduler.hpp"
 #include "time/clock.hpp"
 
 extern "C" {
@@ -56,53 +60,77 @@ void check_boot_info(uint64_t boot_info_gpa) {
         panic("boot: free_start is not a page-aligned address inside RAM above the kernel");
     }
     if (b.free_start + (1ull << 20) > kBootWindow) panic("boot: free_start beyond the boot map");
-    if (b.app_gpa + b.app_size < b.app_gpa || b.app_gpa + b.app_size > b.free_start)
-        panic("boot: app image outside RAM");
-    if (b.args_size > ER_ARGS_MAX || b.args_gpa + b.args_size > b.mem_size)
-        panic("boot: args blob outside RAM");
+}
+
+const void* table_to_virt(uint64_t gpa) {
+    return mm::phys_to_virt(gpa);
+}
+
+// The domain table, copied out of launcher memory and checked; a malformed one is a panic naming
+// the field.
+er_domain_desc g_table[ER_MAX_DOMAINS];
+uint32_t g_table_count = 0;
+
+void read_domain_table() {
+    const er_boot_info& b = g_boot;
+    if (b.app_gpa != 0 || b.app_size != 0 || b.args_gpa != 0 || b.args_size != 0 || b.argc != 0 ||
+        b.envc != 0) {
+        panic("boot: ABI 1 single-app fields (app_gpa..envc) are set; ABI 2 apps are domains");
+    }
+    if (b.domain_count == 0 || b.domain_count > ER_MAX_DOMAINS) {
+        FixedText<128> t;
+        t.str("boot: domain_count ").udec(b.domain_count).str(" is not in 1..");
+        t.udec(ER_MAX_DOMAINS);
+        panic(t);
+    }
+    uint64_t bytes = uint64_t(b.domain_count) * sizeof(er_domain_desc);
+    if (b.domains_gpa != ER_GPA_DOMAINS || b.domains_gpa + bytes > ER_GPA_BOOT_PT)
+        panic("boot: domains_gpa is not ER_GPA_DOMAINS or the table overruns its area");
+    memcpy(g_table, mm::phys_to_virt(b.domains_gpa), bytes);
+    g_table_count = b.domain_count;
+    FixedText<ER_MESSAGE_MAX> why;
+    domain::TableBounds bounds{b.mem_size, b.free_start, table_to_virt};
+    if (!domain::check_domain_table(g_table, g_table_count, bounds, why)) panic(why);
 }
 
 void run_constructors() {
     for (const InitFn* f = __init_array_start; f != __init_array_end; f++) (*f)();
 }
 
-[[noreturn]] void start_app() {
+[[noreturn]] void start_domains() {
     const er_boot_info& b = g_boot;
-    if (!domain::create(0)) panic("out of memory creating the first domain");
-    domain::Domain& d = domain::current();
-    domain::activate(d);
-
-    domain::AppFile file{static_cast<const uint8_t*>(mm::phys_to_virt(b.app_gpa)), b.app_size};
-    domain::ArgBlob args{static_cast<const char*>(mm::phys_to_virt(b.args_gpa)), b.args_size,
-                         b.argc, b.envc};
-    if (!domain::args_blob_valid(args)) panic("boot: argv/envp blob does not match argc + envc");
-    domain::EntryState entry{};
-    if (const char* err = domain::load_app(d, file, args, b.entropy, &entry)) {
-        FixedText<ER_MESSAGE_MAX> t;
-        t.str("cannot load the app: ").str(err);
-        panic(t);
+    for (uint32_t i = 0; i < g_table_count; i++) {
+        // AT_RANDOM: domain 0 keeps the seed's first half as before; the others get it with
+        // the second half rotated by their index, so no two domains see the same bytes.
+        uint8_t entropy[16];
+        for (uint32_t k = 0; k < 16; k++) {
+            entropy[k] =
+                i == 0 ? b.entropy[k] : uint8_t(b.entropy[k] ^ b.entropy[16 + (k + i) % 16] ^ i);
+        }
+        if (const char* err = domain::create(i, g_table[i], entropy)) {
+            char name[ER_DOMAIN_NAME_MAX + 1];
+            domain::domain_name(g_table[i], name);
+            FixedText<ER_MESSAGE_MAX> t;
+            t.str("cannot load the app of domain ").udec(i).str(" (").str(name).str("): ");
+            t.str(err);
+            panic(t);
+        }
+        domain::Domain& d = *domain::get(i);
+        sched::add(d);
+        if (b.flags & ER_BOOT_F_DEBUG) {
+            FixedText<ER_MESSAGE_MAX> t;
+            t.str("unikernel: domain ").udec(i).str(" ").str(d.name).str(": ");
+            t.udec(d.account.held());
+            t.str(" frames; ").udec(mm::g_frames.free_frames()).str(" free; smep ");
+            t.udec(x86::g_cpu.smep).str(" smap ").udec(x86::g_cpu.smap).str(" pku ");
+            t.udec(x86::g_cpu.pku).str(" pcid ").udec(x86::g_cpu.pcid).str(" timer ");
+            t.str(x86::lapic::mode_name());
+            klog(t);
+        }
     }
-    if (b.flags & ER_BOOT_F_DEBUG) {
-        FixedText<ER_MESSAGE_MAX> t;
-        t.str("unikernel: app entry ").hex(entry.rip).str(" rsp ").hex(entry.rsp).str(", ");
-        t.udec(mm::g_frames.used_frames()).str(" frames used, ");
-        t.udec(mm::g_frames.free_frames()).str(" free; smep ").udec(x86::g_cpu.smep);
-        t.str(" smap ").udec(x86::g_cpu.smap).str(" pku ").udec(x86::g_cpu.pku);
-        t.str(" cr4 ").hex(x86::read_cr4());
-        klog(t);
-    }
-
-    // The first entry to CPL3 goes through iretq with every register but rip/rsp cleared, as
-    // Linux does at exec (rdx = 0: no atexit function for the app to register).
-    x86::TrapFrame f{};
-    f.rip = entry.rip;
-    f.rsp = entry.rsp;
-    f.cs = x86::kUserCs;
-    f.ss = x86::kUserDs;
-    // IF stays clear: there is no timer yet (issue #4 turns it on with the scheduler), and with
-    // IOPL 0 the app cannot change it.  Bit 1 is always set.
-    f.rflags = 0x2;
-    uk_enter_frame(&f);
+    // Back on the kernel's own CR3 until the first switch.
+    x86::write_cr3(mm::g_kernel_pt.root());
+    sched::start();
 }
 
 }  // namespace
@@ -121,6 +149,11 @@ extern "C" [[noreturn]] void kmain(uint64_t boot_info_gpa) {
     if (const char* err = mm::build_kernel_map(g_boot.mem_size)) panic(err);
     x86::enable_cpu_features();
     x86::init_syscall(reinterpret_cast<uint64_t>(uk_kernel_stack_top));
+    x86::fpu::init();
     time::init(g_boot.tsc_khz, (g_boot.flags & ER_BOOT_F_TSC_STABLE) != 0);
-    start_app();
+    read_domain_table();
+    // Before any domain copies the kernel half: the xAPIC page (if used) is a kernel mapping.
+    x86::lapic::init(g_boot.timer_period_us,
+                     (g_boot.flags & ER_BOOT_F_TSC_STABLE) != 0 ? g_boot.tsc_khz : 0);
+    start_domains();
 }

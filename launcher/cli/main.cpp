@@ -7,6 +7,7 @@
 #include <exception>
 #include <string>
 
+#include "launcher/cli/check_command.hpp"
 #include "launcher/cli/run_options.hpp"
 #include "launcher/common/error.hpp"
 #include "launcher/vm/vm_end.hpp"
@@ -15,6 +16,7 @@ namespace {
 
 constexpr const char* kFooter =
     R"(Exit status: the app's own exit status; 128+N when the app was killed by signal N;
+with several apps 0 when all exited 0, else the status of the first that did not;
 124 when --timeout expired; 125 when enclave-run itself failed (bad usage, no KVM,
 bad file, VM failure, unikernel panic).  See docs/launcher.md.)";
 
@@ -33,22 +35,44 @@ int main(int argc, char** argv) {
     cli.require_subcommand(1);
     cli.footer(kFooter);
 
-    CLI::App* run = cli.add_subcommand("run", "Boot the unikernel with APP and run it to its end");
+    CLI::App* run = cli.add_subcommand(
+        "run", "Boot the unikernel with one or more apps, each in its own domain, to their end");
+    run->footer(
+        "Apps: APP [ARGS...] [--- APP [ARGS...]]...  (everything after APP is its argv until "
+        "---; APP -- ARGS also works), or -f enclave.json (docs/manifest.md).");
+    // Everything from the first positional (APP) on is the apps' (split_app_args), never ours.
+    run->prefix_command();
     run->add_option("-m,--memory", options.memory,
-                    "Guest memory: bytes with optional K, M or G suffix (16M to 3G)")
-        ->capture_default_str();
-    run->add_option("--timeout", options.timeout, "Stop the app after SECONDS (exit status 124)")
+                    "Total guest memory: bytes with optional K, M or G suffix (16M to 3G; "
+                    "default 64M)")
+        ->type_name("SIZE");
+    run->add_option("--timeout", options.timeout, "Stop the enclave after SECONDS (status 124)")
         ->type_name("SECONDS");
     run->add_option("--kernel", options.kernel,
                     "Boot this unikernel ELF instead of the built-in one")
         ->type_name("PATH");
-    run->add_option("-e,--env", options.env, "Set KEY=VALUE in the app's environment (repeatable)")
+    run->add_option("-e,--env", options.env,
+                    "Set KEY=VALUE in every app's environment (repeatable)")
         ->type_name("KEY=VALUE")
         ->allow_extra_args(false);
+    run->add_option("--tick-ms", options.tick_ms,
+                    "Guest scheduler tick in milliseconds (default 10; 0 disables the timer)")
+        ->type_name("MS");
+    run->add_option("-f,--file", options.manifest, "Run the enclave described in this manifest")
+        ->type_name("enclave.json");
+    run->add_option("--root", options.root,
+                    "Pack DIR as the app's read-only file tree (one app only)")
+        ->type_name("DIR");
+    run->add_option("--output", options.output,
+                    "Write each app's output to DIR/NAME.stdout and DIR/NAME.stderr")
+        ->type_name("DIR");
+    run->add_flag("--summary", options.summary,
+                  "Print the per-app summary even for one app (always printed for several)");
     run->add_flag("--stats", options.stats,
                   "Print exit and hypercall counters to stderr at the end");
-    run->add_option("APP", options.app, "Static x86-64 Linux ELF to run")->required();
-    run->add_option("ARGS", options.args, "Arguments for APP (put them after --)");
+
+    er::launcher::CheckOptions check_options;
+    CLI::App* check = er::launcher::add_check_command(cli, check_options);
 
     try {
         cli.parse(argc, argv);
@@ -63,6 +87,8 @@ int main(int argc, char** argv) {
     }
 
     try {
+        if (check->parsed()) return er::launcher::check_command(check_options);
+        options.rest = run->remaining();
         return er::launcher::run_command(options);
     } catch (const er::launcher::Error& e) {
         return fail(e.what());

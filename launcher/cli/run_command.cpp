@@ -3,17 +3,24 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
+#include <memory>
 
+#include "launcher/cli/app_args.hpp"
 #include "launcher/cli/run_options.hpp"
 #include "launcher/common/error.hpp"
 #include "launcher/common/file.hpp"
 #include "launcher/common/full_write.hpp"
 #include "launcher/embedded/embedded_kernel.hpp"
+#include "launcher/enclave/enclave_spec.hpp"
+#include "launcher/enclave/manifest.hpp"
+#include "launcher/fs/er_fs_pack.hpp"
 #include "launcher/vm/app_image.hpp"
 #include "launcher/vm/args_blob.hpp"
+#include "launcher/vm/domain_images.hpp"
 #include "launcher/vm/kernel_image.hpp"
+#include "launcher/vm/layout.hpp"
 #include "launcher/vm/machine.hpp"
+#include "launcher/vm/output.hpp"
 #include "libos-abi/enclave_abi.h"
 
 namespace er::launcher {
@@ -22,9 +29,91 @@ namespace {
 // A kernel file may carry debug info far beyond its loaded size; this only stops absurd reads.
 constexpr uint64_t kMaxKernelFile = 256ull << 20;
 
-void print_line(const std::string& line) {
-    std::string text = line + "\n";
+void print_text(const std::string& text) {
     write_fully(STDERR_FILENO, reinterpret_cast<const uint8_t*>(text.data()), text.size());
+}
+
+void print_line(const std::string& line) {
+    print_text(line + "\n");
+}
+
+struct Plan {
+    uint64_t mem_size = 0;
+    std::optional<double> timeout_s;
+    std::string timeout_text;
+    uint32_t tick_ms = kDefaultTickMs;
+    std::vector<AppSpec> apps;
+};
+
+// The enclave from the command line alone: APP [ARGS...] [--- APP [ARGS...]]...
+std::vector<AppSpec> apps_from_command_line(const RunOptions& options) {
+    std::vector<AppArgs> split = split_app_args(options.rest);
+    if (split.size() > ER_MAX_DOMAINS) {
+        throw Error("too many apps: " + std::to_string(split.size()) +
+                    " (an enclave holds at most " + std::to_string(ER_MAX_DOMAINS) + ")");
+    }
+    if (options.root && split.size() > 1) {
+        throw Error(
+            "--root gives one app its tree; with several apps use a manifest (-f) and "
+            "give each app its \"root\"");
+    }
+    std::vector<AppSpec> apps;
+    for (AppArgs& a : split) {
+        AppSpec spec;
+        spec.path = a.app;
+        spec.argv0 = a.app;
+        spec.args = std::move(a.args);
+        spec.env = options.env;
+        spec.root = options.root;
+        apps.push_back(std::move(spec));
+    }
+    assign_domain_names(apps);
+    return apps;
+}
+
+// Global settings: a command-line flag wins over the manifest, the manifest over the default.
+Plan make_plan(const RunOptions& options) {
+    Plan plan;
+    std::optional<Manifest> manifest;
+    if (options.manifest) {
+        if (!options.rest.empty()) {
+            throw Error("-f " + *options.manifest +
+                        " describes the apps; give no APP on the command line as well");
+        }
+        if (options.root) {
+            throw Error(
+                "--root is for one app on the command line; in a manifest give each app "
+                "its \"root\"");
+        }
+        manifest = read_manifest(*options.manifest);
+    }
+    if (options.memory) {
+        plan.mem_size = memory_size_from(*options.memory);
+    } else if (manifest && manifest->memory) {
+        plan.mem_size = *manifest->memory;
+    } else {
+        plan.mem_size = memory_size_from(kDefaultMemory);
+    }
+    if (options.timeout) {
+        plan.timeout_s = timeout_from(*options.timeout);
+        plan.timeout_text = *options.timeout;
+    } else if (manifest && manifest->timeout_s) {
+        plan.timeout_s = manifest->timeout_s;
+        plan.timeout_text = *manifest->timeout_text;
+    }
+    if (options.tick_ms) {
+        plan.tick_ms = tick_ms_from(*options.tick_ms);
+    } else if (manifest && manifest->tick_ms) {
+        plan.tick_ms = *manifest->tick_ms;
+    }
+    for (const std::string& kv : options.env) check_env_entry(kv);
+    if (manifest) {
+        plan.apps = std::move(manifest->apps);
+        for (AppSpec& app : plan.apps) merge_env(app.env, options.env);
+    } else {
+        plan.apps = apps_from_command_line(options);
+    }
+    return plan;
 }
 
 }  // namespace
@@ -34,17 +123,25 @@ int run_command(const RunOptions& options) {
     // A closed stdout must become -EPIPE for the guest's write, not kill the launcher.
     std::signal(SIGPIPE, SIG_IGN);
 
-    MachineConfig config;
-    config.mem_size = memory_size_from(options.memory);
-    if (options.timeout) {
-        config.timeout_s = timeout_from(*options.timeout);
-        config.timeout_text = *options.timeout;
-    }
-    for (const std::string& kv : options.env) check_env_entry(kv);
+    Plan plan = make_plan(options);
 
-    // Everything that can be wrong with the input is found before any VM exists; the app first,
-    // as the likelier mistake.
-    AppImage app = read_app(options.app, config.mem_size);
+    // Everything that can be wrong with the input is found before any VM exists: the apps first
+    // (the likelier mistake), then their trees, the kernel, the argument blobs, the layout.
+    DomainLayout domains;
+    for (const AppSpec& spec : plan.apps) {
+        DomainImage d;
+        d.name = spec.name;
+        d.app = read_app(spec.path, plan.mem_size).bytes;
+        d.mem_limit = spec.mem_limit;
+        d.isolation = spec.isolation;
+        domains.domains.push_back(std::move(d));
+    }
+    for (size_t i = 0; i < plan.apps.size(); ++i) {
+        if (!plan.apps[i].root) continue;
+        ErFsLimits limits;
+        limits.max_image = layout::kBootMappedBytes;
+        domains.domains[i].fs = pack_er_fs(*plan.apps[i].root, limits);
+    }
     std::vector<uint8_t> kernel_file;
     std::span<const uint8_t> kernel_bytes;
     std::string kernel_name = "embedded unikernel";
@@ -62,13 +159,31 @@ int run_command(const RunOptions& options) {
         }
     }
     KernelImage kernel = parse_kernel(kernel_bytes, kernel_name);
-    std::vector<std::string> argv{options.app};
-    argv.insert(argv.end(), options.args.begin(), options.args.end());
-    ArgsBlob args = build_args_blob(argv, options.env, ER_ARGS_MAX);
-    config.app_name = std::filesystem::path(options.app).filename().string();
-    if (config.app_name.empty()) config.app_name = options.app;
+    for (size_t i = 0; i < plan.apps.size(); ++i) {
+        const AppSpec& spec = plan.apps[i];
+        std::vector<std::string> argv{spec.argv0};
+        argv.insert(argv.end(), spec.args.begin(), spec.args.end());
+        domains.domains[i].args = build_args_blob(argv, spec.env, ER_ARGS_MAX);
+    }
+    place_domains(domains, plan.mem_size);
+
+    bool several = plan.apps.size() > 1;
+    std::vector<std::string> names;
+    for (const AppSpec& spec : plan.apps) names.push_back(spec.name);
+    MachineConfig config;
+    config.mem_size = plan.mem_size;
+    config.timeout_s = plan.timeout_s;
+    config.timeout_line = (several ? std::string("enclave") : names[0]) + ": timed out after " +
+                          plan.timeout_text + " s";
+    config.timer_period_us = plan.tick_ms * 1000;
+
+    DomainOutput::Mode mode = options.output ? DomainOutput::Mode::files
+                              : several      ? DomainOutput::Mode::prefixed
+                                             : DomainOutput::Mode::direct;
+    auto output = std::make_unique<DomainOutput>(names, mode, options.output.value_or(""));
 
     ExitStats stats;
+    DomainResults results;
     auto print_stats = [&] {
         if (!options.stats) return;
         auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -77,12 +192,16 @@ int run_command(const RunOptions& options) {
     };
     VmEnd end;
     try {
-        end = run_machine(config, MachineInput{kernel, kernel_bytes, app, args}, stats);
+        end = run_machine(config, MachineInput{kernel, kernel_bytes, domains, *output}, stats,
+                          results);
     } catch (const Error&) {
+        output.reset();
         if (stats.exits > 0) print_stats();
         throw;
     }
+    output.reset();  // held partial lines go out before the launcher's own lines
     if (!end.message.empty()) print_line("enclave-run: " + end.message);
+    if (several || options.summary) print_text(format_summary(names, results));
     print_stats();
     return end.status;
 }

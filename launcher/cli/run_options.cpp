@@ -40,6 +40,20 @@ double timeout_from(const std::string& text) {
     return seconds;
 }
 
+uint32_t tick_ms_from(const std::string& text) {
+    uint64_t value = 0;
+    bool ok = !text.empty() && text.size() <= 7;
+    for (char c : text) {
+        ok = ok && c >= '0' && c <= '9';
+        if (ok) value = value * 10 + static_cast<uint64_t>(c - '0');
+    }
+    if (!ok || value > kMaxTickMs) {
+        throw Error("--tick-ms '" + text + "' is not whole milliseconds in [0, " +
+                    std::to_string(kMaxTickMs) + "] (0 disables the timer)");
+    }
+    return static_cast<uint32_t>(value);
+}
+
 void check_env_entry(const std::string& kv) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {

@@ -1,30 +1,41 @@
 // `enclave-run run` options as the user typed them, before validation.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace er::launcher {
 
+constexpr const char* kDefaultMemory = "64M";
+constexpr uint32_t kDefaultTickMs = 10;
+constexpr uint32_t kMaxTickMs = 1000;
+
 struct RunOptions {
-    std::string memory = "64M";
-    std::optional<std::string> timeout;  // seconds, as typed
-    std::optional<std::string> kernel;   // overrides the embedded unikernel
-    std::vector<std::string> env;        // KEY=VALUE, in order
+    std::optional<std::string> memory;    // total guest RAM; default kDefaultMemory
+    std::optional<std::string> timeout;   // seconds, as typed
+    std::optional<std::string> kernel;    // overrides the embedded unikernel
+    std::optional<std::string> tick_ms;   // scheduler tick, as typed; default kDefaultTickMs
+    std::optional<std::string> manifest;  // -f enclave.json
+    std::optional<std::string> root;      // --root DIR (one app only)
+    std::optional<std::string> output;    // --output DIR
+    std::vector<std::string> env;         // KEY=VALUE, in order, for every app
     bool stats = false;
-    std::string app;
-    std::vector<std::string> args;  // after APP (argv[1..])
+    bool summary = false;
+    std::vector<std::string> rest;  // APP and everything after it (split_app_args)
 };
 
 // Validated --memory in bytes; throws Error with one line otherwise.
 uint64_t memory_size_from(const std::string& text);
 // Validated --timeout in seconds; throws Error with one line otherwise.
 double timeout_from(const std::string& text);
+// Validated --tick-ms: whole milliseconds in [0, kMaxTickMs].
+uint32_t tick_ms_from(const std::string& text);
 // Throws Error unless `kv` is KEY=VALUE with a non-empty KEY.
 void check_env_entry(const std::string& kv);
 
-// Runs the app; returns enclave-run's exit status.  Throws Error for launcher failures.
+// Runs the enclave; returns enclave-run's exit status.  Throws Error for launcher failures.
 int run_command(const RunOptions& options);
 
 }  // namespace er::launcher

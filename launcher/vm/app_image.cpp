@@ -11,9 +11,10 @@
 namespace er::launcher {
 
 uint64_t max_app_size(uint64_t mem_size) {
-    if (mem_size <= ER_GPA_APP) return 0;
-    // Whole pages only: free_start is the page-aligned end of the app.
-    return (mem_size - ER_GPA_APP) & ~(layout::kPageSize - 1);
+    uint64_t end = mem_size < layout::kBootMappedBytes ? mem_size : layout::kBootMappedBytes;
+    if (end <= ER_GPA_IMAGES) return 0;
+    // Whole pages only: free_start is the page-aligned end of the images.
+    return (end - ER_GPA_IMAGES) & ~(layout::kPageSize - 1);
 }
 
 void check_app_elf(const std::vector<uint8_t>& bytes, const std::string& path) {
@@ -30,13 +31,7 @@ AppImage read_app(const std::string& path, uint64_t mem_size) {
         path, max_app_size(mem_size),
         path + " is too big for " + format_size(mem_size) + " of guest memory; use --memory");
     check_app_elf(app.bytes, path);
-    app.gpa = ER_GPA_APP;
-    app.end = layout::page_align_up(ER_GPA_APP + app.bytes.size());
     return app;
-}
-
-void load_app(const AppImage& app, GuestMemory& memory) {
-    memory.copy_in(app.gpa, app.bytes, "application image");
 }
 
 }  // namespace er::launcher

@@ -8,29 +8,25 @@
 
 namespace er::launcher {
 
-er_boot_info make_boot_info(const BootFacts& facts, const KernelImage& kernel, const AppImage& app,
-                            const ArgsBlob& args) {
+er_boot_info make_boot_info(const BootFacts& facts, const KernelImage& kernel,
+                            const DomainLayout& domains) {
     er_boot_info info{};
     info.magic = ER_BOOT_MAGIC;
     info.abi_version = ER_ABI_VERSION;
     info.size = sizeof(er_boot_info);
     info.mem_size = facts.mem_size;
-    info.free_start = app.end;
+    info.free_start = domains.free_start;
     info.kernel_start = kernel.start;
     info.kernel_end = kernel.end;
-    info.app_gpa = app.gpa;
-    info.app_size = app.bytes.size();
-    info.args_gpa = ER_GPA_ARGS;
-    info.args_size = args.bytes.size();
-    info.argc = args.argc;
-    info.envc = args.envc;
     if (facts.tsc_khz) {
         info.tsc_khz = *facts.tsc_khz;
         info.flags |= ER_BOOT_F_TSC_STABLE;
     }
     info.boot_realtime_ns = facts.realtime_ns;
-    info.timer_period_us = 0;
+    info.timer_period_us = facts.timer_period_us;
     for (size_t i = 0; i < sizeof info.entropy; ++i) info.entropy[i] = facts.entropy[i];
+    info.domains_gpa = ER_GPA_DOMAINS;
+    info.domain_count = static_cast<uint32_t>(domains.domains.size());
     return info;
 }
 

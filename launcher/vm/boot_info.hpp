@@ -4,8 +4,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "launcher/vm/app_image.hpp"
-#include "launcher/vm/args_blob.hpp"
+#include "launcher/vm/domain_images.hpp"
 #include "launcher/vm/kernel_image.hpp"
 #include "libos-abi/enclave_abi.h"
 
@@ -16,10 +15,12 @@ struct BootFacts {
     std::optional<uint64_t> tsc_khz;  // from KVM_GET_TSC_KHZ
     uint64_t realtime_ns;             // CLOCK_REALTIME just before the vCPU starts
     uint8_t entropy[32];              // from getrandom()
+    uint32_t timer_period_us;         // --tick-ms in us; 0 = no timer
 };
 
-er_boot_info make_boot_info(const BootFacts& facts, const KernelImage& kernel, const AppImage& app,
-                            const ArgsBlob& args);
+// ABI 2: the domain table describes the apps; the ABI-1 single-app fields stay zero.
+er_boot_info make_boot_info(const BootFacts& facts, const KernelImage& kernel,
+                            const DomainLayout& domains);
 
 // 32 bytes from getrandom(); throws Error if the kernel cannot give them.
 void fill_entropy(uint8_t (&out)[32]);

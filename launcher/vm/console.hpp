@@ -1,8 +1,10 @@
-// Where guest output goes.  An interface so hypercall tests can capture it without real fds.
+// Where guest output goes.  An interface so hypercall tests can capture it without real fds;
+// the real one is DomainOutput (output.hpp).
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace er::launcher {
@@ -10,17 +12,15 @@ namespace er::launcher {
 class Console {
   public:
     virtual ~Console() = default;
-    // Writes all of `bytes` to the stream (ER_STREAM_STDOUT/STDERR); bytes written or -errno.
-    virtual int64_t write(uint32_t stream, std::span<const uint8_t> bytes) = 0;
+    // Writes all of `bytes` from domain `domain` (an index checked by the caller) to the stream
+    // (ER_STREAM_STDOUT/STDERR); bytes accepted or -errno.
+    virtual int64_t write(uint32_t domain, uint32_t stream, std::span<const uint8_t> bytes) = 0;
+    // Domain `domain` ended: nothing more comes from it (a held partial line goes out now).
+    virtual void end_domain(uint32_t domain) = 0;
     // One already-sanitised line of guest log for the launcher's stderr.
     virtual void log(std::string_view line) = 0;
-};
-
-// The launcher's own stdout and stderr.
-class FdConsole final : public Console {
-  public:
-    int64_t write(uint32_t stream, std::span<const uint8_t> bytes) override;
-    void log(std::string_view line) override;
+    // One launcher line for stderr (without the "enclave-run: " prefix), e.g. a kill report.
+    virtual void notice(std::string_view line) = 0;
 };
 
 // Replaces every byte outside printable ASCII by \xNN and drops trailing newlines, so a guest

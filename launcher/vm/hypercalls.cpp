@@ -25,8 +25,25 @@ void refuse_null_page(uint64_t gpa, uint64_t len, const char* what) {
 }  // namespace
 
 HypercallServer::HypercallServer(GuestMemory& memory, Console& console,
-                                 std::function<HostTimes()> now, std::string app_name)
-    : memory_(memory), console_(console), now_(std::move(now)), app_name_(std::move(app_name)) {}
+                                 std::function<HostTimes()> now,
+                                 std::vector<std::string> domain_names)
+    : memory_(memory),
+      console_(console),
+      now_(std::move(now)),
+      names_(std::move(domain_names)),
+      results_(names_.size()) {}
+
+uint32_t HypercallServer::check_domain(uint32_t domain, const char* what) const {
+    if (domain >= names_.size()) {
+        throw GuestError(std::string(what) + " for unknown domain " + std::to_string(domain) +
+                         " (the enclave has " + std::to_string(names_.size()) + ")");
+    }
+    if (results_[domain]) {
+        throw GuestError(std::string(what) + " for domain " + std::to_string(domain) + " (" +
+                         names_[domain] + "), which has already ended");
+    }
+    return domain;
+}
 
 template <typename T>
 T HypercallServer::fetch(uint64_t gpa, const char* what) const {
@@ -51,6 +68,9 @@ std::optional<VmEnd> HypercallServer::serve(uint32_t nr, uint64_t request_gpa) {
         case ER_HC_LOG:
             log(request_gpa);
             return std::nullopt;
+        case ER_HC_DOMAIN_EXIT:
+            domain_exit(request_gpa);
+            return std::nullopt;
         default:
             throw GuestError("unknown hypercall " + std::to_string(nr));
     }
@@ -61,12 +81,10 @@ void HypercallServer::console_write(uint64_t gpa) {
     if (req.stream != ER_STREAM_STDOUT && req.stream != ER_STREAM_STDERR) {
         throw GuestError("console write to unknown stream " + std::to_string(req.stream));
     }
-    if (req.domain != 0) {
-        throw GuestError("console write for unknown domain " + std::to_string(req.domain));
-    }
+    check_domain(req.domain, "console write");
     refuse_null_page(req.gpa, req.len, "console buffer");
     auto bytes = memory_.view(req.gpa, req.len, "console buffer");
-    req.ret = console_.write(req.stream, bytes);
+    req.ret = console_.write(req.domain, req.stream, bytes);
     memory_.write(gpa, req, "console write request");
 }
 
@@ -79,28 +97,77 @@ std::string HypercallServer::message(uint64_t gpa, uint64_t len, const char* wha
     return sanitize_log_text(memory_.view(gpa, len, what));
 }
 
+namespace {
+
+// "hello: killed by SIGSEGV (page fault: ...) at rip 0x401136, address 0x0"
+std::string kill_line(const std::string& name, const er_hc_exit& req, const std::string& text) {
+    std::string line = name + ": killed by " + signal_name(req.signal);
+    if (!text.empty()) line += " (" + text + ")";
+    line += " at rip " + hex(req.rip);
+    if (req.vector == 14 || req.fault_addr != 0) line += ", address " + hex(req.fault_addr);
+    return line;
+}
+
+}  // namespace
+
 VmEnd HypercallServer::exit(uint64_t gpa) {
     auto req = fetch<er_hc_exit>(gpa, "exit request");
     std::string text = message(req.message_gpa, req.message_len, "exit message");
     switch (req.reason) {
-        case ER_EXIT_NORMAL:
-            return VmEnd{req.status & 0xff, {}};
-        case ER_EXIT_SIGNAL: {
-            if (req.signal == 0 || req.signal > kMaxSignal) {
-                throw GuestError("exit with invalid signal number " + std::to_string(req.signal));
+        case ER_EXIT_NORMAL: {
+            // ABI 2: the enclave ends once every domain has reported its own end; the launcher's
+            // status comes from theirs (the exit request's status is not used).
+            for (size_t d = 0; d < results_.size(); ++d) {
+                if (!results_[d]) {
+                    throw GuestError("exit while domain " + std::to_string(d) + " (" + names_[d] +
+                                     ") has not reported its end (ER_HC_DOMAIN_EXIT)");
+                }
             }
-            std::string line = app_name_ + ": killed by " + signal_name(req.signal);
-            if (!text.empty()) line += " (" + text + ")";
-            line += " at rip " + hex(req.rip);
-            if (req.vector == 14 || req.fault_addr != 0) line += ", address " + hex(req.fault_addr);
-            return VmEnd{kExitSignalBase + static_cast<int>(req.signal), line};
+            return VmEnd{enclave_exit_status(results_), {}};
         }
+        case ER_EXIT_SIGNAL:
+            throw GuestError(
+                "exit with reason SIGNAL: a killed domain reports with ER_HC_DOMAIN_EXIT (ABI 2)");
         case ER_EXIT_PANIC:
             return VmEnd{kExitLauncherError,
                          "unikernel panic: " + (text.empty() ? std::string("(no message)") : text)};
         default:
             throw GuestError("exit with unknown reason " + std::to_string(req.reason));
     }
+}
+
+void HypercallServer::domain_exit(uint64_t gpa) {
+    auto req = fetch<er_hc_domain_exit>(gpa, "domain exit request");
+    uint32_t d = check_domain(req.exit.domain, "domain exit");
+    std::string text = message(req.exit.message_gpa, req.exit.message_len, "domain exit message");
+    DomainResult r;
+    r.reason = req.exit.reason;
+    r.status = req.exit.status;
+    r.message = text;
+    r.run_ns = req.run_ns;
+    r.peak_mem_bytes = req.peak_mem_bytes;
+    r.isolation = req.isolation;
+    if (req.isolation > ER_ISO_MPK) {
+        throw GuestError("domain exit with unknown isolation " + std::to_string(req.isolation));
+    }
+    switch (req.exit.reason) {
+        case ER_EXIT_NORMAL:
+            break;
+        case ER_EXIT_SIGNAL:
+            if (req.exit.signal == 0 || req.exit.signal > kMaxSignal) {
+                throw GuestError("domain exit with invalid signal number " +
+                                 std::to_string(req.exit.signal));
+            }
+            r.signal = req.exit.signal;
+            break;
+        default:
+            throw GuestError("domain exit with reason " + std::to_string(req.exit.reason) +
+                             " (NORMAL or SIGNAL only; PANIC goes through ER_HC_EXIT)");
+    }
+    // The domain's output came before its end; its held partial lines go out before the line.
+    console_.end_domain(d);
+    if (r.reason == ER_EXIT_SIGNAL) console_.notice(kill_line(names_[d], req.exit, text));
+    results_[d] = std::move(r);
 }
 
 void HypercallServer::time(uint64_t gpa) {

@@ -7,8 +7,10 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "launcher/vm/console.hpp"
+#include "launcher/vm/domain_result.hpp"
 #include "launcher/vm/guest_memory.hpp"
 #include "launcher/vm/vm_end.hpp"
 #include "libos-abi/enclave_abi.h"
@@ -23,20 +25,26 @@ struct HostTimes {
 
 class HypercallServer {
   public:
-    // `app_name` labels the app in exit lines ("hello: killed by SIGSEGV ...").
+    // `domain_names` (in domain order, at least one) label the domains in kill lines
+    // ("hello: killed by SIGSEGV ..."); their count bounds every domain index the guest sends.
     // `now` samples the host clocks and the guest TSC for ER_HC_TIME.
     HypercallServer(GuestMemory& memory, Console& console, std::function<HostTimes()> now,
-                    std::string app_name);
+                    std::vector<std::string> domain_names);
 
     // Serves hypercall `nr` whose request struct is at `request_gpa`.  Returns how the VM ends
     // for ER_HC_EXIT, nullopt to resume the vCPU.
     std::optional<VmEnd> serve(uint32_t nr, uint64_t request_gpa);
+
+    // What each domain reported with ER_HC_DOMAIN_EXIT so far.
+    const DomainResults& results() const { return results_; }
 
   private:
     template <typename T>
     T fetch(uint64_t gpa, const char* what) const;
     void console_write(uint64_t gpa);
     VmEnd exit(uint64_t gpa);
+    void domain_exit(uint64_t gpa);
+    uint32_t check_domain(uint32_t domain, const char* what) const;
     void time(uint64_t gpa);
     void log(uint64_t gpa);
     std::string message(uint64_t gpa, uint64_t len, const char* what) const;
@@ -44,7 +52,8 @@ class HypercallServer {
     GuestMemory& memory_;
     Console& console_;
     std::function<HostTimes()> now_;
-    std::string app_name_;
+    std::vector<std::string> names_;
+    DomainResults results_;
 };
 
 // "SIGSEGV" for 11; "signal 77" for numbers without a name.

@@ -9,7 +9,6 @@
 #include "launcher/kvm/kvm_vm.hpp"
 #include "launcher/vm/boot_info.hpp"
 #include "launcher/vm/boot_state.hpp"
-#include "launcher/vm/console.hpp"
 #include "launcher/vm/guest_memory.hpp"
 #include "launcher/vm/hypercalls.hpp"
 #include "launcher/vm/layout.hpp"
@@ -18,7 +17,8 @@
 
 namespace er::launcher {
 
-VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitStats& stats) {
+VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitStats& stats,
+                  DomainResults& results) {
     KvmSystem kvm = KvmSystem::open(config.kvm_device, config.sysfs_root);
     // Declared before the VM so it is unmapped only after the VM (and its slot) is gone.
     Mapping ram = map_anonymous(config.mem_size, "guest memory");
@@ -29,8 +29,7 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     // Only the pages the boot needs are touched; the rest stay unallocated until the guest uses
     // them (MAP_NORESERVE).
     load_kernel(input.kernel, input.kernel_file, memory);
-    load_app(input.app, memory);
-    memory.copy_in(ER_GPA_ARGS, input.args.bytes, "argument blob");
+    load_domains(input.domains, memory);
     write_boot_tables(memory);
 
     KvmVcpu vcpu(kvm, vm, 0);
@@ -44,13 +43,14 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     facts.mem_size = config.mem_size;
     facts.tsc_khz = vcpu.tsc_khz();
     fill_entropy(facts.entropy);
+    facts.timer_period_us = config.timer_period_us;
     facts.realtime_ns = clock_ns(CLOCK_REALTIME);
-    memory.write(ER_GPA_BOOT_INFO, make_boot_info(facts, input.kernel, input.app, input.args),
-                 "boot info");
+    memory.write(ER_GPA_BOOT_INFO, make_boot_info(facts, input.kernel, input.domains), "boot info");
 
-    FdConsole console;
+    std::vector<std::string> names;
+    for (const DomainImage& d : input.domains.domains) names.push_back(d.name);
     HypercallServer server(
-        memory, console,
+        memory, input.console,
         [&vcpu] {
             HostTimes t{};
             t.monotonic_ns = clock_ns(CLOCK_MONOTONIC);
@@ -58,12 +58,18 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
             t.guest_tsc = vcpu.guest_tsc();
             return t;
         },
-        config.app_name);
+        names);
 
     std::unique_ptr<RunTimeout> timeout;
     if (config.timeout_s)
         timeout = std::make_unique<RunTimeout>(*config.timeout_s, vcpu.run_state());
-    return run_vcpu(vcpu, server, stats, config.app_name, config.timeout_text);
+    // Results are copied out however the run ends, so the summary can show who finished.
+    struct CopyResults {
+        const HypercallServer& server;
+        DomainResults& out;
+        ~CopyResults() { out = server.results(); }
+    } copy{server, results};
+    return run_vcpu(vcpu, server, stats, config.timeout_line);
 }
 
 }  // namespace er::launcher

@@ -8,8 +8,9 @@
 #include <span>
 #include <string>
 
-#include "launcher/vm/app_image.hpp"
-#include "launcher/vm/args_blob.hpp"
+#include "launcher/vm/console.hpp"
+#include "launcher/vm/domain_images.hpp"
+#include "launcher/vm/domain_result.hpp"
 #include "launcher/vm/exit_stats.hpp"
 #include "launcher/vm/kernel_image.hpp"
 #include "launcher/vm/vm_end.hpp"
@@ -19,8 +20,8 @@ namespace er::launcher {
 struct MachineConfig {
     uint64_t mem_size;
     std::optional<double> timeout_s;  // none: no timeout
-    std::string timeout_text;         // --timeout as written, for the timeout line
-    std::string app_name;             // basename of the app, for exit lines
+    std::string timeout_line;         // printed when the timeout fires
+    uint32_t timer_period_us = 0;     // guest scheduler tick; 0 = no timer
     std::string kvm_device = "/dev/kvm";
     std::string sysfs_root = "/sys";
 };
@@ -28,12 +29,14 @@ struct MachineConfig {
 struct MachineInput {
     const KernelImage& kernel;
     std::span<const uint8_t> kernel_file;
-    const AppImage& app;
-    const ArgsBlob& args;
+    const DomainLayout& domains;  // placed (place_domains)
+    Console& console;             // where the domains' output goes
 };
 
 // Runs the VM to its end.  Throws Error when KVM cannot set it up; returns how it ended
-// otherwise.  `stats` is filled as it runs (valid even when this throws after start).
-VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitStats& stats);
+// otherwise.  `stats` and `results` (one slot per domain) are filled as it runs (valid even when
+// this throws after start).
+VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitStats& stats,
+                  DomainResults& results);
 
 }  // namespace er::launcher

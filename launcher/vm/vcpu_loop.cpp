@@ -21,10 +21,10 @@ std::string at_rip(const KvmVcpu& vcpu) {
 }  // namespace
 
 VmEnd run_vcpu(KvmVcpu& vcpu, HypercallServer& server, ExitStats& stats,
-               const std::string& app_name, const std::string& timeout_text) {
+               const std::string& timeout_line) {
     kvm_run* run = vcpu.run_state();
     size_t run_size = vcpu.run_size();
-    VmEnd timed_out{kExitTimeout, app_name + ": timed out after " + timeout_text + " s"};
+    VmEnd timed_out{kExitTimeout, timeout_line};
     for (;;) {
         if (RunTimeout::expired()) return timed_out;
         int err = vcpu.run_once();

@@ -11,9 +11,9 @@
 
 namespace er::launcher {
 
-// `timeout_text` is the --timeout value as the user wrote it, for the timeout line; the
-// RunTimeout itself (if any) is armed by the caller.
+// `timeout_line` is what enclave-run prints when --timeout fires; the RunTimeout itself (if any)
+// is armed by the caller.
 VmEnd run_vcpu(KvmVcpu& vcpu, HypercallServer& server, ExitStats& stats,
-               const std::string& app_name, const std::string& timeout_text);
+               const std::string& timeout_line);
 
 }  // namespace er::launcher

@@ -4,69 +4,26 @@
 // usable kvm_amd/kvm_intel, else inside the test VM (kvm_amd under QEMU TCG).  Host-only checks
 // (what happens without /dev/kvm) are in the HostOnly suite, run outside any VM.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "subprocess.hpp"
+#include "harness.hpp"
 
 namespace {
 
-using er::test::run;
-
-const std::string kEnclaveRun = ER_ENCLAVE_RUN;  // path of the built enclave-run
-const std::string kApps = ER_APPS_DIR;           // directory of the built test apps
-const std::string kScratch = ER_SCRATCH_DIR;     // writable directory inside the build tree
-const std::string kChecks = ER_UK_TESTS_DIR;     // the unikernel's own check apps
-
-std::string app(const std::string& name) { return kApps + "/" + name; }
-
-er::test::Result enclave(std::vector<std::string> args, int timeout_s = 300) {
-    args.insert(args.begin(), kEnclaveRun);
-    return run(args, timeout_s);
-}
-
-int count_lines(const std::string& s) {
-    int n = 0;
-    for (char c : s) n += c == '\n';
-    return n;
-}
-
-// Every error of enclave-run itself is exactly one line starting "enclave-run: ".
-void expect_one_error_line(const er::test::Result& r, const std::string& needle) {
-    EXPECT_FALSE(r.signaled) << "enclave-run itself crashed";
-    EXPECT_EQ(count_lines(r.err), 1) << "stderr: " << r.err;
-    EXPECT_EQ(r.err.rfind("enclave-run: ", 0), 0u) << "stderr: " << r.err;
-    EXPECT_NE(r.err.find(needle), std::string::npos) << "wanted '" << needle << "' in: " << r.err;
-}
-
-std::string write_file(const std::string& name, const std::string& bytes) {
-    mkdir(kScratch.c_str(), 0755);
-    std::string path = kScratch + "/" + name;
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f << bytes;
-    return path;
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-// Parses "enclave-run: stats: exits=N ... peak_rss_kib=N" into a value.
-long stat_value(const std::string& err, const std::string& key) {
-    std::smatch m;
-    std::regex re("stats:.*\\b" + key + "=([0-9]+)");
-    if (!std::regex_search(err, m, re)) return -1;
-    return std::stol(m[1]);
-}
+using er::test::app;
+using er::test::count_lines;
+using er::test::enclave;
+using er::test::expect_one_error_line;
+using er::test::kChecks;
+using er::test::kScratch;
+using er::test::read_file;
+using er::test::stat_value;
+using er::test::write_file;
 
 TEST(Run, HelloPrintsGreetingAndExitsZero) {
     auto r = enclave({"run", app("hello")});

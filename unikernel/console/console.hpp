@@ -11,7 +11,7 @@
 namespace uk::console {
 
 constexpr size_t kBufferSize = 16 * 1024;
-constexpr uint32_t kMaxDomains = 4;
+constexpr uint32_t kMaxDomains = ER_MAX_DOMAINS;
 
 class Stream {
   public:

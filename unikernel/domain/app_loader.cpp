@@ -4,7 +4,6 @@
 #include "domain/initial_stack.hpp"
 #include "lib/string.hpp"
 #include "loader/elf.hpp"
-#include "mm/frame_allocator.hpp"
 #include "mm/layout.hpp"
 
 namespace uk::domain {
@@ -94,10 +93,13 @@ const char* populate_image(Domain& d, const er::elf::Image& img, uint64_t bias,
         for (uint64_t page = mm::page_down(s.vaddr); page < file_end; page += mm::kPageSize) {
             uint64_t pa = d.as.page_table().translate(bias + page);
             if (pa == ~0ull) {
-                pa = mm::g_frames.alloc_zeroed();
-                if (pa == 0) return "out of memory loading the app";
+                pa = d.as.alloc_frame();
+                if (pa == 0) {
+                    return d.account.limit_hit() ? "the app image exceeds the memory limit"
+                                                 : "out of memory loading the app";
+                }
                 if (!d.as.install_page(bias + page, pa)) {
-                    mm::g_frames.free(pa);
+                    d.as.free_frame(pa);
                     return "out of memory loading the app";
                 }
             }

@@ -1,25 +1,73 @@
 #include "domain/domain.hpp"
 
 #include "arch/x86/cpu.hpp"
+#include "arch/x86/cpu_features.hpp"
+#include "arch/x86/fpu.hpp"
+#include "arch/x86/gdt.hpp"
+#include "arch/x86/stacks.hpp"
+#include "arch/x86/syscall_setup.hpp"
+#include "domain/app_loader.hpp"
+#include "domain/domain_table.hpp"
 #include "domain/signals.hpp"
 #include "hv/hypercall.hpp"
 #include "lib/string.hpp"
+#include "mm/frame_allocator.hpp"
 #include "mm/layout.hpp"
+#include "sched/scheduler.hpp"
+#include "time/clock.hpp"
+
+extern "C" void uk_trap_return();
 
 namespace uk::domain {
 namespace {
 
-Domain g_domains[console::kMaxDomains];
+static_assert(x86::kMaxDomainStacks >= ER_MAX_DOMAINS, "one kernel stack per domain");
+static_assert(console::kMaxDomains >= ER_MAX_DOMAINS, "one pair of streams per domain");
+
+constexpr uint64_t kCr3NoFlush = 1ull << 63;
+
+Domain g_domains[ER_MAX_DOMAINS];
 Domain* g_current = &g_domains[0];
 char g_kill_text[ER_MESSAGE_MAX];
 
-// Ends the whole VM.  With one domain the VM's exit is the domain's exit; with several
-// (issue #3) this becomes "retire the domain, exit the VM when the last one is gone".
-[[noreturn]] void end_vm(Domain& d, er_hc_exit& req) {
-    d.alive = false;
+// The first switch to a domain "returns" into uk_trap_return with this frame on its kernel
+// stack: every register but rip/rsp cleared, as Linux does at exec (rdx = 0: no atexit function),
+// interrupts on so the timer can preempt it.
+void prepare_first_entry(Domain& d, const EntryState& entry) {
+    auto* f = reinterpret_cast<x86::TrapFrame*>(d.kstack_top - sizeof(x86::TrapFrame));
+    *f = x86::TrapFrame{};
+    f->rip = entry.rip;
+    f->rsp = entry.rsp;
+    f->cs = x86::kUserCs;
+    f->ss = x86::kUserDs;
+    f->rflags = x86::kRflagsIf | 0x2;  // bit 1 is always set; IOPL 0: the app cannot cli
+    // uk_switch_context pops rbp, rbx, r12-r15 (zero) and returns to uk_trap_return.
+    auto* sp = reinterpret_cast<uint64_t*>(f);
+    *--sp = reinterpret_cast<uint64_t>(&uk_trap_return);
+    for (int i = 0; i < 6; i++) *--sp = 0;
+    d.saved_rsp = reinterpret_cast<uint64_t>(sp);
+}
+
+// Everything the domain held goes back: output to the host, files, frames, page tables, FPU
+// area.  Then the host hears of its end and the scheduler drops it for good.
+[[noreturn]] void end_domain(Domain& d, er_hc_exit& req) {
     console::flush_domain(d.id);
     req.domain = d.id;
-    hv::exit(req);
+    uint64_t run_ns = d.started ? time::monotonic_ns() - d.start_ns : 0;
+    fs::release(d.files);
+    // Off its page tables before freeing them; the kernel half is the same in every CR3.
+    if (&d == g_current) x86::write_cr3(mm::g_kernel_pt.root());
+    d.as.destroy();
+    if (d.fpu != nullptr) mm::g_frames.free(mm::kernel_gpa(d.fpu));
+    d.fpu = nullptr;
+
+    er_hc_domain_exit de{};
+    de.exit = req;
+    de.run_ns = run_ns;
+    de.peak_mem_bytes = d.account.peak() * mm::kPageSize;
+    de.isolation = ER_ISO_PAGETABLE;
+    hv::domain_exit(de);
+    sched::retire(d);
 }
 
 }  // namespace
@@ -28,24 +76,64 @@ Domain& current() {
     return *g_current;
 }
 
-bool create(uint32_t id) {
-    if (id >= console::kMaxDomains) return false;
+Domain* get(uint32_t id) {
+    return id < ER_MAX_DOMAINS ? &g_domains[id] : nullptr;
+}
+
+const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entropy[16]) {
+    if (id >= ER_MAX_DOMAINS) return "domain index out of range";
     Domain& d = g_domains[id];
     d.id = id;
-    d.alive = true;
+    d.state = State::unused;
+    domain_name(desc, d.name);
+    d.account.reset(mm::limit_frames_for(desc.mem_limit));
     d.out = console::stream(id, ER_STREAM_STDOUT);
     d.err = console::stream(id, ER_STREAM_STDERR);
     d.brk_start = d.brk = 0;
     d.fs_base = 0;
     d.frame = nullptr;
     d.clear_child_tid = 0;
-    return d.as.init();
+    d.last_fault_rip = d.last_fault_addr = 0;
+    d.kstack_top = x86::domain_stack_top(id);
+    d.started = false;
+    d.futex_waiting = d.timed_out = false;
+
+    uint64_t fpu_pa = mm::g_frames.alloc_zeroed();
+    if (fpu_pa == 0) return "out of memory for the FPU state";
+    d.fpu = mm::phys_to_virt(fpu_pa);
+    x86::fpu::init_area(d.fpu);
+    if (!d.as.init(&d.account)) return "out of memory for page tables";
+    // PCIDs 1..64 are the domains' (0 is the kernel's own CR3); slots are never reused, so a
+    // domain's first load flushes nothing stale.
+    d.cr3 = d.as.cr3() | (x86::g_cpu.pcid ? uint64_t(id) + 1 : 0);
+    d.cr3_loaded = false;
+
+    const char* args_data = static_cast<const char*>(mm::phys_to_virt(desc.args_gpa));
+    const char* why = nullptr;
+    const void* image = desc.fs_gpa != 0 ? mm::phys_to_virt(desc.fs_gpa) : nullptr;
+    if (!fs::init(d.files, id, image, desc.fs_size, args_data, &why))
+        return why != nullptr ? why : "malformed er-fs image";
+
+    // The loader writes the initial stack through user_access, which works on current().
+    activate(d);
+    AppFile file{static_cast<const uint8_t*>(mm::phys_to_virt(desc.app_gpa)), desc.app_size};
+    ArgBlob args{args_data, desc.args_size, desc.argc, desc.envc};
+    EntryState entry{};
+    if (const char* err = load_app(d, file, args, entropy, &entry)) return err;
+    prepare_first_entry(d, entry);
+    d.state = State::runnable;
+    return nullptr;
 }
 
 void activate(Domain& d) {
     g_current = &d;
-    x86::write_cr3(d.as.cr3());
+    x86::write_cr3(d.cr3_loaded && x86::g_cpu.pcid ? d.cr3 | kCr3NoFlush : d.cr3);
+    d.cr3_loaded = true;
     x86::wrmsr(x86::kMsrFsBase, d.fs_base);
+    // Traps and syscalls from this domain land on its own kernel stack.
+    x86::set_kernel_stack(d.kstack_top);
+    uk_syscall_kernel_rsp = d.kstack_top;
+    if (d.fpu != nullptr) x86::fpu::restore(d.fpu);
 }
 
 void exit(Domain& d, int status) {
@@ -53,7 +141,7 @@ void exit(Domain& d, int status) {
     req.reason = ER_EXIT_NORMAL;
     req.status = status;
     req.vector = 0xFFFFFFFF;
-    end_vm(d, req);
+    end_domain(d, req);
 }
 
 void kill(Domain& d, const Kill& why) {
@@ -71,12 +159,13 @@ void kill(Domain& d, const Kill& why) {
         req.message_gpa = mm::kernel_gpa(g_kill_text);
         req.message_len = n;
     }
-    end_vm(d, req);
+    end_domain(d, req);
 }
 
 void kill_out_of_memory(Domain& d) {
     uint64_t rip = d.frame != nullptr ? d.frame->rip : 0;
-    kill(d, Kill{kSigKill, 0xFFFFFFFF, 0, rip, 0, "out of memory"});
+    const char* msg = d.account.limit_hit() ? "memory limit exceeded" : "out of memory";
+    kill(d, Kill{kSigKill, 0xFFFFFFFF, 0, rip, 0, msg});
 }
 
 }  // namespace uk::domain

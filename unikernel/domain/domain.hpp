@@ -1,22 +1,36 @@
-// A domain: one app, its address space, its output streams and its user-visible process state.
-// Today exactly one runs; the type already carries everything per-app so issue #3 (several
-// domains) and #4 (a scheduler) add a table and a switch, not a rewrite.
+// A domain: one app, its own address space, kernel stack, FPU state, output streams, files and
+// user-visible process state.  Up to ER_MAX_DOMAINS run side by side, scheduled round robin by
+// sched/ (docs/guest.md "Domains").
 #pragma once
 
 #include <stdint.h>
 
 #include "arch/x86/trap_frame.hpp"
 #include "console/console.hpp"
+#include "fs/domain_files.hpp"
+#include "libos-abi/enclave_abi.h"
 #include "mm/address_space.hpp"
+#include "mm/frame_account.hpp"
 
 namespace uk::domain {
 
+enum class State : uint8_t {
+    unused,    // no such domain in the table
+    runnable,  // in the run queue
+    running,   // its code (or its syscall) is on the CPU
+    sleeping,  // nanosleep or a futex wait: in the sleep queue and/or waiting for a wake
+    dead,      // ended; everything it held is back with the allocator
+};
+
 struct Domain {
     uint32_t id;
-    bool alive;
+    State state;
+    char name[ER_DOMAIN_NAME_MAX + 1];
+    mm::FrameAccount account;  // frames held (pages and page tables) against mem_limit
     mm::AddressSpace as;
     console::Stream* out;
     console::Stream* err;
+    fs::DomainFiles files;
 
     // Program break: [brk_start, brk) is the heap VMA, page-rounded at its end.
     uint64_t brk_start;
@@ -28,21 +42,44 @@ struct Domain {
 
     uint64_t fs_base;
     uint64_t clear_child_tid;  // set_tid_address; kept for a future thread implementation
+
+    // The latest page fault that found its page present (a stale TLB entry, flushed and retried
+    // once): per domain, so two domains running the same binary cannot trip each other's check.
+    uint64_t last_fault_rip;
+    uint64_t last_fault_addr;
+
+    // ---- switching (sched/) ----
+    uint64_t kstack_top;  // TSS.RSP0 and the SYSCALL stack while this domain runs
+    uint64_t saved_rsp;   // its kernel rsp while switched out (uk_switch_context)
+    void* fpu;            // x87/SSE/AVX save area (a page-aligned frame)
+    uint64_t cr3;         // root | PCID
+    bool cr3_loaded;      // with PCID: loaded once, so later loads may keep its TLB entries
+    bool started;
+    uint64_t start_ns;  // first entry to the app, for run_ns
+
+    // ---- waiting (sched/) ----
+    bool futex_waiting;  // in a FUTEX_WAIT on futex_addr
+    bool timed_out;      // the latest wait ended by its deadline
+    uint64_t futex_addr;
 };
 
 // The domain whose code is running (or whose syscall is being served).
 Domain& current();
+// Domain `id`, or nullptr when out of range.
+Domain* get(uint32_t id);
 
-// Sets up domain `id` (address space, streams).  False on out of memory.
-bool create(uint32_t id);
+// Sets up domain `id` from its descriptor (account, address space, kernel stack, FPU area,
+// streams, files) and loads its app.  nullptr on success, else why it cannot run.  `entropy` is
+// AT_RANDOM's 16 bytes.
+const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entropy[16]);
 
-// Makes d's address space and FS base live on this CPU.
+// Makes d's address space, FS base, kernel stack and FPU state live on this CPU.
 void activate(Domain& d);
 
-// The app called exit_group(status).
+// The app called exit_group(status).  Retires the domain; never returns to it.
 [[noreturn]] void exit(Domain& d, int status);
 
-// What ended a domain abnormally, reported through ER_HC_EXIT reason ER_EXIT_SIGNAL.
+// What ended a domain abnormally, reported through ER_HC_DOMAIN_EXIT reason ER_EXIT_SIGNAL.
 struct Kill {
     uint32_t signal;
     uint32_t vector;  // x86 vector or 0xFFFFFFFF
@@ -52,6 +89,7 @@ struct Kill {
     const char* message;
 };
 [[noreturn]] void kill(Domain& d, const Kill& why);
+// SIGKILL with "memory limit exceeded" (the domain's own limit) or "out of memory" (RAM).
 [[noreturn]] void kill_out_of_memory(Domain& d);
 
 }  // namespace uk::domain

@@ -123,9 +123,6 @@ VectorSignal signal_for(uint64_t vector) {
     }
 }
 
-uint64_t g_last_fault_rip = 0;
-uint64_t g_last_fault_addr = 0;
-
 }  // namespace
 
 void handle_user_trap(x86::TrapFrame& f) {
@@ -157,14 +154,14 @@ void handle_user_trap(x86::TrapFrame& f) {
             if (err & kPfPresent) {
                 // The VMA allows it and the page is present, so the TLB was stale.  Flush and
                 // retry once; a second identical fault means the page tables disagree.
-                if (g_last_fault_rip == f.rip && g_last_fault_addr == addr) {
+                if (d.last_fault_rip == f.rip && d.last_fault_addr == addr) {
                     k.message = "page fault: protection violation";
                     kill(d, k);
                 }
                 x86::invlpg(addr);
             }
-            g_last_fault_rip = f.rip;
-            g_last_fault_addr = addr;
+            d.last_fault_rip = f.rip;
+            d.last_fault_addr = addr;
             return;
         }
         if (kind == mm::FaultKind::out_of_memory) kill_out_of_memory(d);

@@ -11,6 +11,7 @@ namespace {
 alignas(64) er_hc_console_write g_console_req;
 alignas(64) er_hc_exit g_exit_req;
 alignas(64) er_hc_time g_time_req;
+alignas(64) er_hc_domain_exit g_domain_exit_req;
 alignas(64) er_hc_log g_log_req;
 
 inline void call(er_hypercall nr, const void* request) {
@@ -35,6 +36,13 @@ void exit(const er_hc_exit& request) {
     call(ER_HC_EXIT, &g_exit_req);
     // The host never resumes us after EXIT; if it does, stop here rather than run on.
     x86::halt_forever();
+}
+
+void domain_exit(const er_hc_domain_exit& request) {
+    g_domain_exit_req = request;
+    if (g_domain_exit_req.exit.message_len > ER_MESSAGE_MAX)
+        g_domain_exit_req.exit.message_len = ER_MESSAGE_MAX;
+    call(ER_HC_DOMAIN_EXIT, &g_domain_exit_req);
 }
 
 er_hc_time time() {

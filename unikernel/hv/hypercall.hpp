@@ -15,6 +15,9 @@ int64_t console_write(uint32_t domain, er_stream stream, const void* buf, uint64
 // Ends the VM.  The request is copied into kernel memory first, so any er_hc_exit will do.
 [[noreturn]] void exit(const er_hc_exit& request);
 
+// One domain ended (ABI 2); the VM goes on.
+void domain_exit(const er_hc_domain_exit& request);
+
 // Reads the host clocks together with the guest TSC.
 er_hc_time time();
 

@@ -1,16 +1,22 @@
 #include "mm/address_space.hpp"
 
-#include "mm/frame_allocator.hpp"
 #include "mm/layout.hpp"
 #include "sys/errno.hpp"
 
 namespace uk::mm {
 
-bool AddressSpace::init() {
-    pt_ = PageTable::create();
+bool AddressSpace::init(FrameAccount* account) {
+    account_ = account;
+    vmas_.clear();
+    pt_ = PageTable::create(account);
     if (pt_.root() == 0) return false;
     pt_.share_kernel_half(g_kernel_pt);
     return true;
+}
+
+void AddressSpace::destroy() {
+    pt_.destroy();
+    vmas_.clear();
 }
 
 uint64_t AddressSpace::pte_flags(uint32_t prot) {
@@ -54,10 +60,10 @@ FaultKind AddressSpace::fault(uint64_t addr, Access access) {
         // a bug) is cleared and the access retried by the caller.
         return FaultKind::none;
     }
-    uint64_t pa = g_frames.alloc_zeroed();
+    uint64_t pa = alloc_frame();
     if (pa == 0) return FaultKind::out_of_memory;
     if (pt_.map(page, pa, pte_flags(vma->prot)) != MapResult::ok) {
-        g_frames.free(pa);
+        free_frame(pa);
         return FaultKind::out_of_memory;
     }
     return FaultKind::none;
@@ -101,7 +107,7 @@ void AddressSpace::free_range_frames(uint64_t start, uint64_t end) {
             continue;
         }
         uint64_t old = pt_.unmap(p);
-        if (old & kPtePresent) g_frames.free(old & kPteAddrMask);
+        if (old & kPtePresent) free_frame(old & kPteAddrMask);
     }
 }
 

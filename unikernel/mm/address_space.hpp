@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "mm/charged_frames.hpp"
+#include "mm/frame_account.hpp"
 #include "mm/page_table.hpp"
 #include "mm/vma.hpp"
 
@@ -24,8 +26,15 @@ enum class FaultKind : uint8_t {
 
 class AddressSpace {
   public:
-    // Creates the page tables (false on out of memory).
-    bool init();
+    // Creates the page tables (false on out of memory).  Every frame the address space takes,
+    // tables included, is charged to `account` (which must outlive it).
+    bool init(FrameAccount* account);
+    // Frees every frame and table, the root included; must not be the live CR3.
+    void destroy();
+
+    // A zeroed frame charged to this address space, or 0 (out of memory or over the limit).
+    uint64_t alloc_frame() { return alloc_charged(account_); }
+    void free_frame(uint64_t pa) { free_charged(account_, pa); }
 
     PageTable& page_table() { return pt_; }
     const VmaSet& vmas() const { return vmas_; }
@@ -56,6 +65,7 @@ class AddressSpace {
 
     PageTable pt_;
     VmaSet vmas_;
+    FrameAccount* account_ = nullptr;
 };
 
 }  // namespace uk::mm

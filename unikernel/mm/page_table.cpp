@@ -1,7 +1,7 @@
 #include "mm/page_table.hpp"
 
 #include "arch/x86/cpu.hpp"
-#include "mm/frame_allocator.hpp"
+#include "mm/charged_frames.hpp"
 #include "mm/layout.hpp"
 
 namespace uk::mm {
@@ -29,13 +29,13 @@ inline bool is_current(uint64_t root) {
 }
 
 // Walks down to the table at `stop_level` (0 = PT, 1 = PD) and returns its entry for va.
-uint64_t* walk_to(uint64_t root, uint64_t va, int stop_level, bool create) {
+uint64_t* walk_to(uint64_t root, FrameAccount* account, uint64_t va, int stop_level, bool create) {
     uint64_t* table = table_at(root);
     for (int level = 3; level > stop_level; level--) {
         uint64_t& entry = table[index_at(va, level)];
         if (!(entry & kPtePresent)) {
             if (!create) return nullptr;
-            uint64_t pa = g_frames.alloc_zeroed();
+            uint64_t pa = alloc_charged(account);
             if (pa == 0) return nullptr;
             entry = pa | table_flags(va);
         } else if (entry & kPteHuge) {
@@ -46,28 +46,30 @@ uint64_t* walk_to(uint64_t root, uint64_t va, int stop_level, bool create) {
     return &table[index_at(va, stop_level)];
 }
 
-void free_table(uint64_t pa, int level, bool free_frames) {
+void free_table(FrameAccount* account, uint64_t pa, int level, bool free_frames) {
     uint64_t* table = table_at(pa);
     for (unsigned i = 0; i < 512; i++) {
         uint64_t e = table[i];
         if (!(e & kPtePresent)) continue;
         if (level == 0) {
-            if (free_frames && (e & kPteAddrMask) != 0) g_frames.free(e & kPteAddrMask);
+            if (free_frames && (e & kPteAddrMask) != 0) free_charged(account, e & kPteAddrMask);
         } else if (!(e & kPteHuge)) {
-            free_table(e & kPteAddrMask, level - 1, free_frames);
+            free_table(account, e & kPteAddrMask, level - 1, free_frames);
         }
     }
-    g_frames.free(pa);
+    free_charged(account, pa);
 }
 
 }  // namespace
 
-PageTable PageTable::create() {
-    return PageTable(g_frames.alloc_zeroed());
+PageTable PageTable::create(FrameAccount* account) {
+    PageTable pt(alloc_charged(account));
+    pt.account_ = account;
+    return pt;
 }
 
 uint64_t* PageTable::walk(uint64_t va, bool create) {
-    return walk_to(root_, va, 0, create);
+    return walk_to(root_, account_, va, 0, create);
 }
 
 MapResult PageTable::map(uint64_t va, uint64_t pa, uint64_t flags) {
@@ -79,7 +81,7 @@ MapResult PageTable::map(uint64_t va, uint64_t pa, uint64_t flags) {
 }
 
 MapResult PageTable::map_large(uint64_t va, uint64_t pa, uint64_t flags) {
-    uint64_t* pde = walk_to(root_, va, 1, true);
+    uint64_t* pde = walk_to(root_, account_, va, 1, true);
     if (pde == nullptr) return MapResult::out_of_memory;
     if (*pde & kPtePresent) return MapResult::already_mapped;
     *pde = (pa & kPteAddrMask) | flags | kPtePresent | kPteHuge;
@@ -117,9 +119,16 @@ void PageTable::share_kernel_half(const PageTable& kernel) {
 void PageTable::destroy_user_half(bool free_frames) {
     uint64_t* pml4 = table_at(root_);
     for (unsigned i = 0; i < 256; i++) {
-        if (pml4[i] & kPtePresent) free_table(pml4[i] & kPteAddrMask, 2, free_frames);
+        if (pml4[i] & kPtePresent) free_table(account_, pml4[i] & kPteAddrMask, 2, free_frames);
         pml4[i] = 0;
     }
+}
+
+void PageTable::destroy() {
+    if (root_ == 0) return;
+    destroy_user_half(true);
+    free_charged(account_, root_);
+    root_ = 0;
 }
 
 }  // namespace uk::mm

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "mm/frame_account.hpp"
+
 namespace uk::mm {
 
 constexpr uint64_t kPtePresent = 1ull << 0;
@@ -26,8 +28,9 @@ class PageTable {
     PageTable() = default;
     explicit PageTable(uint64_t root_pa) : root_(root_pa) {}
 
-    // A fresh, empty hierarchy (0 root on out of memory).
-    static PageTable create();
+    // A fresh, empty hierarchy (0 root on out of memory).  With an account, the root and every
+    // table created later are charged to it (and uncharged when freed).
+    static PageTable create(FrameAccount* account = nullptr);
 
     uint64_t root() const { return root_; }
 
@@ -51,9 +54,12 @@ class PageTable {
 
     // Frees every lower-half page table and, when free_frames, the frames they map.
     void destroy_user_half(bool free_frames);
+    // destroy_user_half(true), then the root itself; the hierarchy must not be live in CR3.
+    void destroy();
 
   private:
     uint64_t root_ = 0;
+    FrameAccount* account_ = nullptr;
 };
 
 // The kernel's own hierarchy (upper half only); built at boot by mm/kernel_map.cpp.

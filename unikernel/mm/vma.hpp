@@ -24,6 +24,7 @@ class VmaSet {
     static constexpr size_t kMaxVmas = 256;
 
     size_t size() const { return count_; }
+    void clear() { count_ = 0; }
     const Vma& at(size_t i) const { return vmas_[i]; }
 
     // The VMA containing addr, or nullptr.

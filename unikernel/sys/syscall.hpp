@@ -24,7 +24,9 @@ enum Nr : uint64_t {
     kRtSigprocmask = 14,
     kIoctl = 16,
     kWritev = 20,
+    kSchedYield = 24,
     kMadvise = 28,
+    kNanosleep = 35,
     kGetpid = 39,
     kExit = 60,
     kGettimeofday = 96,
@@ -36,9 +38,11 @@ enum Nr : uint64_t {
     kArchPrctl = 158,
     kGettid = 186,
     kTime = 201,
+    kFutex = 202,
     kSetTidAddress = 218,
     kClockGettime = 228,
     kClockGetres = 229,
+    kClockNanosleep = 230,
     kExitGroup = 231,
     kSetRobustList = 273,
 };
@@ -68,6 +72,11 @@ int64_t sys_clock_gettime(const Args&);
 int64_t sys_clock_getres(const Args&);
 int64_t sys_gettimeofday(const Args&);
 int64_t sys_time(const Args&);
+
+int64_t sys_sched_yield(const Args&);
+int64_t sys_nanosleep(const Args&);
+int64_t sys_clock_nanosleep(const Args&);
+int64_t sys_futex(const Args&);
 
 int64_t sys_rt_sigaction(const Args&);
 int64_t sys_rt_sigprocmask(const Args&);

@@ -21,9 +21,11 @@ std::string error_of(const std::string& path, uint64_t mem) {
 }
 
 TEST(AppImage, MaxSizeLeavesWholePages) {
-    EXPECT_EQ(max_app_size(16 << 20), (16u << 20) - ER_GPA_APP);
-    EXPECT_EQ(max_app_size(ER_GPA_APP), 0u);
-    EXPECT_EQ(max_app_size(ER_GPA_APP + 4097), 4096u);
+    EXPECT_EQ(max_app_size(16 << 20), (16u << 20) - ER_GPA_IMAGES);
+    EXPECT_EQ(max_app_size(ER_GPA_IMAGES), 0u);
+    EXPECT_EQ(max_app_size(ER_GPA_IMAGES + 4097), 4096u);
+    // Images stay inside the guest's 1 GiB boot window, however much RAM there is.
+    EXPECT_EQ(max_app_size(3ull << 30), (1ull << 30) - ER_GPA_IMAGES);
 }
 
 TEST(AppImage, MissingFileNamesPathAndErrno) {

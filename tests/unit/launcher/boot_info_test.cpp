@@ -14,27 +14,33 @@ TEST(BootInfo, AllFieldsFromTheLaunch) {
     facts.realtime_ns = 1'700'000'000'000'000'000ull;
     for (int i = 0; i < 32; ++i) facts.entropy[i] = static_cast<uint8_t>(i * 7);
     KernelImage kernel{0xffffffff80100000ull, 0x100000, 0x180000, {}};
-    AppImage app{"./hello", std::vector<uint8_t>(5000, 1), ER_GPA_APP, ER_GPA_APP + 0x2000};
-    ArgsBlob args{std::vector<uint8_t>(12, 0), 2, 1};
+    facts.timer_period_us = 10'000;
+    DomainLayout domains;
+    domains.domains.resize(3);
+    domains.free_start = ER_GPA_IMAGES + 0x5000;
 
-    er_boot_info bi = make_boot_info(facts, kernel, app, args);
+    er_boot_info bi = make_boot_info(facts, kernel, domains);
     EXPECT_EQ(bi.magic, ER_BOOT_MAGIC);
     EXPECT_EQ(bi.abi_version, ER_ABI_VERSION);
     EXPECT_EQ(bi.size, sizeof(er_boot_info));
     EXPECT_EQ(bi.mem_size, 64u << 20);
-    EXPECT_EQ(bi.free_start, ER_GPA_APP + 0x2000);
+    EXPECT_EQ(bi.free_start, ER_GPA_IMAGES + 0x5000);
     EXPECT_EQ(bi.kernel_start, 0x100000u);
     EXPECT_EQ(bi.kernel_end, 0x180000u);
-    EXPECT_EQ(bi.app_gpa, ER_GPA_APP);
-    EXPECT_EQ(bi.app_size, 5000u);
-    EXPECT_EQ(bi.args_gpa, ER_GPA_ARGS);
-    EXPECT_EQ(bi.args_size, 12u);
-    EXPECT_EQ(bi.argc, 2u);
-    EXPECT_EQ(bi.envc, 1u);
+    // ABI 2: the single-app fields are zero; the domain table describes the apps.
+    EXPECT_EQ(bi.app_gpa, 0u);
+    EXPECT_EQ(bi.app_size, 0u);
+    EXPECT_EQ(bi.args_gpa, 0u);
+    EXPECT_EQ(bi.args_size, 0u);
+    EXPECT_EQ(bi.argc, 0u);
+    EXPECT_EQ(bi.envc, 0u);
+    EXPECT_EQ(bi.domains_gpa, ER_GPA_DOMAINS);
+    EXPECT_EQ(bi.domain_count, 3u);
+    EXPECT_EQ(bi.pad0, 0u);
     EXPECT_EQ(bi.tsc_khz, 2'500'000u);
     EXPECT_EQ(bi.flags, ER_BOOT_F_TSC_STABLE);
     EXPECT_EQ(bi.boot_realtime_ns, facts.realtime_ns);
-    EXPECT_EQ(bi.timer_period_us, 0u);
+    EXPECT_EQ(bi.timer_period_us, 10'000u);
     EXPECT_TRUE(std::equal(bi.entropy, bi.entropy + 32, facts.entropy));
     EXPECT_TRUE(std::all_of(bi.reserved, bi.reserved + 8, [](uint64_t v) { return v == 0; }));
 }
@@ -43,8 +49,8 @@ TEST(BootInfo, NoTscFrequencyMeansNoStableFlag) {
     BootFacts facts{};
     facts.mem_size = 16 << 20;
     KernelImage kernel{};
-    AppImage app{"a", {}, ER_GPA_APP, ER_GPA_APP};
-    er_boot_info bi = make_boot_info(facts, kernel, app, ArgsBlob{});
+    DomainLayout domains;
+    er_boot_info bi = make_boot_info(facts, kernel, domains);
     EXPECT_EQ(bi.tsc_khz, 0u);
     EXPECT_EQ(bi.flags & ER_BOOT_F_TSC_STABLE, 0u);
 }

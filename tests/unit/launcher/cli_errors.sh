@@ -55,6 +55,24 @@ expect 125 "enclave-run: A subcommand is required (see enclave-run --help)"
 expect 125 "enclave-run: The following argument was not expected: --bogus (see enclave-run --help)" \
     run --bogus "$app"
 
+# Several apps, manifests, trees (docs/launcher.md, docs/manifest.md).
+expect 125 "enclave-run: --tick-ms 'x' is not whole milliseconds in [0, 1000] (0 disables the timer)" \
+    run --tick-ms x "$app"
+expect 125 "enclave-run: --- must be followed by an APP (app 2 is empty)" run "$app" ---
+expect 125 "enclave-run: $tmp/text: not an ELF file (bad magic)" run --kernel "$kernel" "$app" --- "$tmp/text"
+expect 125 "enclave-run: --root gives one app its tree; with several apps use a manifest (-f) and give each app its \"root\"" \
+    run --root "$tmp" "$app" --- "$app"
+expect 125 "enclave-run: $tmp/text: is not a directory" run --kernel "$kernel" --root "$tmp/text" "$app"
+printf '{"apps": [{"path": "%s"}, {"path": "%s", "memory": true}]}' "$app" "$app" >"$tmp/bad.json"
+expect 125 "enclave-run: $tmp/bad.json: \$.apps[1].memory: expected a size like \"32M\", got true" \
+    run -f "$tmp/bad.json"
+printf '{"apps": [\n' >"$tmp/broken.json"
+expect 125 "enclave-run: $tmp/broken.json: line 2, column 1: syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal" \
+    run -f "$tmp/broken.json"
+expect 125 "enclave-run: -f $tmp/bad.json describes the apps; give no APP on the command line as well" \
+    run -f "$tmp/bad.json" "$app"
+expect 125 "enclave-run: /nonexistent.json: cannot open: No such file or directory" run -f /nonexistent.json
+
 # The dynamically linked /bin/ls: the exact text is the shared ELF parser's; check the shape.
 "$er" run --kernel "$kernel" /bin/ls >"$tmp/out" 2>"$tmp/err"
 status=$?

@@ -19,7 +19,7 @@ class ExitHandler : public ::testing::Test {
         : page(2 * 4096, 0),
           ram(64 * 1024),
           server(
-              ram.memory, console, [] { return HostTimes{}; }, "app") {}
+              ram.memory, console, [] { return HostTimes{}; }, std::vector<std::string>{"app"}) {}
 
     kvm_run& run() { return *reinterpret_cast<kvm_run*>(page.data()); }
     void io(uint16_t port, uint8_t dir, uint8_t size, uint32_t count, uint32_t value) {
@@ -59,8 +59,13 @@ TEST_F(ExitHandler, HypercallOutIsServedAndCounted) {
 }
 
 TEST_F(ExitHandler, ExitHypercallEndsTheVm) {
+    er_hc_domain_exit done{};
+    done.exit.status = 3;
+    done.isolation = ER_ISO_PAGETABLE;
+    ram.memory.write(0x2000, done, "req");
+    io(ER_HC_PORT_BASE + ER_HC_DOMAIN_EXIT, KVM_EXIT_IO_OUT, 4, 1, 0x2000);
+    EXPECT_FALSE(handle_exit(run(), page.size(), server, stats));
     er_hc_exit req{};
-    req.status = 3;
     ram.memory.write(0x2000, req, "req");
     io(ER_HC_PORT_BASE + ER_HC_EXIT, KVM_EXIT_IO_OUT, 4, 1, 0x2000);
     auto end = handle_exit(run(), page.size(), server, stats);

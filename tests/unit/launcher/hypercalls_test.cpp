@@ -23,7 +23,7 @@ class Hypercalls : public ::testing::Test {
               [] {
                   return HostTimes{111, 222, 333};
               },
-              "hello") {}
+              std::vector<std::string>{"hello", "web"}) {}
 
     void put_text(const std::string& s, uint64_t gpa = kText) {
         std::memcpy(ram.bytes.data() + gpa, s.data(), s.size());
@@ -35,6 +35,27 @@ class Hypercalls : public ::testing::Test {
             return e.what();
         }
         return "";
+    }
+
+    // ER_HC_DOMAIN_EXIT for `domain`; returns the guest error text ("" when served).
+    std::string domain_exit(er_hc_domain_exit req) {
+        ram.memory.write(kReq, req, "req");
+        return guest_error(ER_HC_DOMAIN_EXIT, kReq);
+    }
+    static er_hc_domain_exit exited(uint32_t domain, int32_t status) {
+        er_hc_domain_exit req{};
+        req.exit.reason = ER_EXIT_NORMAL;
+        req.exit.status = status;
+        req.exit.domain = domain;
+        req.run_ns = 12'000'000;
+        req.peak_mem_bytes = 300 * 1024;
+        req.isolation = ER_ISO_PAGETABLE;
+        return req;
+    }
+    std::optional<VmEnd> final_exit() {
+        er_hc_exit req{};
+        ram.memory.write(kReq, req, "req");
+        return server.serve(ER_HC_EXIT, kReq);
     }
 
     test::FakeRam ram;
@@ -106,62 +127,119 @@ TEST_F(Hypercalls, BufferInNullPageIsRefused) {
     EXPECT_NE(guest_error(ER_HC_CONSOLE_WRITE, kReq).find("null page"), std::string::npos);
 }
 
+TEST_F(Hypercalls, ConsoleWriteCarriesTheDomainAndRefusesUnknownOnes) {
+    put_text("ab");
+    er_hc_console_write req{ER_STREAM_STDOUT, 1, kText, 2, -1};
+    ram.memory.write(kReq, req, "req");
+    server.serve(ER_HC_CONSOLE_WRITE, kReq);
+    ASSERT_EQ(console.writes.size(), 1u);
+    EXPECT_EQ(console.writes[0], "1:1:ab");
+    req.domain = 2;
+    ram.memory.write(kReq, req, "req");
+    EXPECT_EQ(guest_error(ER_HC_CONSOLE_WRITE, kReq),
+              "console write for unknown domain 2 (the enclave has 2)");
+    // A domain that has ended writes no more.
+    EXPECT_EQ(domain_exit(exited(1, 0)), "");
+    req.domain = 1;
+    ram.memory.write(kReq, req, "req");
+    EXPECT_EQ(guest_error(ER_HC_CONSOLE_WRITE, kReq),
+              "console write for domain 1 (web), which has already ended");
+}
+
 TEST_F(Hypercalls, UnknownHypercall) {
     EXPECT_EQ(guest_error(0, kReq), "unknown hypercall 0");
-    EXPECT_EQ(guest_error(ER_HC_MAX, kReq), "unknown hypercall 5");
+    EXPECT_EQ(guest_error(ER_HC_MAX, kReq), "unknown hypercall 6");
 }
 
-TEST_F(Hypercalls, ExitNormalTakesLowByteOfStatus) {
-    er_hc_exit req{};
-    req.reason = ER_EXIT_NORMAL;
-    req.status = 0x1234;
-    ram.memory.write(kReq, req, "req");
-    auto end = server.serve(ER_HC_EXIT, kReq);
+TEST_F(Hypercalls, DomainExitsThenExitGiveTheFirstFailure) {
+    EXPECT_EQ(domain_exit(exited(1, 0x1234)), "");
+    EXPECT_FALSE(server.results()[0]);
+    ASSERT_TRUE(server.results()[1]);
+    EXPECT_EQ(server.results()[1]->status, 0x1234);
+    EXPECT_EQ(server.results()[1]->run_ns, 12'000'000u);
+    EXPECT_EQ(server.results()[1]->peak_mem_bytes, 300u * 1024);
+    EXPECT_EQ(server.results()[1]->isolation, uint32_t{ER_ISO_PAGETABLE});
+    EXPECT_EQ(domain_exit(exited(0, 0)), "");
+    EXPECT_EQ(console.ended, (std::vector<uint32_t>{1, 0}));
+    auto end = final_exit();
     ASSERT_TRUE(end);
-    EXPECT_EQ(end->status, 0x34);
+    EXPECT_EQ(end->status, 0x34);  // domain 0 exited 0, domain 1 with 0x1234 & 0xff
     EXPECT_EQ(end->message, "");
+    EXPECT_TRUE(console.notices.empty());
 }
 
-TEST_F(Hypercalls, ExitSignalLine) {
+TEST_F(Hypercalls, ExitBeforeEveryDomainReportedIsAGuestError) {
+    EXPECT_EQ(domain_exit(exited(0, 0)), "");
+    EXPECT_EQ(guest_error(ER_HC_EXIT, kReq),
+              "exit while domain 1 (web) has not reported its end (ER_HC_DOMAIN_EXIT)");
+}
+
+TEST_F(Hypercalls, SecondDomainExitOrUnknownDomainIsAGuestError) {
+    EXPECT_EQ(domain_exit(exited(0, 0)), "");
+    EXPECT_EQ(domain_exit(exited(0, 1)),
+              "domain exit for domain 0 (hello), which has already ended");
+    EXPECT_EQ(domain_exit(exited(2, 0)), "domain exit for unknown domain 2 (the enclave has 2)");
+    EXPECT_EQ(domain_exit(exited(UINT32_MAX, 0)),
+              "domain exit for unknown domain 4294967295 (the enclave has 2)");
+}
+
+TEST_F(Hypercalls, DomainKillPrintsTheKillLineAndTheVmGoesOn) {
     put_text("page fault: write to unmapped address");
+    er_hc_domain_exit req = exited(0, 0);
+    req.exit.reason = ER_EXIT_SIGNAL;
+    req.exit.signal = 11;
+    req.exit.vector = 14;
+    req.exit.rip = 0x401136;
+    req.exit.message_gpa = kText;
+    req.exit.message_len = 37;
+    EXPECT_EQ(domain_exit(req), "");
+    ASSERT_EQ(console.notices.size(), 1u);
+    EXPECT_EQ(console.notices[0],
+              "hello: killed by SIGSEGV (page fault: write to unmapped address) at rip 0x401136, "
+              "address 0x0");
+    EXPECT_EQ(domain_exit(exited(1, 0)), "");
+    auto end = final_exit();
+    ASSERT_TRUE(end);
+    EXPECT_EQ(end->status, 128 + 11);
+}
+
+TEST_F(Hypercalls, DomainKillWithoutMessageOrFault) {
+    er_hc_domain_exit req = exited(1, 0);
+    req.exit.reason = ER_EXIT_SIGNAL;
+    req.exit.signal = 4;
+    req.exit.vector = 6;
+    req.exit.rip = 0x1000;
+    EXPECT_EQ(domain_exit(req), "");
+    ASSERT_EQ(console.notices.size(), 1u);
+    EXPECT_EQ(console.notices[0], "web: killed by SIGILL at rip 0x1000");
+}
+
+TEST_F(Hypercalls, DomainExitRefusesBadSignalReasonIsolationAndLongMessage) {
+    er_hc_domain_exit req = exited(0, 0);
+    req.exit.reason = ER_EXIT_SIGNAL;
+    req.exit.signal = 0;
+    EXPECT_NE(domain_exit(req).find("invalid signal"), std::string::npos);
+    req.exit.signal = 65;
+    EXPECT_NE(domain_exit(req).find("invalid signal"), std::string::npos);
+    req = exited(0, 0);
+    req.exit.reason = ER_EXIT_PANIC;
+    EXPECT_NE(domain_exit(req).find("domain exit with reason 2"), std::string::npos);
+    req = exited(0, 0);
+    req.isolation = 3;
+    EXPECT_EQ(domain_exit(req), "domain exit with unknown isolation 3");
+    req = exited(0, 0);
+    req.exit.message_gpa = kText;
+    req.exit.message_len = ER_MESSAGE_MAX + 1;
+    EXPECT_EQ(domain_exit(req), "domain exit message length 257 exceeds the limit of 256");
+    EXPECT_FALSE(server.results()[0]);  // nothing recorded by a refused request
+}
+
+TEST_F(Hypercalls, ExitRefusesSignalAndUnknownReasonAndLongMessage) {
     er_hc_exit req{};
     req.reason = ER_EXIT_SIGNAL;
     req.signal = 11;
-    req.vector = 14;
-    req.rip = 0x401136;
-    req.message_gpa = kText;
-    req.message_len = 37;
     ram.memory.write(kReq, req, "req");
-    auto end = server.serve(ER_HC_EXIT, kReq);
-    ASSERT_TRUE(end);
-    EXPECT_EQ(end->status, 128 + 11);
-    EXPECT_EQ(end->message,
-              "hello: killed by SIGSEGV (page fault: write to unmapped address) at rip 0x401136, "
-              "address 0x0");
-}
-
-TEST_F(Hypercalls, ExitSignalWithoutMessageOrFault) {
-    er_hc_exit req{};
-    req.reason = ER_EXIT_SIGNAL;
-    req.signal = 4;
-    req.vector = 6;
-    req.rip = 0x1000;
-    ram.memory.write(kReq, req, "req");
-    auto end = server.serve(ER_HC_EXIT, kReq);
-    ASSERT_TRUE(end);
-    EXPECT_EQ(end->status, 132);
-    EXPECT_EQ(end->message, "hello: killed by SIGILL at rip 0x1000");
-}
-
-TEST_F(Hypercalls, ExitRefusesBadSignalReasonAndLongMessage) {
-    er_hc_exit req{};
-    req.reason = ER_EXIT_SIGNAL;
-    req.signal = 0;
-    ram.memory.write(kReq, req, "req");
-    EXPECT_NE(guest_error(ER_HC_EXIT, kReq).find("invalid signal"), std::string::npos);
-    req.signal = 65;
-    ram.memory.write(kReq, req, "req");
-    EXPECT_NE(guest_error(ER_HC_EXIT, kReq).find("invalid signal"), std::string::npos);
+    EXPECT_NE(guest_error(ER_HC_EXIT, kReq).find("ER_HC_DOMAIN_EXIT"), std::string::npos);
     req = {};
     req.reason = 7;
     ram.memory.write(kReq, req, "req");

@@ -56,27 +56,40 @@ boot l
 [ "$status" = 0 ] && [ "$(cat "$tmp/err")" = 'enclave-run: guest: log\x01line' ] &&
     echo "ok: log line sanitised" || fail "log: $status $(cat "$tmp/err")"
 
-# Boot contract: boot info fields and entry registers, checked byte by byte.
-boot i --memory 32M
+# Boot contract: boot info fields, entry registers and the domain table, checked byte by byte.
+boot i --memory 32M --tick-ms 7
 if [ "$status" = 0 ]; then
-    python3 - "$tmp/out" "$app" <<'PY' && echo "ok: boot info and entry state" || fail "boot info"
+    python3 - "$tmp/out" "$app" <<'PY' && echo "ok: boot info, entry state, domain table" || fail "boot info"
 import os, struct, sys, time
 data = open(sys.argv[1], "rb").read()
 app_size = os.path.getsize(sys.argv[2])
-assert len(data) == 208 + 72, len(data)
+assert len(data) == 224 + 72 + 136, len(data)
 (magic, ver, size, mem, free, kstart, kend, app_gpa, app_sz, args_gpa, args_size, argc, envc,
  tsc_khz, rt, flags, timer) = struct.unpack_from("<QIIQQQQQQQQIIQQII", data)
 entropy = data[112:144]
-rdi, rsp, cr0, cr3, cr4, efer, cs, ss, rflags = struct.unpack_from("<9Q", data, 208)
+domains_gpa, domain_count, pad0 = struct.unpack_from("<QII", data, 208)
+rdi, rsp, cr0, cr3, cr4, efer, cs, ss, rflags = struct.unpack_from("<9Q", data, 224)
+d = data[296:]
+name = d[:32]
+(d_app, d_app_size, d_args, d_args_size, d_argc, d_envc, d_fs, d_fs_size, d_mem, d_iso,
+ d_flags) = struct.unpack_from("<QQQQIIQQQII", d, 32)
+args_len = len(sys.argv[2]) + 3
+app_end = (0x800000 + app_size + 4095) & ~4095
 checks = {
-    "magic": magic == 0x544F4F42524E4C45, "abi": ver == 1, "size": size == 208,
-    "mem": mem == 32 << 20, "app_gpa": app_gpa == 0x800000, "app_size": app_sz == app_size,
-    "free": free == (0x800000 + app_size + 4095) & ~4095,
+    "magic": magic == 0x544F4F42524E4C45, "abi": ver == 2, "size": size == 224,
+    "mem": mem == 32 << 20,
+    "abi1 fields zero": (app_gpa, app_sz, args_gpa, args_size, argc, envc) == (0,) * 6,
     "kernel": kstart == 0x100000 and kstart < kend <= 0x800000,
-    "args": args_gpa == 0x2000 and argc == 2 and envc == 0 and args_size == len(sys.argv[2]) + 3,
-    "tsc": (flags & 1) == (tsc_khz != 0), "timer": timer == 0,
+    "tsc": (flags & 1) == (tsc_khz != 0), "timer": timer == 7000,
     "realtime": abs(rt / 1e9 - time.time()) < 120, "entropy": entropy != bytes(32),
     "reserved": data[144:208] == bytes(64),
+    "domains": domains_gpa == 0x2000 and domain_count == 1 and pad0 == 0,
+    "name": name == b"static-app".ljust(32, b"\0"),
+    "app": d_app == 0x800000 and d_app_size == app_size,
+    "args": d_args == app_end and d_args_size == args_len and d_argc == 2 and d_envc == 0,
+    "free": free == app_end + 4096,
+    "fs": d_fs == 0 and d_fs_size == 0, "mem_limit": d_mem == 0,
+    "iso": d_iso == 0 and d_flags == 0, "desc reserved": d[104:136] == bytes(32),
     "rdi": rdi == 0x1000, "rsp": rsp == 0xFFFFFFFF80080000, "cr3": cr3 == 0x10000,
     "cr0": cr0 & 0x80010033 == 0x80010033, "cr4": cr4 & 0x620 == 0x620,
     "efer": efer & 0xD00 == 0xD00, "cs": cs == 0x08, "ss": ss == 0x10, "rflags": rflags == 2,
@@ -88,6 +101,59 @@ PY
 else
     fail "boot info mode: status $status $(cat "$tmp/err")"
 fi
+
+# The default tick is 10 ms; --tick-ms 0 disables the timer.
+for tick in default 0; do
+    if [ $tick = default ]; then boot i; want=10000; else boot i --tick-ms 0; want=0; fi
+    got=$(python3 -c 'import struct,sys; print(struct.unpack_from("<I", open(sys.argv[1],"rb").read(), 108)[0])' "$tmp/out")
+    [ "$status" = 0 ] && [ "$got" = $want ] && echo "ok: timer_period_us $got ($tick)" ||
+        fail "timer_period_us $tick: status $status got $got"
+done
+
+# A --root tree is packed and described in the domain table.
+mkdir -p "$tmp/root/sub" && printf 'data' >"$tmp/root/sub/f"
+boot i --root "$tmp/root"
+python3 - "$tmp/out" <<'PY' && echo "ok: --root tree in the domain table" || fail "--root: status $status"
+import struct, sys
+d = open(sys.argv[1], "rb").read()[296:]
+fs, fs_size = struct.unpack_from("<QQ", d, 72)
+assert fs > 0x800000 and fs % 4096 == 0 and fs_size > 64, (hex(fs), fs_size)
+PY
+
+# Several domains: prefixed lines (partial lines held until the domain ends), the kill line of
+# the killed domain, the summary, and the status of the first failed domain.
+"$er" run --kernel "$guest" "$app" -- D --- "$app" --- "$app" >"$tmp/out" 2>"$tmp/err" </dev/null
+status=$?
+printf '%s\n' 'static-app   | hello' 'static-app   | partial' 'static-app-2 | hello' \
+    'static-app-2 | partial' 'static-app-3 | hello' 'static-app-3 | partial' >"$tmp/want"
+if [ "$status" = 1 ] && cmp -s "$tmp/out" "$tmp/want" &&
+    grep -qx 'static-app   | err' "$tmp/err" &&
+    grep -qx 'enclave-run: static-app-3: killed by SIGSEGV (page fault: write to unmapped address) at rip 0x401136, address 0x0' "$tmp/err" &&
+    grep -Eq '^static-app-3 +killed SIGSEGV +3 ms +192 KiB +pagetable$' "$tmp/err" &&
+    grep -Eq '^static-app-2 +exited 1 +2 ms +128 KiB +pagetable$' "$tmp/err" &&
+    grep -Eq '^DOMAIN +STATUS +TIME +MEMORY +ISOLATION$' "$tmp/err"; then
+    echo "ok: three domains: prefixes, kill line, summary, status 1"
+else
+    fail "three domains: status $status"
+    cat "$tmp/out" "$tmp/err"
+fi
+
+# --output DIR: unprefixed per-domain files.
+"$er" run --kernel "$guest" --output "$tmp/o" "$app" -- D --- "$app" >"$tmp/out" 2>"$tmp/err" </dev/null
+status=$?
+[ "$status" = 1 ] && [ ! -s "$tmp/out" ] &&
+    [ "$(cat "$tmp/o/static-app.stdout")" = "$(printf 'hello\npartial')" ] &&
+    [ "$(cat "$tmp/o/static-app-2.stderr")" = err ] && echo "ok: --output files" ||
+    fail "--output: status $status: $(ls "$tmp/o"; cat "$tmp/err")"
+
+# A manifest with two domains.
+printf '{"memory": "32M", "apps": [{"name": "one", "path": "%s", "args": ["D"]},
+  {"name": "two", "path": "%s", "memory": "4M", "isolation": "pagetable"}]}\n' "$app" "$app" \
+    >"$tmp/enclave.json"
+"$er" run --kernel "$guest" -f "$tmp/enclave.json" >"$tmp/out" 2>"$tmp/err" </dev/null
+status=$?
+[ "$status" = 1 ] && grep -qx 'one | hello' "$tmp/out" && grep -qx 'two | partial' "$tmp/out" &&
+    echo "ok: manifest with two domains" || fail "manifest: status $status $(cat "$tmp/out" "$tmp/err")"
 
 boot t
 if [ "$status" = 0 ]; then
@@ -114,15 +180,17 @@ expect_end m 125 '^enclave-run: guest error: MMIO write of 4 byte\(s\) at GPA 0x
 expect_end c 125 '^enclave-run: guest error: console write to unknown stream 3 at rip'
 expect_end g 125 '^enclave-run: guest error: log text length 257 exceeds the limit of 256 at rip'
 expect_end z 125 '^enclave-run: guest error: I/O out of 4 byte\(s\) x1 on port 0x509, which is not a hypercall port'
+expect_end T 125 '^enclave-run: guest error: domain exit for domain 0 \(static-app\), which has already ended at rip'
+expect_end N 125 '^enclave-run: guest error: exit while domain 0 \(static-app\) has not reported its end \(ER_HC_DOMAIN_EXIT\) at rip'
 expect_end k 124 '^enclave-run: static-app: timed out after 1.5 s$' --timeout 1.5
 expect_end x 124 '^enclave-run: static-app: timed out after 1 s$' --timeout 1
 
-# --stats: one parseable line; counts match what the guest did (1000 writes + exit).
+# --stats: one parseable line; counts match what the guest did (1000 writes, domain exit, exit).
 boot y --stats
 line=$(grep '^enclave-run: stats:' "$tmp/err")
 if [ "$status" = 0 ] && [ "$(tr -d '\n' <"$tmp/out" | wc -c)" = 1000 ] &&
-    [[ $line =~ ^enclave-run:\ stats:\ exits=([0-9]+)\ io=([0-9]+)\ hlt=0\ mmio=0\ other=([0-9]+)\ hypercalls=1001\ wall_ms=[0-9]+\ peak_rss_kib=[0-9]+$ ]] &&
-    [ "${BASH_REMATCH[2]}" = 1001 ]; then
+    [[ $line =~ ^enclave-run:\ stats:\ exits=([0-9]+)\ io=([0-9]+)\ hlt=0\ mmio=0\ other=([0-9]+)\ hypercalls=1002\ wall_ms=[0-9]+\ peak_rss_kib=[0-9]+$ ]] &&
+    [ "${BASH_REMATCH[2]}" = 1002 ]; then
     echo "ok: stats: $line"
 else
     fail "stats: status $status line '$line'"

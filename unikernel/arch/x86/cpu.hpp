@@ -88,6 +88,16 @@ inline void cli() {
     asm volatile("cli" ::: "memory");
 }
 
+// Waits for an interrupt with interrupts enabled for exactly that wait: sti's one-instruction
+// shadow means none can slip in between and be missed before hlt.
+inline void wait_for_interrupt() {
+    asm volatile("sti; hlt; cli" ::: "memory");
+}
+
+inline void pause() {
+    asm volatile("pause" ::: "memory");
+}
+
 [[noreturn]] inline void halt_forever() {
     for (;;) asm volatile("cli; hlt" ::: "memory");
 }
@@ -105,6 +115,7 @@ constexpr uint64_t kEferSce = 1ull << 0;
 constexpr uint64_t kEferNxe = 1ull << 11;
 
 constexpr uint64_t kCr4Pge = 1ull << 7;
+constexpr uint64_t kCr4Pcide = 1ull << 17;
 constexpr uint64_t kCr4Osxsave = 1ull << 18;
 constexpr uint64_t kCr4Smep = 1ull << 20;
 constexpr uint64_t kCr4Smap = 1ull << 21;

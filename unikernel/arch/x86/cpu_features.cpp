@@ -13,6 +13,7 @@ void detect_cpu_features() {
     g_cpu.pge = (leaf1.edx >> 13) & 1;
     g_cpu.xsave = (leaf1.ecx >> 26) & 1;
     g_cpu.avx = (leaf1.ecx >> 28) & 1;
+    g_cpu.pcid = (leaf1.ecx >> 17) & 1;
     if (leaf0.eax >= 7) {
         CpuidResult leaf7 = cpuid(7, 0);
         g_cpu.smep = (leaf7.ebx >> 7) & 1;
@@ -29,6 +30,8 @@ void enable_cpu_features() {
     if (g_cpu.smep) cr4 |= kCr4Smep;
     if (g_cpu.smap) cr4 |= kCr4Smap;
     if (g_cpu.xsave) cr4 |= kCr4Osxsave;
+    // CR3[11:0] is zero here (the kernel's root, page aligned), as setting PCIDE requires.
+    if (g_cpu.pcid) cr4 |= kCr4Pcide;
     write_cr4(cr4);
     if (g_cpu.xsave) {
         // x87 and SSE always; AVX when present, so apps that test OSXSAVE+XCR0 may use it.  The

@@ -14,6 +14,7 @@ struct CpuFeatures {
     bool xsave;
     bool avx;
     bool nx;
+    bool pcid;       // process-context ids: CR3 switches keep other domains' TLB entries
     uint32_t hwcap;  // CPUID.1:EDX, what Linux reports as AT_HWCAP on x86-64
 };
 
@@ -23,7 +24,7 @@ extern CpuFeatures g_cpu;
 void detect_cpu_features();
 
 // Turns on what the kernel relies on and the CPU offers: PGE, SMEP, SMAP, OSXSAVE with the
-// x87/SSE/AVX state components, and initialises the x87/SSE state apps expect at entry.
+// x87/SSE/AVX state components, PCIDs, and initialises the x87/SSE state apps expect at entry.
 void enable_cpu_features();
 
 }  // namespace uk::x86

@@ -34,4 +34,14 @@ uk_fault_stack_guard:
     .global uk_fault_stack_top
 uk_fault_stack_top:
 
+/* One kernel stack per domain (arch/x86/stacks.hpp: kDomainStackSlot bytes a slot, the first page
+ * of each slot an unmapped guard).  A domain's syscalls and traps run on its own stack, so the
+ * scheduler can switch domains in the middle of a syscall (sleep, futex) or a timer interrupt. */
+    .balign 4096
+    .global uk_domain_stacks
+uk_domain_stacks:
+    .skip (4096 + 24576) * 64
+    .global uk_domain_stacks_end
+uk_domain_stacks_end:
+
     .section .note.GNU-stack, "", @progbits

@@ -4,10 +4,12 @@
 #include "arch/x86/cpu.hpp"
 #include "arch/x86/cpu_features.hpp"
 #include "arch/x86/exception_names.hpp"
+#include "arch/x86/lapic.hpp"
 #include "arch/x86/trap_frame.hpp"
 #include "domain/faults.hpp"
 #include "lib/panic.hpp"
 #include "libos-abi/enclave_abi.h"
+#include "sched/scheduler.hpp"
 
 namespace uk::x86 {
 namespace {
@@ -62,7 +64,16 @@ extern "C" void uk_trap_dispatch(uk::x86::TrapFrame* frame) {
     // An app may enter with EFLAGS.AC set (popf works at CPL3); interrupt gates do not clear it,
     // and AC=1 would switch SMAP off for the kernel.
     if (g_cpu.smap) clac();
-    if ((frame->cs & 3) == 3) {
+    bool from_user = (frame->cs & 3) == 3;
+    // Interrupts reach the kernel only while it idles (sti; hlt): the kernel itself is never
+    // preempted.  A spurious interrupt needs no EOI.
+    if (frame->vector == lapic::kSpuriousVector) return;
+    if (frame->vector == lapic::kTimerVector) {
+        lapic::ack_tick();
+        uk::sched::on_tick(from_user);
+        return;
+    }
+    if (from_user) {
         uk::domain::handle_user_trap(*frame);
         return;
     }

@@ -1,13 +1,14 @@
 /* A test-only guest for the launcher: a few instructions that check the boot contract of
  * docs/launcher.md and drive each hypercall and each way a VM can end.  Not the unikernel.
- * Linked at GPA 0x100000 (identity mapped by the boot page tables).  The mode is the first
- * character of argv[1] (the first user argument); no argument means 'h'.
+ * Linked at GPA 0x100000 (identity mapped by the boot page tables).  Speaks ABI 2: the mode is
+ * the first character of argv[1] of domain 0 (the first app's first argument); no argument
+ * means 'h'.  Every end is ER_HC_DOMAIN_EXIT for the domain(s), then ER_HC_EXIT NORMAL.
  *
  *   h  "test-guest: hello\n" to stdout, exit status 7
  *   e  "test-guest: to stderr\n" to stderr, exit 0
  *   a  the args blob with NULs turned into newlines to stdout, exit 0
- *   i  raw er_boot_info (208 bytes) then the entry state (rdi, rsp, cr0, cr3, cr4, efer, cs, ss,
- *      rflags: 9 x 8 bytes) to stdout, exit 0
+ *   i  raw er_boot_info (224 bytes), the entry state (rdi, rsp, cr0, cr3, cr4, efer, cs, ss,
+ *      rflags: 9 x 8 bytes), then domain 0's er_domain_desc (136 bytes) to stdout, exit 0
  *   t  two ER_HC_TIME results (2 x 24 bytes) to stdout, exit 0
  *   l  ER_HC_LOG of "log\x01line\n", exit 0
  *   s  ER_EXIT_SIGNAL SIGSEGV, page fault at rip 0x401136, address 0
@@ -26,12 +27,18 @@
  *   g  log text longer than ER_MESSAGE_MAX
  *   z  hypercall number 9 (unknown)
  *   y  1000 console writes of "y" (a hypercall-heavy run for --stats)
+ *   D  every domain i in turn: "hel", "lo\npartial" to stdout and "err\n" to stderr, then ends:
+ *      domain 2 killed by SIGSEGV at rip 0x401136, every other one exit status i; run_ns
+ *      (i+1) ms, peak memory (i+1) x 64 KiB, isolation pagetable
+ *   T  ER_HC_DOMAIN_EXIT twice for domain 0 (a guest error)
+ *   N  ER_HC_EXIT without ER_HC_DOMAIN_EXIT (a guest error)
  */
     .set HC_BASE, 0x500
     .set HC_CONSOLE, HC_BASE + 1
     .set HC_EXIT, HC_BASE + 2
     .set HC_TIME, HC_BASE + 3
     .set HC_LOG, HC_BASE + 4
+    .set HC_DOMAIN_EXIT, HC_BASE + 5
     .set REQ, 0x40000        /* request structs (GPA, inside the unused part of the boot stack) */
     .set BUF, 0x50000        /* scratch output buffer */
     .set ENTRY_STATE, 0x60000
@@ -62,10 +69,11 @@ _start:
     mov %rax, ENTRY_STATE + 56
 
     mov %rdi, %r15              /* boot info */
+    mov 208(%r15), %r14         /* domains_gpa: domain 0's er_domain_desc */
     mov $'h', %eax
-    cmpl $2, 80(%r15)           /* argc */
+    cmpl $2, 64(%r14)           /* argc */
     jb dispatch
-    mov 64(%r15), %rsi          /* args_gpa: skip argv[0] */
+    mov 48(%r14), %rsi          /* args_gpa: skip argv[0] */
 1:  cmpb $0, (%rsi)
     je 2f
     inc %rsi
@@ -94,13 +102,19 @@ dispatch:
     cmp $'g', %al; je mode_longlog
     cmp $'z', %al; je mode_unknown
     cmp $'y', %al; je mode_many
+    cmp $'D', %al; je mode_multi
+    cmp $'T', %al; je mode_twice
+    cmp $'N', %al; je mode_no_domain_exit
     mov $99, %edi
     jmp exit_normal
 
-/* console_write(edi = stream, rsi = GPA, rdx = len) -> rax = ret */
+/* console_write(edi = stream, rsi = GPA, rdx = len) -> rax = ret, for domain 0;
+ * console_write_d: the same for domain ecx */
 console_write:
+    xor %ecx, %ecx
+console_write_d:
     movl %edi, REQ + 0
-    movl $0, REQ + 4
+    movl %ecx, REQ + 4
     mov %rsi, REQ + 8
     mov %rdx, REQ + 16
     movq $-1, REQ + 24
@@ -110,25 +124,38 @@ console_write:
     mov REQ + 24, %rax
     ret
 
-/* exit_normal(edi = status) */
+/* exit_normal(edi = status): domain 0 ends with the status, then the enclave */
 exit_normal:
     call clear_exit
     movl $0, REQ + 0
     movl %edi, REQ + 4
     jmp do_exit
+/* clears the er_hc_domain_exit at REQ (112 bytes) */
 clear_exit:
     xor %eax, %eax
     mov $REQ, %rcx
 3:  movq $0, (%rcx)
     add $8, %rcx
-    cmp $REQ + 64, %rcx
+    cmp $REQ + 112, %rcx
     jb 3b
     ret
+/* the er_hc_exit part at REQ is filled: report domain 0's end, then end the enclave */
 do_exit:
+    movq $1000000, REQ + 64     /* run_ns */
+    movq $65536, REQ + 72       /* peak_mem_bytes */
+    movl $1, REQ + 80           /* ER_ISO_PAGETABLE */
+    call domain_exit
+final_exit:
+    call clear_exit
     mov $REQ, %eax
     mov $HC_EXIT, %dx
     out %eax, %dx
     ud2                         /* never resumed */
+domain_exit:
+    mov $REQ, %eax
+    mov $HC_DOMAIN_EXIT, %dx
+    out %eax, %dx
+    ret
 
 mode_hello:
     mov $1, %edi
@@ -150,8 +177,8 @@ mode_stderr:
     jmp exit_normal
 
 mode_args:
-    mov 64(%r15), %rsi          /* args_gpa */
-    mov 72(%r15), %rcx          /* args_size */
+    mov 48(%r14), %rsi          /* args_gpa */
+    mov 56(%r14), %rcx          /* args_size */
     mov $BUF, %rdi
     mov %rcx, %rdx
 4:  test %rcx, %rcx
@@ -174,11 +201,15 @@ mode_args:
 mode_info:
     mov $1, %edi
     mov %r15, %rsi
-    mov $208, %edx
+    mov $224, %edx
     call console_write
     mov $1, %edi
     mov $ENTRY_STATE, %esi
     mov $72, %edx
+    call console_write
+    mov $1, %edi
+    mov %r14, %rsi
+    mov $136, %edx
     call console_write
     xor %edi, %edi
     jmp exit_normal
@@ -239,7 +270,10 @@ mode_panic:
     lea msg_panic(%rip), %rax
     mov %rax, REQ + 40
     movq $msg_panic_len, REQ + 48
-    jmp do_exit
+    mov $REQ, %eax              /* a panic ends everything at once: no domain exit */
+    mov $HC_EXIT, %dx
+    out %eax, %dx
+    ud2
 
 mode_triple:
     ud2
@@ -329,7 +363,64 @@ mode_many:
     xor %edi, %edi
     jmp exit_normal
 
+mode_multi:
+    xor %r12d, %r12d            /* domain index */
+9:  cmp 216(%r15), %r12d        /* domain_count */
+    jae final_exit
+    mov $1, %edi
+    lea msg_multi(%rip), %rsi
+    mov $3, %edx
+    mov %r12d, %ecx
+    call console_write_d
+    mov $1, %edi
+    lea msg_multi+3(%rip), %rsi
+    mov $msg_multi_len - 3, %edx
+    mov %r12d, %ecx
+    call console_write_d
+    mov $2, %edi
+    lea msg_err(%rip), %rsi
+    mov $msg_err_len, %edx
+    mov %r12d, %ecx
+    call console_write_d
+    call clear_exit
+    cmp $2, %r12d
+    jne 10f
+    movl $1, REQ + 0            /* ER_EXIT_SIGNAL */
+    movl $11, REQ + 8           /* SIGSEGV */
+    movl $14, REQ + 12          /* #PF */
+    movq $0x401136, REQ + 24
+    lea msg_pf(%rip), %rax
+    mov %rax, REQ + 40
+    movq $msg_pf_len, REQ + 48
+    jmp 11f
+10: movl %r12d, REQ + 4         /* exit status = index */
+11: movl %r12d, REQ + 56        /* exit.domain */
+    lea 1(%r12), %rax
+    imul $1000000, %rax
+    mov %rax, REQ + 64          /* run_ns */
+    lea 1(%r12), %rax
+    shl $16, %rax
+    mov %rax, REQ + 72          /* peak_mem_bytes */
+    movl $1, REQ + 80           /* ER_ISO_PAGETABLE */
+    call domain_exit
+    inc %r12d
+    jmp 9b
+
+mode_twice:
+    call clear_exit
+    movl $1, REQ + 80
+    call domain_exit
+    call domain_exit
+    jmp final_exit
+
+mode_no_domain_exit:
+    jmp final_exit
+
     .section .rodata
+msg_multi: .ascii "hello\npartial"
+    .set msg_multi_len, . - msg_multi
+msg_err: .ascii "err\n"
+    .set msg_err_len, . - msg_err
 msg_hello: .ascii "test-guest: hello\n"
     .set msg_hello_len, . - msg_hello
 msg_stderr: .ascii "test-guest: to stderr\n"

@@ -1,0 +1,45 @@
+// The domain table and the images behind it (ABI 2): for each domain its app ELF bytes, its args
+// blob and its er-fs image, each page aligned, back to back from ER_GPA_IMAGES; the
+// er_domain_desc[] table at ER_GPA_DOMAINS.  Everything must lie in RAM and inside the guest's
+// boot window (the first 1 GiB, which the boot page tables map); free_start follows the last.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "launcher/vm/args_blob.hpp"
+#include "launcher/vm/guest_memory.hpp"
+#include "libos-abi/enclave_abi.h"
+
+namespace er::launcher {
+
+struct DomainImage {
+    std::string name;          // valid and unique (enclave_spec.hpp)
+    std::vector<uint8_t> app;  // the app's ELF file
+    ArgsBlob args;
+    std::vector<uint8_t> fs;  // er-fs image, empty when the domain has no tree
+    uint64_t mem_limit = 0;
+    uint32_t isolation = ER_ISO_AUTO;
+    // Set by place_domains():
+    uint64_t app_gpa = 0, args_gpa = 0, fs_gpa = 0;
+};
+
+struct DomainLayout {
+    std::vector<DomainImage> domains;
+    uint64_t free_start = 0;  // page-aligned end of the last image
+};
+
+// Assigns GPAs from ER_GPA_IMAGES.  Throws Error with one line when the images do not fit in
+// `mem_size` or reach past the 1 GiB boot window, or when the table would not fit below
+// ER_GPA_BOOT_PT.  `boot_window` is the guest's mapped boot range (tests make it small).
+void place_domains(DomainLayout& layout, uint64_t mem_size,
+                   uint64_t boot_window = uint64_t{1} << 30);
+
+// The descriptors, in domain order, as the guest reads them.
+std::vector<er_domain_desc> domain_table(const DomainLayout& layout);
+
+// Copies every image and the table into guest memory.
+void load_domains(const DomainLayout& layout, GuestMemory& memory);
+
+}  // namespace er::launcher

@@ -1,0 +1,164 @@
+#include "fs/tmpfs.hpp"
+
+#include "lib/string.hpp"
+#include "sys/errno.hpp"
+
+namespace uk::fs {
+namespace {
+
+constexpr uint32_t kIfmt = 0170000, kIfdir = 0040000;
+
+bool is_dir(const TmpNode* n) {
+    return (n->mode & kIfmt) == kIfdir;
+}
+
+}  // namespace
+
+void* Tmpfs::page() {
+    void* p = src_.alloc(src_.ctx);
+    if (p != nullptr) pages_++;
+    return p;
+}
+
+void Tmpfs::drop_page(void* p) {
+    src_.free(src_.ctx, p);
+    pages_--;
+}
+
+bool Tmpfs::init(PageSource src) {
+    src_ = src;
+    pages_ = 0;
+    next_ino_ = 1;
+    root_ = static_cast<TmpNode*>(page());
+    if (root_ == nullptr) return false;
+    root_->mode = kIfdir | 01777;
+    root_->linked = 1;
+    root_->ino = next_ino_++;
+    return true;
+}
+
+void Tmpfs::free_node(TmpNode* n) {
+    for (uint8_t* p : n->pages) {
+        if (p != nullptr) drop_page(p);
+    }
+    drop_page(n);
+}
+
+void Tmpfs::release() {
+    // Iteratively (a hostile app can nest directories thousands deep): descend to a leaf, free
+    // it, go back up.  Unlinked-but-open nodes were freed when their last descriptor closed.
+    TmpNode* n = root_;
+    while (n != nullptr) {
+        if (n->first_child != nullptr) {
+            TmpNode* c = n->first_child;
+            n->first_child = c->next;
+            n = c;
+            continue;
+        }
+        TmpNode* up = n->parent;
+        free_node(n);
+        n = up;
+    }
+    root_ = nullptr;
+}
+
+TmpNode* Tmpfs::lookup(TmpNode* dir, const char* name, size_t len) const {
+    for (TmpNode* c = dir->first_child; c != nullptr; c = c->next) {
+        if (c->name_len == len && memcmp(c->name, name, len) == 0) return c;
+    }
+    return nullptr;
+}
+
+int Tmpfs::create(TmpNode* dir, const char* name, size_t len, uint32_t mode, uint64_t now_ns,
+                  TmpNode** out) {
+    if (!is_dir(dir)) return -kENOTDIR;
+    if (!dir->linked) return -kENOENT;  // a removed directory takes no new entries, as in Linux
+    if (len == 0 || len >= sizeof dir->name) return -kENAMETOOLONG;  // 255 at most, as Linux
+    if (lookup(dir, name, len) != nullptr) return -kEEXIST;
+    auto* n = static_cast<TmpNode*>(page());
+    if (n == nullptr) return -kENOSPC;
+    n->parent = dir;
+    n->mode = mode;
+    n->linked = 1;
+    n->ino = next_ino_++;
+    n->mtime_ns = now_ns;
+    n->name_len = uint32_t(len);
+    memcpy(n->name, name, len);
+    // Appended, so a getdents64 in progress sees every older entry exactly once.
+    TmpNode** link = &dir->first_child;
+    while (*link != nullptr) link = &(*link)->next;
+    *link = n;
+    dir->mtime_ns = now_ns;
+    *out = n;
+    return 0;
+}
+
+int Tmpfs::remove(TmpNode* dir, const char* name, size_t len, bool want_dir) {
+    TmpNode** link = &dir->first_child;
+    while (*link != nullptr &&
+           !((*link)->name_len == len && memcmp((*link)->name, name, len) == 0)) {
+        link = &(*link)->next;
+    }
+    TmpNode* n = *link;
+    if (n == nullptr) return -kENOENT;
+    if (is_dir(n) && !want_dir) return -kEISDIR;
+    if (!is_dir(n) && want_dir) return -kENOTDIR;
+    if (is_dir(n) && n->first_child != nullptr) return -kENOTEMPTY;
+    *link = n->next;
+    n->next = nullptr;
+    n->linked = 0;
+    // Still open: it lives on, and its ".." leads to /tmp (its old parent may go away too).
+    if (n->opens == 0) {
+        free_node(n);
+    } else {
+        n->parent = root_;
+    }
+    return 0;
+}
+
+void Tmpfs::closed(TmpNode* n) {
+    n->opens--;
+    if (n->opens == 0 && n->linked == 0) free_node(n);
+}
+
+const uint8_t* Tmpfs::read_span(const TmpNode* n, uint64_t off, uint64_t* len) const {
+    if (off >= n->size) {
+        *len = 0;
+        return nullptr;
+    }
+    uint64_t in_page = off % kTmpPageSize;
+    uint64_t room = kTmpPageSize - in_page;
+    *len = n->size - off < room ? n->size - off : room;
+    const uint8_t* p = n->pages[off / kTmpPageSize];
+    return p == nullptr ? nullptr : p + in_page;
+}
+
+uint8_t* Tmpfs::write_span(TmpNode* n, uint64_t off, uint64_t* len) {
+    *len = 0;
+    if (off >= kTmpMaxFileSize) return nullptr;
+    uint8_t*& p = n->pages[off / kTmpPageSize];
+    if (p == nullptr) p = static_cast<uint8_t*>(page());
+    if (p == nullptr) return nullptr;
+    uint64_t in_page = off % kTmpPageSize;
+    *len = kTmpPageSize - in_page;
+    return p + in_page;
+}
+
+int Tmpfs::truncate(TmpNode* n, uint64_t size) {
+    if (size > kTmpMaxFileSize) return -kEFBIG;
+    if (size < n->size) {
+        uint64_t keep = (size + kTmpPageSize - 1) / kTmpPageSize;
+        for (uint64_t i = keep; i < kTmpDirectPages; i++) {
+            if (n->pages[i] != nullptr) drop_page(n->pages[i]), n->pages[i] = nullptr;
+        }
+        // Bytes past the new end in the last page must read as zeros if the file grows again.
+        if (size % kTmpPageSize != 0 && n->pages[size / kTmpPageSize] != nullptr) {
+            uint64_t in_page = size % kTmpPageSize;
+            memset(n->pages[size / kTmpPageSize] + in_page, 0, kTmpPageSize - in_page);
+        }
+    }
+    n->size = size;
+    return 0;
+}
+
+}  // namespace uk::fs

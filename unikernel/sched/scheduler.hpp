@@ -1,0 +1,38 @@
+// Preemptive round robin over the domains on one vCPU (docs/guest.md "Scheduling").  The LAPIC
+// timer preempts code at CPL3 only: the kernel runs with interrupts off and switches domains
+// only at the points below, each on the current domain's own kernel stack.
+#pragma once
+
+#include <stdint.h>
+
+#include "domain/domain.hpp"
+
+namespace uk::sched {
+
+// Queues a created domain (state runnable).
+void add(domain::Domain& d);
+
+// Switches from the boot stack to the first runnable domain.  Never returns.
+[[noreturn]] void start();
+
+// The timer interrupt (already acknowledged): wakes sleepers whose time has come and, when it
+// interrupted an app and another domain is runnable, moves on to it.
+void on_tick(bool from_user);
+
+// sched_yield: the current domain goes to the back of the run queue.
+void yield();
+
+// Sleeps the current domain until the monotonic clock reaches deadline_ns.
+void sleep_until(uint64_t deadline_ns);
+
+// FUTEX_WAIT after the value check: sleeps until futex_wake on (current domain, addr) or, when
+// has_deadline, until deadline_ns.  True when woken, false on timeout.
+bool futex_wait(uint64_t addr, bool has_deadline, uint64_t deadline_ns);
+// FUTEX_WAKE: wakes up to `max` waiters of d on addr; returns how many.
+uint32_t futex_wake(const domain::Domain& d, uint64_t addr, uint32_t max);
+
+// The domain has ended (everything released, the host told): drop it and run another.  When it
+// was the last, the VM ends with ER_HC_EXIT reason NORMAL.
+[[noreturn]] void retire(domain::Domain& d);
+
+}  // namespace uk::sched

@@ -1,0 +1,85 @@
+// Changes to the tree: mkdir, mkdirat, unlink, unlinkat, rmdir.  Only /tmp is writable; the
+// read-only tree answers -EROFS the way a read-only mount does (after the lookup, so a missing
+// name is still -ENOENT).
+#include "fs/path_walk.hpp"
+#include "sys/errno.hpp"
+#include "sys/sys_file.hpp"
+#include "time/clock.hpp"
+
+namespace uk::sys {
+namespace {
+
+using fs::NodeKind;
+using fs::NodeRef;
+
+bool is_dot(const char* n, size_t len) {
+    return len == 1 && n[0] == '.';
+}
+bool is_dotdot(const char* n, size_t len) {
+    return len == 2 && n[0] == '.' && n[1] == '.';
+}
+
+int64_t do_mkdir(int64_t dirfd, uint64_t user_path, uint32_t mode) {
+    fs::DomainFiles& df = files();
+    char path[fs::kPathMax];
+    size_t len;
+    if (int r = copy_path(user_path, path, &len); r != 0) return r;
+    NodeRef dir;
+    const char* last;
+    size_t last_len;
+    if (int r = resolve_parent_at(dirfd, path, len, &dir, &last, &last_len); r != 0) return r;
+    if (is_dot(last, last_len) || is_dotdot(last, last_len)) return -kEEXIST;
+    NodeRef existing;
+    if (df.tree().lookup(dir, last, last_len, &existing) == 0) return -kEEXIST;
+    if (dir.kind != NodeKind::tmp) return -kEROFS;
+    fs::TmpNode* n;
+    return df.tmp.create(dir.tmp, last, last_len, fs::kIfdir | (mode & 07777 & ~df.umask),
+                         time::realtime_ns(), &n);
+}
+
+int64_t do_unlink(int64_t dirfd, uint64_t user_path, bool rmdir) {
+    fs::DomainFiles& df = files();
+    char path[fs::kPathMax];
+    size_t len;
+    if (int r = copy_path(user_path, path, &len); r != 0) return r;
+    NodeRef dir;
+    const char* last;
+    size_t last_len;
+    if (int r = resolve_parent_at(dirfd, path, len, &dir, &last, &last_len); r != 0) return r;
+    if (rmdir && is_dot(last, last_len)) return -kEINVAL;
+    if (rmdir && is_dotdot(last, last_len)) return -kENOTEMPTY;
+    if (is_dot(last, last_len) || is_dotdot(last, last_len)) return -kEISDIR;
+    NodeRef n;
+    if (int r = df.tree().lookup(dir, last, last_len, &n); r != 0) return r;
+    if (!rmdir && path[len - 1] == '/') return df.tree().is_dir(n) ? -kEISDIR : -kENOTDIR;
+    // /tmp itself and everything outside it belong to the read-only tree.
+    if (dir.kind != NodeKind::tmp) return n.kind == NodeKind::tmp ? -kEBUSY : -kEROFS;
+    int r = df.tmp.remove(dir.tmp, last, last_len, rmdir);
+    if (r == 0) dir.tmp->mtime_ns = time::realtime_ns();
+    return r;
+}
+
+}  // namespace
+
+int64_t sys_mkdir(const Args& a) {
+    return do_mkdir(kAtFdcwd, a.a0, uint32_t(a.a1));
+}
+
+int64_t sys_mkdirat(const Args& a) {
+    return do_mkdir(int64_t(int32_t(a.a0)), a.a1, uint32_t(a.a2));
+}
+
+int64_t sys_unlink(const Args& a) {
+    return do_unlink(kAtFdcwd, a.a0, false);
+}
+
+int64_t sys_rmdir(const Args& a) {
+    return do_unlink(kAtFdcwd, a.a0, true);
+}
+
+int64_t sys_unlinkat(const Args& a) {
+    if ((a.a2 & ~kAtRemovedir) != 0) return -kEINVAL;
+    return do_unlink(int64_t(int32_t(a.a0)), a.a1, a.a2 & kAtRemovedir);
+}
+
+}  // namespace uk::sys
