@@ -31,6 +31,7 @@ struct KernelImage {
 KernelImage parse_kernel(std::span<const uint8_t> file, const std::string& name);
 
 // Copies the segments into guest memory and zeroes their .bss.
+// Copies the segments into guest RAM.  Requires freshly mapped (all-zero) RAM: bss is not written.
 void load_kernel(const KernelImage& image, std::span<const uint8_t> file, GuestMemory& memory);
 
 }  // namespace er::launcher

@@ -199,6 +199,27 @@ TEST(Guest, SyscallLayerMatchesLinux) {
         << r.out;
 }
 
+// Scheduling syscalls checked from the inside (sleeps last as long as asked, yield, futex).
+TEST(Guest, SchedulingSyscallsBehave) {
+    for (const char* tick : {"10", "0"}) {
+        auto r = enclave({"run", "--tick-ms", tick, kChecks + "/sched-check"});
+        EXPECT_EQ(r.status, 0) << "tick " << tick << ": " << r.out << r.err;
+        EXPECT_TRUE(std::regex_search(r.out, std::regex("sched-check: [0-9]+ checks, 0 failed")))
+            << r.out;
+    }
+}
+
+// Three domains preempting each other keep their own SSE registers.
+TEST(Guest, EachDomainKeepsItsOwnFpuState) {
+    auto fc = kChecks + "/fpu-check";
+    auto r = enclave({"run", fc, "1", "---", fc, "2", "---", fc, "3"});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    for (const char* seed : {"1", "2", "3"}) {
+        EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("fpu-check ") + seed + ": ok")))
+            << r.out;
+    }
+}
+
 struct FaultCase {
     const char* mode;  // argument to unikernel/tests/fault-check
     int status;

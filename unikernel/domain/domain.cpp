@@ -53,7 +53,7 @@ void prepare_first_entry(Domain& d, const EntryState& entry) {
 [[noreturn]] void end_domain(Domain& d, er_hc_exit& req) {
     console::flush_domain(d.id);
     req.domain = d.id;
-    uint64_t run_ns = d.started ? time::monotonic_ns() - d.start_ns : 0;
+    uint64_t run_ns = d.started ? time::uptime_ns() - d.start_ns : 0;
     fs::release(d.files);
     // Off its page tables before freeing them; the kernel half is the same in every CR3.
     if (&d == g_current) x86::write_cr3(mm::g_kernel_pt.root());

@@ -76,7 +76,7 @@ void switch_to(Domain* next) {
     domain::activate(*next);
     if (!next->started) {
         next->started = true;
-        next->start_ns = time::monotonic_ns();
+        next->start_ns = time::uptime_ns();
     }
     uk_switch_context(prev != nullptr ? &prev->saved_rsp : &g_boot_rsp, next->saved_rsp);
     // Back on prev's stack: whoever switched here activated prev again.

@@ -10,6 +10,7 @@ namespace {
 bool g_use_tsc = false;
 bool g_anchored = false;
 uint64_t g_multiplier = 0;
+uint64_t g_boot_tsc = 0;
 er_hc_time g_anchor{};
 
 void anchor() {
@@ -24,6 +25,13 @@ void init(uint64_t tsc_khz, bool tsc_stable) {
     g_use_tsc = tsc_stable && tsc_khz != 0;
     g_multiplier = tsc_multiplier(tsc_khz);
     g_anchored = false;
+    g_boot_tsc = x86::rdtsc();
+}
+
+uint64_t uptime_ns() {
+    if (!g_use_tsc) return hv::time().monotonic_ns;
+    uint64_t now = x86::rdtsc();
+    return ticks_to_ns(now > g_boot_tsc ? now - g_boot_tsc : 0, g_multiplier);
 }
 
 uint64_t monotonic_ns() {
