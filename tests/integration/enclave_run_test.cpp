@@ -136,6 +136,15 @@ TEST(Run, TimeoutEndsASpinningApp) {
     expect_one_error_line(r, "timed out");
 }
 
+// Output waits in the guest at most a few timer ticks: a domain that prints and then runs on
+// (a server, a spinner) shows its output, and stopping it with --timeout loses none of it.
+TEST(Run, OutputOfALongRunningAppIsNotHeldBack) {
+    auto r = enclave({"run", "--timeout", "3", app("hostile-spin")}, 120);
+    EXPECT_EQ(r.status, 124) << r.err;
+    EXPECT_EQ(r.out, "hostile-spin: spinning\n");
+    EXPECT_NE(r.err.find("hostile-spin: started at"), std::string::npos) << r.err;
+}
+
 TEST(BadInput, TruncatedElfIsRefused) {
     std::string hello = read_file(app("hello"));
     ASSERT_GT(hello.size(), 200u);

@@ -40,6 +40,12 @@ void Stream::flush() {
         done += uint64_t(r) < len_ - done ? uint64_t(r) : len_ - done;
     }
     len_ = 0;
+    age_ = 0;
+}
+
+void Stream::age() {
+    if (len_ == 0) return;
+    if (++age_ >= kMaxAgeTicks) flush();
 }
 
 Stream* stream(uint32_t domain, er_stream which) {
@@ -59,6 +65,14 @@ void flush_domain(uint32_t domain) {
 
 void flush_all() {
     for (uint32_t d = 0; d < kMaxDomains; d++) flush_domain(d);
+}
+
+void age_all() {
+    bind_all();
+    for (auto& pair : g_streams) {
+        pair[0].age();
+        pair[1].age();
+    }
 }
 
 }  // namespace uk::console

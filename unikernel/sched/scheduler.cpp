@@ -3,6 +3,7 @@
 #include "arch/x86/cpu.hpp"
 #include "arch/x86/fpu.hpp"
 #include "arch/x86/lapic.hpp"
+#include "console/console.hpp"
 #include "hv/hypercall.hpp"
 #include "lib/panic.hpp"
 #include "sched/run_queue.hpp"
@@ -53,6 +54,8 @@ void wake_expired() {
 // Nothing runnable: wait for the next tick (which may wake a sleeper), or without a timer poll
 // the clock until the earliest deadline.
 void idle() {
+    // Nothing can run, so handing pending output to the host delays no one.
+    console::flush_all();
     if (x86::lapic::timer_running() || g_sleep.empty()) {
         // With no timer and no sleeper, every live domain waits on a futex no one can wake (one
         // thread per domain): as on Linux it hangs, until the launcher's timeout.
@@ -108,6 +111,7 @@ void start() {
 }
 
 void on_tick(bool from_user) {
+    console::age_all();
     wake_expired();
     if (!from_user || g_running == nullptr || g_run.empty()) return;
     // Preempt: the interrupted app's frame stays on its kernel stack until it is picked again.
