@@ -8,7 +8,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-cache=${ER_TESTVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/enclave-run/test-vm}
+cache=${ER_TESTVM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/enclave-run/test-vm}
 mkdir -p "$cache"
 
 die() { echo "test-vm: $*" >&2; exit 1; }
