@@ -18,17 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static long raw(long nr, long a, long b, long c, long d, long e, long f) {
-    long ret;
-    register long r10 __asm__("r10") = d;
-    register long r8 __asm__("r8") = e;
-    register long r9 __asm__("r9") = f;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
+#include "er_check.h"
 
 static const long kKernelText = (long)0xffffffff80100000ull; /* unikernel text */
 static const long kDirectMap = (long)0xffff800000100000ull;  /* all RAM, supervisor-only */

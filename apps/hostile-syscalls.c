@@ -14,17 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-static long raw(long nr, long a, long b, long c, long d, long e, long f) {
-    long ret;
-    register long r10 __asm__("r10") = d;
-    register long r8 __asm__("r8") = e;
-    register long r9 __asm__("r9") = f;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
+#include "er_check.h"
 
 static const long kGarbage = (long)0xdeadbeefdeadbeefull;
 static int calls, not_error;

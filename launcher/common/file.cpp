@@ -35,13 +35,18 @@ std::vector<uint8_t> read_regular_file(const std::string& path, uint64_t max_siz
     UniqueFd fd = open_regular(path, &st);
     auto size = static_cast<uint64_t>(st.st_size);
     if (size > max_size) throw Error(too_big);
+    return read_exact(fd.get(), size, path, "file shrank while being read");
+}
+
+std::vector<uint8_t> read_exact(int fd, uint64_t size, const std::string& path,
+                                const std::string& shrank) {
     std::vector<uint8_t> bytes(size);
     uint64_t done = 0;
     while (done < size) {
-        ssize_t n = ::read(fd.get(), bytes.data() + done, size - done);
+        ssize_t n = ::read(fd, bytes.data() + done, size - done);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw_errno("cannot read", path);
-        if (n == 0) throw Error("file shrank while being read", path);
+        if (n == 0) throw Error(shrank, path);
         done += static_cast<uint64_t>(n);
     }
     return bytes;

@@ -16,4 +16,10 @@ uint64_t regular_file_size(const std::string& path);
 std::vector<uint8_t> read_regular_file(const std::string& path, uint64_t max_size,
                                        const std::string& too_big);
 
+// Reads exactly `size` bytes from the open file `fd` (retrying short reads and EINTR), for callers
+// that size the file themselves and open it their own way (er_fs_pack.cpp: O_NOFOLLOW, size from
+// lstat).  Errors name `path`; end of file first throws Error(shrank, path).
+std::vector<uint8_t> read_exact(int fd, uint64_t size, const std::string& path,
+                                const std::string& shrank);
+
 }  // namespace er::launcher

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "launcher/common/error.hpp"
+#include "launcher/common/file.hpp"
 #include "launcher/common/size.hpp"
 #include "launcher/common/unique_fd.hpp"
 #include "libos-abi/er_fs.h"
@@ -69,19 +70,12 @@ std::vector<std::string> list_dir(const std::string& path) {
     return names;
 }
 
+// Not read_regular_file(): the size comes from the walk's lstat (already checked against the
+// limits), and O_NOFOLLOW refuses a file swapped for a symlink since then.
 std::vector<uint8_t> read_file(const std::string& path, uint64_t size) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd.valid()) throw_errno("cannot open", path);
-    std::vector<uint8_t> bytes(size);
-    uint64_t done = 0;
-    while (done < size) {
-        ssize_t n = ::read(fd.get(), bytes.data() + done, size - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw_errno("cannot read", path);
-        if (n == 0) throw Error("file shrank while being packed", path);
-        done += static_cast<uint64_t>(n);
-    }
-    return bytes;
+    return read_exact(fd.get(), size, path, "file shrank while being packed");
 }
 
 std::vector<uint8_t> read_link(const std::string& path, uint64_t size) {

@@ -185,6 +185,13 @@ int lookup_at(int64_t dirfd, const char* path, size_t len, bool follow, NodeRef*
     return fs::resolve(t, start, path, len, follow, out);
 }
 
+int lookup_user_path(uint64_t user_path, NodeRef* out) {
+    char path[fs::kPathMax];
+    size_t len;
+    if (int r = copy_path(user_path, path, &len); r != 0) return r;
+    return lookup_at(kAtFdcwd, path, len, true, out);
+}
+
 int resolve_parent_at(int64_t dirfd, const char* path, size_t len, NodeRef* dir, const char** last,
                       size_t* last_len) {
     NodeRef start = files().cwd;
@@ -277,11 +284,8 @@ int64_t sys_ftruncate(const Args& a) {
 }
 
 int64_t sys_truncate(const Args& a) {
-    char path[fs::kPathMax];
-    size_t len;
-    if (int r = copy_path(a.a0, path, &len); r != 0) return r;
     NodeRef n;
-    if (int r = lookup_at(kAtFdcwd, path, len, true, &n); r != 0) return r;
+    if (int r = lookup_user_path(a.a0, &n); r != 0) return r;
     return do_truncate(n, int64_t(a.a1));
 }
 

@@ -149,6 +149,9 @@ int copy_path(uint64_t user, char* buf, size_t* len);
 
 // Resolves an app path relative to dirfd (AT_FDCWD: the cwd).  0 or -errno.
 int lookup_at(int64_t dirfd, const char* path, size_t len, bool follow, fs::NodeRef* out);
+// copy_path, then lookup_at from the cwd following symlinks: the calls that take one plain path
+// (truncate, chdir).  0 or -errno.
+int lookup_user_path(uint64_t user_path, fs::NodeRef* out);
 // The directory to start relative paths from: the cwd or dirfd's directory.  0, -EBADF, -ENOTDIR.
 int start_dir(int64_t dirfd, fs::NodeRef* out);
 

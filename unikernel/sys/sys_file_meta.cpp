@@ -263,11 +263,8 @@ int64_t sys_getcwd(const Args& a) {
 }
 
 int64_t sys_chdir(const Args& a) {
-    char path[fs::kPathMax];
-    size_t len;
-    if (int r = copy_path(a.a0, path, &len); r != 0) return r;
     NodeRef n;
-    if (int r = lookup_at(kAtFdcwd, path, len, true, &n); r != 0) return r;
+    if (int r = lookup_user_path(a.a0, &n); r != 0) return r;
     return do_chdir(n);
 }
 

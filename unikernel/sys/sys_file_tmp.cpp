@@ -19,43 +19,49 @@ bool is_dotdot(const char* n, size_t len) {
     return len == 2 && n[0] == '.' && n[1] == '.';
 }
 
-int64_t do_mkdir(int64_t dirfd, uint64_t user_path, uint32_t mode) {
-    fs::DomainFiles& df = files();
+// The app's path and where it leads: the directory holding its last component, and that name
+// (`last` points into `path`).
+struct ParentPath {
     char path[fs::kPathMax];
     size_t len;
-    if (int r = copy_path(user_path, path, &len); r != 0) return r;
     NodeRef dir;
     const char* last;
     size_t last_len;
-    if (int r = resolve_parent_at(dirfd, path, len, &dir, &last, &last_len); r != 0) return r;
-    if (is_dot(last, last_len) || is_dotdot(last, last_len)) return -kEEXIST;
+};
+
+// copy_path, then resolve_parent_at: the start of every call that creates or removes a name.
+int resolve_user_parent(int64_t dirfd, uint64_t user_path, ParentPath* p) {
+    if (int r = copy_path(user_path, p->path, &p->len); r != 0) return r;
+    return resolve_parent_at(dirfd, p->path, p->len, &p->dir, &p->last, &p->last_len);
+}
+
+int64_t do_mkdir(int64_t dirfd, uint64_t user_path, uint32_t mode) {
+    fs::DomainFiles& df = files();
+    ParentPath p;
+    if (int r = resolve_user_parent(dirfd, user_path, &p); r != 0) return r;
+    if (is_dot(p.last, p.last_len) || is_dotdot(p.last, p.last_len)) return -kEEXIST;
     NodeRef existing;
-    if (df.tree().lookup(dir, last, last_len, &existing) == 0) return -kEEXIST;
-    if (dir.kind != NodeKind::tmp) return -kEROFS;
+    if (df.tree().lookup(p.dir, p.last, p.last_len, &existing) == 0) return -kEEXIST;
+    if (p.dir.kind != NodeKind::tmp) return -kEROFS;
     fs::TmpNode* n;
-    return df.tmp.create(dir.tmp, last, last_len, fs::kIfdir | (mode & 07777 & ~df.umask),
+    return df.tmp.create(p.dir.tmp, p.last, p.last_len, fs::kIfdir | (mode & 07777 & ~df.umask),
                          time::realtime_ns(), &n);
 }
 
 int64_t do_unlink(int64_t dirfd, uint64_t user_path, bool rmdir) {
     fs::DomainFiles& df = files();
-    char path[fs::kPathMax];
-    size_t len;
-    if (int r = copy_path(user_path, path, &len); r != 0) return r;
-    NodeRef dir;
-    const char* last;
-    size_t last_len;
-    if (int r = resolve_parent_at(dirfd, path, len, &dir, &last, &last_len); r != 0) return r;
-    if (rmdir && is_dot(last, last_len)) return -kEINVAL;
-    if (rmdir && is_dotdot(last, last_len)) return -kENOTEMPTY;
-    if (is_dot(last, last_len) || is_dotdot(last, last_len)) return -kEISDIR;
+    ParentPath p;
+    if (int r = resolve_user_parent(dirfd, user_path, &p); r != 0) return r;
+    if (rmdir && is_dot(p.last, p.last_len)) return -kEINVAL;
+    if (rmdir && is_dotdot(p.last, p.last_len)) return -kENOTEMPTY;
+    if (is_dot(p.last, p.last_len) || is_dotdot(p.last, p.last_len)) return -kEISDIR;
     NodeRef n;
-    if (int r = df.tree().lookup(dir, last, last_len, &n); r != 0) return r;
-    if (!rmdir && path[len - 1] == '/') return df.tree().is_dir(n) ? -kEISDIR : -kENOTDIR;
+    if (int r = df.tree().lookup(p.dir, p.last, p.last_len, &n); r != 0) return r;
+    if (!rmdir && p.path[p.len - 1] == '/') return df.tree().is_dir(n) ? -kEISDIR : -kENOTDIR;
     // /tmp itself and everything outside it belong to the read-only tree.
-    if (dir.kind != NodeKind::tmp) return n.kind == NodeKind::tmp ? -kEBUSY : -kEROFS;
-    int r = df.tmp.remove(dir.tmp, last, last_len, rmdir);
-    if (r == 0) dir.tmp->mtime_ns = time::realtime_ns();
+    if (p.dir.kind != NodeKind::tmp) return n.kind == NodeKind::tmp ? -kEBUSY : -kEROFS;
+    int r = df.tmp.remove(p.dir.tmp, p.last, p.last_len, rmdir);
+    if (r == 0) p.dir.tmp->mtime_ns = time::realtime_ns();
     return r;
 }
 

@@ -8,37 +8,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-static int checks, failed;
-
-#define CHECK(what, cond)                                                 \
-    do {                                                                  \
-        checks++;                                                         \
-        if (!(cond)) {                                                    \
-            failed++;                                                     \
-            printf("FAIL %s (line %d)\n", what, __LINE__);                \
-        }                                                                 \
-    } while (0)
-#define CHECK_EQ(what, got, want)                                                              \
-    do {                                                                                       \
-        long g_ = (long)(got), w_ = (long)(want);                                              \
-        checks++;                                                                              \
-        if (g_ != w_) {                                                                        \
-            failed++;                                                                          \
-            printf("FAIL %s: got %ld, want %ld (line %d)\n", what, g_, w_, __LINE__);          \
-        }                                                                                      \
-    } while (0)
-
-static long raw(long nr, long a, long b, long c, long d, long e, long f) {
-    long ret;
-    register long r10 __asm__("r10") = d;
-    register long r8 __asm__("r8") = e;
-    register long r9 __asm__("r9") = f;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
+#include "er_check.h"
 
 static const long kKernelPtr = (long)0xffffffff80100000ull;
 static const long kNs = 1000000000L;

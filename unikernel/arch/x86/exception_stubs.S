@@ -1,43 +1,9 @@
 /* One entry stub per IDT vector.  Each pushes a dummy error code when the CPU does not push one,
  * then the vector, then jumps to a common path that saves the general registers into a
  * TrapFrame (arch/x86/trap_frame.hpp) and calls uk_trap_dispatch(frame). */
+#include "frame_macros.inc"
+
     .text
-
-.macro SAVE_REGS
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-.endm
-
-.macro RESTORE_REGS
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
-.endm
 
 trap_common:
     SAVE_REGS

@@ -4,6 +4,8 @@
  * The saved state is a TrapFrame (arch/x86/trap_frame.hpp); uk_syscall_dispatch(frame) puts the
  * result in frame->rax and returns nonzero when the frame must be resumed with iretq instead
  * of sysretq (e.g. its rip is not canonical, where sysret would fault in kernel mode). */
+#include "frame_macros.inc"
+
     .text
     .global uk_syscall_entry
     .type uk_syscall_entry, @function
@@ -17,40 +19,12 @@ uk_syscall_entry:
     push %rcx                           /* rip */
     push $0                             /* error code */
     push $0x100                         /* vector: kSyscallVector */
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    SAVE_REGS
     mov %rsp, %rdi
     call uk_syscall_dispatch
     test %eax, %eax
     jnz uk_trap_return                  /* slow path: iretq */
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
+    RESTORE_REGS
     add $16, %rsp                       /* vector, error code */
     pop %rcx                            /* rip */
     add $8, %rsp                        /* cs */

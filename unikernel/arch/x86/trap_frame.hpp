@@ -1,6 +1,7 @@
 // The register image saved on the kernel stack by exception_stubs.S (traps) and
 // syscall_entry.S (syscalls), lowest address first.  Both paths share it so a future scheduler
-// can resume any domain the same way.
+// can resume any domain the same way.  The push/pop order of r15..rax lives once, in
+// frame_macros.inc; keep it in step with the fields below.
 #pragma once
 
 #include <stdint.h>
