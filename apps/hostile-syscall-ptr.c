@@ -69,7 +69,8 @@ int main(void) {
                   raw(SYS_clock_gettime, CLOCK_MONOTONIC, kUnmapped, 0, 0, 0, 0));
     expect_efault("clock_getres(MONOTONIC, kernel text)",
                   raw(SYS_clock_getres, CLOCK_MONOTONIC, kKernelText, 0, 0, 0, 0));
-    expect_efault("gettimeofday(direct map, NULL)", raw(SYS_gettimeofday, kDirectMap, 0, 0, 0, 0, 0));
+    expect_efault("gettimeofday(direct map, NULL)",
+                  raw(SYS_gettimeofday, kDirectMap, 0, 0, 0, 0, 0));
     expect_efault("time(kernel text)", raw(SYS_time, kKernelText, 0, 0, 0, 0, 0));
     expect_efault("arch_prctl(ARCH_GET_FS, kernel text)",
                   raw(SYS_arch_prctl, 0x1003, kKernelText, 0, 0, 0, 0));
@@ -104,9 +105,11 @@ int main(void) {
                   raw(SYS_newfstatat, AT_FDCWD, (long)"/", kDirectMap, 0, 0, 0));
     expect_efault("fstat(1, kernel buf)", raw(SYS_fstat, 1, kKernelText, 0, 0, 0, 0));
     long dir = raw(SYS_open, (long)"/", O_RDONLY | O_DIRECTORY, 0, 0, 0, 0);
-    expect_efault("getdents64(/, kernel buf, 4096)", raw(SYS_getdents64, dir, kKernelText, 4096, 0, 0, 0));
+    expect_efault("getdents64(/, kernel buf, 4096)",
+                  raw(SYS_getdents64, dir, kKernelText, 4096, 0, 0, 0));
     if (dir >= 0) raw(SYS_close, dir, 0, 0, 0, 0, 0);
-    long fd = raw(SYS_open, (long)"/tmp/hostile-syscall-ptr", O_RDWR | O_CREAT | O_TRUNC, 0600, 0, 0, 0);
+    long fd =
+        raw(SYS_open, (long)"/tmp/hostile-syscall-ptr", O_RDWR | O_CREAT | O_TRUNC, 0600, 0, 0, 0);
     if (fd >= 0) {
         raw(SYS_write, fd, (long)"secret\n", 7, 0, 0, 0);
         raw(SYS_lseek, fd, 0, SEEK_SET, 0, 0, 0);

@@ -51,11 +51,10 @@ int main(void) {
         check("unknown", NULL, beyond[i], garbage(beyond[i]));
     }
     static const struct named privileged[] = {
-        {"ptrace", 101},      {"syslog", 103},    {"modify_ldt", 154},
-        {"pivot_root", 155},  {"chroot", 161},    {"settimeofday", 164}, {"mount", 165},
-        {"umount2", 166},     {"swapon", 167},    {"reboot", 169},      {"sethostname", 170},
-        {"iopl", 172},        {"ioperm", 173},    {"init_module", 175}, {"delete_module", 176},
-        {"kexec_load", 246},
+        {"ptrace", 101}, {"syslog", 103},       {"modify_ldt", 154},    {"pivot_root", 155},
+        {"chroot", 161}, {"settimeofday", 164}, {"mount", 165},         {"umount2", 166},
+        {"swapon", 167}, {"reboot", 169},       {"sethostname", 170},   {"iopl", 172},
+        {"ioperm", 173}, {"init_module", 175},  {"delete_module", 176}, {"kexec_load", 246},
     };
     for (unsigned i = 0; i < sizeof privileged / sizeof privileged[0]; i++) {
         check("privileged", privileged[i].name, privileged[i].nr, garbage(privileged[i].nr));

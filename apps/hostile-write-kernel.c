@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
     }
     printf("hostile-write-kernel: writing %s at %#lx\n", mode, (unsigned long)addr);
     fflush(stdout);
-    *(volatile uint64_t*)addr = 0xcc;  /* int3 bytes, were it kernel text */
+    *(volatile uint64_t*)addr = 0xcc; /* int3 bytes, were it kernel text */
     printf("hostile-write-kernel: write to %#lx: NOT CONTAINED\n", (unsigned long)addr);
     return 1;
 }

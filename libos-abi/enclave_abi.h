@@ -27,6 +27,8 @@
 #define ER_ABI_VERSION 2u
 #define ER_BOOT_MAGIC 0x544f4f42524e4c45ull /* "ELNRBOOT" little-endian */
 
+/* The layout is a table aligned by hand: */
+/* clang-format off */
 /* ---- Guest-physical memory layout set up by the launcher ---------------------------------- */
 /* [0, 0x1000)            never mapped by the guest (null guard)                                 */
 #define ER_GPA_BOOT_INFO 0x1000ull      /* struct er_boot_info, one page                       */
@@ -47,21 +49,22 @@
  * at ER_KERNEL_VBASE (the kernel's link address, -mcmodel=kernel).  The guest replaces them. */
 #define ER_KERNEL_VBASE 0xFFFFFFFF80000000ull
 #define ER_DIRECT_MAP_VBASE 0xFFFF800000000000ull /* guest's own map of all RAM (guest's choice) */
+/* clang-format on */
 
 /* ---- Boot information (at ER_GPA_BOOT_INFO, pointer also in %rdi at entry) ----------------- */
-#define ER_BOOT_F_TSC_STABLE (1u << 0) /* tsc_khz is valid: the guest may derive time from TSC   */
+#define ER_BOOT_F_TSC_STABLE (1u << 0) /* tsc_khz is valid: the guest may derive time from TSC */
 #define ER_BOOT_F_DEBUG (1u << 1)      /* verbose guest log (ER_HC_LOG) requested               */
 
 struct er_boot_info {
-    uint64_t magic;       /* ER_BOOT_MAGIC */
-    uint32_t abi_version; /* ER_ABI_VERSION */
-    uint32_t size;        /* sizeof(struct er_boot_info) as the host knows it */
-    uint64_t mem_size;    /* guest RAM is [0, mem_size) in GPA, one contiguous range */
-    uint64_t free_start;  /* first page-aligned GPA the guest may allocate (after the app image) */
+    uint64_t magic;        /* ER_BOOT_MAGIC */
+    uint32_t abi_version;  /* ER_ABI_VERSION */
+    uint32_t size;         /* sizeof(struct er_boot_info) as the host knows it */
+    uint64_t mem_size;     /* guest RAM is [0, mem_size) in GPA, one contiguous range */
+    uint64_t free_start;   /* first page-aligned GPA the guest may allocate (after the app image) */
     uint64_t kernel_start; /* GPA range the launcher loaded the unikernel into */
     uint64_t kernel_end;
     /* ABI 1 only (zero from ABI 2 on; the domain table below describes every app): */
-    uint64_t app_gpa;  /* raw ELF bytes of the application, as read from the file */
+    uint64_t app_gpa; /* raw ELF bytes of the application, as read from the file */
     uint64_t app_size;
     uint64_t args_gpa;  /* argc strings then envc strings, each NUL-terminated, back to back */
     uint64_t args_size; /* bytes used in the blob */
@@ -85,7 +88,7 @@ struct er_boot_info {
 
 /* Isolation backend: requested per domain by the launcher, reported back at domain exit. */
 enum er_isolation {
-    ER_ISO_AUTO = 0,      /* MPK when the CPU has PKU and the app is relocatable, else page tables */
+    ER_ISO_AUTO = 0, /* MPK when the CPU has PKU and the app is relocatable, else page tables */
     ER_ISO_PAGETABLE = 1, /* its own address space */
     ER_ISO_MPK = 2        /* a protection key in a shared address space (issue #4) */
 };
@@ -98,7 +101,7 @@ struct er_domain_desc {
     uint64_t args_size; /* bytes used in the blob */
     uint32_t argc;      /* argv[0] is the app's name or path as the user gave it */
     uint32_t envc;
-    uint64_t fs_gpa;    /* er-fs image (libos-abi/er_fs.h) of the domain's read-only tree, or 0 */
+    uint64_t fs_gpa; /* er-fs image (libos-abi/er_fs.h) of the domain's read-only tree, or 0 */
     uint64_t fs_size;
     uint64_t mem_limit; /* bytes of RAM the domain may hold (frames, incl. page tables); 0 = all */
     uint32_t isolation; /* er_isolation requested */
@@ -129,19 +132,19 @@ struct er_hc_console_write {
 
 /* Why the guest ended. */
 enum er_exit_reason {
-    ER_EXIT_NORMAL = 0,  /* the app called exit/exit_group: status is its exit code */
-    ER_EXIT_SIGNAL = 1,  /* the app was killed: signal, fault_addr, rip, error_code say why */
-    ER_EXIT_PANIC = 2,   /* the unikernel itself failed: message says why */
+    ER_EXIT_NORMAL = 0, /* the app called exit/exit_group: status is its exit code */
+    ER_EXIT_SIGNAL = 1, /* the app was killed: signal, fault_addr, rip, error_code say why */
+    ER_EXIT_PANIC = 2,  /* the unikernel itself failed: message says why */
 };
 
 struct er_hc_exit {
-    uint32_t reason; /* er_exit_reason */
-    int32_t status;  /* exit code (NORMAL) */
-    uint32_t signal; /* Linux signal number (SIGNAL) */
-    uint32_t vector; /* x86 exception vector that caused it, or 0xFFFFFFFF */
-    uint64_t fault_addr; /* CR2 for page faults, else 0 */
-    uint64_t rip;        /* faulting user rip */
-    uint64_t error_code; /* x86 exception error code */
+    uint32_t reason;      /* er_exit_reason */
+    int32_t status;       /* exit code (NORMAL) */
+    uint32_t signal;      /* Linux signal number (SIGNAL) */
+    uint32_t vector;      /* x86 exception vector that caused it, or 0xFFFFFFFF */
+    uint64_t fault_addr;  /* CR2 for page faults, else 0 */
+    uint64_t rip;         /* faulting user rip */
+    uint64_t error_code;  /* x86 exception error code */
     uint64_t message_gpa; /* optional NUL-free text, e.g. "page fault: write to unmapped page" */
     uint64_t message_len; /* at most ER_MESSAGE_MAX */
     uint32_t domain;
@@ -154,11 +157,11 @@ struct er_hc_exit {
  * exit status from the domains' (docs/launcher.md).  ER_HC_EXIT with reason PANIC still ends
  * everything at once. */
 struct er_hc_domain_exit {
-    struct er_hc_exit exit; /* reason NORMAL or SIGNAL; exit.domain is the domain's index */
-    uint64_t run_ns;        /* time from the domain's first entry to its end (guest clock) */
+    struct er_hc_exit exit;  /* reason NORMAL or SIGNAL; exit.domain is the domain's index */
+    uint64_t run_ns;         /* time from the domain's first entry to its end (guest clock) */
     uint64_t peak_mem_bytes; /* most RAM the domain held at once */
-    uint32_t isolation;     /* er_isolation the domain actually got (PAGETABLE or MPK) */
-    uint32_t pkey;          /* its protection key under MPK, else 0 */
+    uint32_t isolation;      /* er_isolation the domain actually got (PAGETABLE or MPK) */
+    uint32_t pkey;           /* its protection key under MPK, else 0 */
     uint64_t reserved[3];
 };
 

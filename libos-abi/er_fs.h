@@ -47,13 +47,13 @@ struct er_fs_header {
 };
 
 struct er_fs_entry {
-    uint32_t parent;     /* index of the parent directory; 0 for the root and its children */
-    uint32_t mode;       /* file type | permission bits (07777) */
-    uint32_t name_off;   /* into the string table */
-    uint32_t name_len;   /* 0 only for the root */
-    uint64_t data_off;   /* regular file: its bytes; symlink: its target; into the data region */
-    uint64_t size;       /* bytes (file length, or symlink target length); 0 for directories */
-    uint64_t mtime_ns;   /* modification time, ns since the epoch */
+    uint32_t parent;      /* index of the parent directory; 0 for the root and its children */
+    uint32_t mode;        /* file type | permission bits (07777) */
+    uint32_t name_off;    /* into the string table */
+    uint32_t name_len;    /* 0 only for the root */
+    uint64_t data_off;    /* regular file: its bytes; symlink: its target; into the data region */
+    uint64_t size;        /* bytes (file length, or symlink target length); 0 for directories */
+    uint64_t mtime_ns;    /* modification time, ns since the epoch */
     uint32_t first_child; /* directory: index of its first entry (entries are contiguous) */
     uint32_t child_count; /* directory: how many entries it has */
 };

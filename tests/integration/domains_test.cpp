@@ -82,9 +82,9 @@ std::map<std::string, std::vector<std::string>> by_domain(const std::string& tex
 }
 
 struct SummaryRow {
-    std::string status;      // "exited 0", "killed SIGSEGV", "unfinished", ...
-    long time_ms = -1;       // -1 when "-"
-    double mem_mib = -1;     // -1 when "-"
+    std::string status;   // "exited 0", "killed SIGSEGV", "unfinished", ...
+    long time_ms = -1;    // -1 when "-"
+    double mem_mib = -1;  // -1 when "-"
     std::string isolation;
 };
 
@@ -127,7 +127,8 @@ void expect_kill_line(const Result& r, const std::string& name, const std::strin
     std::regex re("(^|\n)enclave-run: " + name + ": killed by " + signal + " \\([^\n]*" + reason +
                   "[^\n]*\\) at rip 0x[0-9a-f]+");
     EXPECT_TRUE(std::regex_search(r.err, re))
-        << "no kill line for " << name << " (" << signal << ", " << reason << ") in:\n" << r.err;
+        << "no kill line for " << name << " (" << signal << ", " << reason << ") in:\n"
+        << r.err;
 }
 
 // The victim and hello (or hello-pie) next to a hostile domain: both produce exactly their
@@ -146,13 +147,13 @@ void expect_bystanders_intact(const Result& r, const std::string& hello = "hello
 // ---- (a) the issue's "Done when": a three-app enclave with one hostile domain ----------------
 
 struct HostileCase {
-    const char* label;             // test name suffix
-    const char* app;               // apps/NAME
+    const char* label;  // test name suffix
+    const char* app;    // apps/NAME
     std::vector<std::string> args;
-    const char* stdout_text;       // all it prints: up to its attack ("" = not known in advance)
-    int status;                    // its status: 128 + signal
+    const char* stdout_text;  // all it prints: up to its attack ("" = not known in advance)
+    int status;               // its status: 128 + signal
     const char* signal;
-    const char* reason;            // in the kill line's (MESSAGE)
+    const char* reason;  // in the kill line's (MESSAGE)
     // The third app: hello, or hello-pie where the attack aims at a static-PIE domain's image
     // (0x555555554000): then a domain really has its code and data there, in its own space.
     const char* hello = "hello";
@@ -175,7 +176,8 @@ TEST_P(ThreeApps, HostileDiesAloneAndTheOthersAreIntact) {
     auto out = by_domain(r.out);
     if (*c.stdout_text) {
         EXPECT_EQ(join(out[c.app]), c.stdout_text)
-            << "the hostile app did not get exactly as far as its attack:\n" << r.out;
+            << "the hostile app did not get exactly as far as its attack:\n"
+            << r.out;
     } else {
         EXPECT_EQ(out[c.app].size(), 1u) << r.out;
     }
@@ -187,46 +189,100 @@ TEST_P(ThreeApps, HostileDiesAloneAndTheOthersAreIntact) {
 
 INSTANTIATE_TEST_SUITE_P(
     Hostile, ThreeApps,
-    ::testing::Values(
-        HostileCase{"read_direct_map", "hostile-read-kernel", {"direct-map"},
-                    "hostile-read-kernel: reading direct-map at 0xffff800000100000\n", 139,
-                    "SIGSEGV", "user read of kernel page"},
-        HostileCase{"read_kernel_text", "hostile-read-kernel", {"text"},
-                    "hostile-read-kernel: reading text at 0xffffffff80100000\n", 139, "SIGSEGV",
-                    "user read of kernel page"},
-        HostileCase{"write_kernel_text", "hostile-write-kernel", {"text"},
-                    "hostile-write-kernel: writing text at 0xffffffff80100000\n", 139, "SIGSEGV",
-                    "user write to kernel page"},
-        HostileCase{"write_kernel_data", "hostile-write-kernel", {"data"},
-                    "hostile-write-kernel: writing data at 0xffff800000100000\n", 139, "SIGSEGV",
-                    "user write to kernel page"},
-        HostileCase{"write_boot_info", "hostile-write-kernel", {"boot"},
-                    "hostile-write-kernel: writing boot at 0xffff800000001000\n", 139, "SIGSEGV",
-                    "user write to kernel page"},
-        HostileCase{"jump_kernel", "hostile-jump", {"kernel"},
-                    "hostile-jump: jumping to kernel at 0xffffffff80100000\n", 139, "SIGSEGV",
-                    "user execute of kernel page"},
-        HostileCase{"jump_direct_map", "hostile-jump", {"direct-map"},
-                    "hostile-jump: jumping to direct-map at 0xffff800000100000\n", 139, "SIGSEGV",
-                    "user execute of kernel page"},
-        HostileCase{"jump_other_domain", "hostile-jump", {"other"},
-                    "hostile-jump: jumping to other at 0x555555554000\n", 139, "SIGSEGV",
-                    "execute at unmapped address", "hello-pie"},
-        HostileCase{"jump_stack", "hostile-jump", {"stack"}, "", 139, "SIGSEGV",
-                    "execute of non-executable memory"},
-        HostileCase{"read_pie_base", "hostile-read-other", {"pie"},
-                    "hostile-read-other: 8 MiB of fresh memory read as zero\n"
-                    "hostile-read-other: reading pie at 0x555555554000\n",
-                    139, "SIGSEGV",
-                    "read of unmapped address", "hello-pie"},
-        HostileCase{"read_high_hole", "hostile-read-other", {"high", "0"},
-                    "hostile-read-other: reading high at 0x7e0000000000\n", 139, "SIGSEGV",
-                    "read of unmapped address"},
-        HostileCase{"read_exec_base_from_pie", "hostile-read-other-pie", {"exec", "0"},
-                    "hostile-read-other: reading exec at 0x400000\n", 139, "SIGSEGV",
-                    "read of unmapped address"},
-        HostileCase{"privileged", "hostile-privileged", {}, "hostile-privileged: cli\n", 139,
-                    "SIGSEGV", "privileged instruction"}),
+    ::testing::Values(HostileCase{"read_direct_map",
+                                  "hostile-read-kernel",
+                                  {"direct-map"},
+                                  "hostile-read-kernel: reading direct-map at 0xffff800000100000\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "user read of kernel page"},
+                      HostileCase{"read_kernel_text",
+                                  "hostile-read-kernel",
+                                  {"text"},
+                                  "hostile-read-kernel: reading text at 0xffffffff80100000\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "user read of kernel page"},
+                      HostileCase{"write_kernel_text",
+                                  "hostile-write-kernel",
+                                  {"text"},
+                                  "hostile-write-kernel: writing text at 0xffffffff80100000\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "user write to kernel page"},
+                      HostileCase{"write_kernel_data",
+                                  "hostile-write-kernel",
+                                  {"data"},
+                                  "hostile-write-kernel: writing data at 0xffff800000100000\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "user write to kernel page"},
+                      HostileCase{"write_boot_info",
+                                  "hostile-write-kernel",
+                                  {"boot"},
+                                  "hostile-write-kernel: writing boot at 0xffff800000001000\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "user write to kernel page"},
+                      HostileCase{"jump_kernel",
+                                  "hostile-jump",
+                                  {"kernel"},
+                                  "hostile-jump: jumping to kernel at 0xffffffff80100000\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "user execute of kernel page"},
+                      HostileCase{"jump_direct_map",
+                                  "hostile-jump",
+                                  {"direct-map"},
+                                  "hostile-jump: jumping to direct-map at 0xffff800000100000\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "user execute of kernel page"},
+                      HostileCase{"jump_other_domain",
+                                  "hostile-jump",
+                                  {"other"},
+                                  "hostile-jump: jumping to other at 0x555555554000\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "execute at unmapped address",
+                                  "hello-pie"},
+                      HostileCase{"jump_stack",
+                                  "hostile-jump",
+                                  {"stack"},
+                                  "",
+                                  139,
+                                  "SIGSEGV",
+                                  "execute of non-executable memory"},
+                      HostileCase{"read_pie_base",
+                                  "hostile-read-other",
+                                  {"pie"},
+                                  "hostile-read-other: 8 MiB of fresh memory read as zero\n"
+                                  "hostile-read-other: reading pie at 0x555555554000\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "read of unmapped address",
+                                  "hello-pie"},
+                      HostileCase{"read_high_hole",
+                                  "hostile-read-other",
+                                  {"high", "0"},
+                                  "hostile-read-other: reading high at 0x7e0000000000\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "read of unmapped address"},
+                      HostileCase{"read_exec_base_from_pie",
+                                  "hostile-read-other-pie",
+                                  {"exec", "0"},
+                                  "hostile-read-other: reading exec at 0x400000\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "read of unmapped address"},
+                      HostileCase{"privileged",
+                                  "hostile-privileged",
+                                  {},
+                                  "hostile-privileged: cli\n",
+                                  139,
+                                  "SIGSEGV",
+                                  "privileged instruction"}),
     [](const auto& info) { return std::string(info.param.label); });
 
 // Each privileged instruction on its own (one domain is enough: this checks the reason).
@@ -266,7 +322,8 @@ long victim_clock(const std::string& err, const char* what) {
 // was runnable.  Measured with 10 ms ticks: alone 2-3 ms, next to spin 3-29 ms; the bound is its
 // time alone plus 4 ticks.  A scheduler that let spin keep the CPU 10 ticks in a row fails.
 TEST(Fairness, SpinningDomainDoesNotStarveHello) {
-    Result alone = enclave({"run", "--summary", "--tick-ms", std::to_string(kTickMs), app("hello")});
+    Result alone =
+        enclave({"run", "--summary", "--tick-ms", std::to_string(kTickMs), app("hello")});
     ASSERT_EQ(alone.status, 0) << alone.err;
     long alone_ms = summary(alone.err)["hello"].time_ms;
     ASSERT_GE(alone_ms, 0) << alone.err;
@@ -284,7 +341,8 @@ TEST(Fairness, SpinningDomainDoesNotStarveHello) {
     EXPECT_EQ(rows["hostile-spin"].status, "unfinished") << r.err;
     ASSERT_GE(rows["hello"].time_ms, 0) << r.err;
     EXPECT_LE(rows["hello"].time_ms, alone_ms + 4 * kTickMs)
-        << "hello was held up by spin (alone " << alone_ms << " ms):\n" << r.err;
+        << "hello was held up by spin (alone " << alone_ms << " ms):\n"
+        << r.err;
     std::cout << "[ measured ] hello alone " << alone_ms << " ms, next to spin "
               << rows["hello"].time_ms << " ms\n";
 }
@@ -323,9 +381,8 @@ TEST(Fairness, SpinningDomainGetsNoMoreThanItsShare) {
 // The control: with the timer off (--tick-ms 0) nothing preempts spin, so hello never runs.
 // Shows the fairness tests above would fail without preemption.
 TEST(Fairness, WithoutTheTimerSpinStarvesHello) {
-    Result r = enclave({"run", "--tick-ms", "0", "--timeout", "5", app("hostile-spin"), "---",
-                        app("hello")},
-                       120);
+    Result r = enclave(
+        {"run", "--tick-ms", "0", "--timeout", "5", app("hostile-spin"), "---", app("hello")}, 120);
     EXPECT_EQ(r.status, 124) << r.err;
     EXPECT_EQ(r.out.find(kHello), std::string::npos) << r.out;
     EXPECT_EQ(summary(r.err)["hello"].status, "unfinished") << r.err;
@@ -378,7 +435,9 @@ TEST(Output, SameAppTwiceGetsTwoNames) {
 
 // ---- (d) manifests --------------------------------------------------------------------------
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string quoted(const std::string& s) {
+    return "\"" + s + "\"";
+}
 
 // Per-app args, env and memory limit.  Each domain sees only its own environment; the OOM domain
 // dies at its own limit while the others finish.
@@ -386,11 +445,15 @@ TEST(Manifest, PerAppArgsEnvAndMemoryLimit) {
     std::string json = R"({
   "memory": "256M",
   "apps": [
-    {"name": "a", "path": )" + quoted(app("echo-args")) + R"(, "args": ["one", "two words"],
+    {"name": "a", "path": )" +
+                       quoted(app("echo-args")) + R"(, "args": ["one", "two words"],
      "env": {"ONLY_A": "1"}},
-    {"name": "b", "path": )" + quoted(app("echo-args")) + R"(, "env": {"ONLY_B": "2"}},
-    {"name": "oom", "path": )" + quoted(app("hostile-oom")) + R"(, "memory": "32M"},
-    {"name": "victim", "path": )" + quoted(app("victim")) + R"(}
+    {"name": "b", "path": )" +
+                       quoted(app("echo-args")) + R"(, "env": {"ONLY_B": "2"}},
+    {"name": "oom", "path": )" +
+                       quoted(app("hostile-oom")) + R"(, "memory": "32M"},
+    {"name": "victim", "path": )" +
+                       quoted(app("victim")) + R"(}
   ]
 })";
     std::string path = er::test::write_file("enclave-limits.json", json);
@@ -418,9 +481,12 @@ TEST(Manifest, PerAppArgsEnvAndMemoryLimit) {
 // The issue's "Done when" with the memory limit as the hostile act, ordered as in (a).
 TEST(Manifest, OomDomainDiesAloneAtItsLimit) {
     std::string json = R"({"apps": [
-    {"path": )" + quoted(app("victim")) + R"(},
-    {"path": )" + quoted(app("hostile-oom")) + R"(, "memory": "24M"},
-    {"path": )" + quoted(app("hello")) + R"(}]})";
+    {"path": )" + quoted(app("victim")) +
+                       R"(},
+    {"path": )" + quoted(app("hostile-oom")) +
+                       R"(, "memory": "24M"},
+    {"path": )" + quoted(app("hello")) +
+                       R"(}]})";
     Result r = enclave({"run", "-f", er::test::write_file("enclave-oom.json", json)});
     expect_bystanders_intact(r);
     auto rows = summary(r.err);
@@ -474,7 +540,8 @@ TEST(Deputy, UnknownAndPrivilegedSyscallsFail) {
         }
     }
     EXPECT_EQ(unknown, 89 + 4);  // 335..423, then 512, 1000, 0xffffffff, -1
-    EXPECT_EQ(lines.back(), "hostile-syscalls: " + std::to_string(total) + " calls, 0 not an error");
+    EXPECT_EQ(lines.back(),
+              "hostile-syscalls: " + std::to_string(total) + " calls, 0 not an error");
 }
 
 // ---- malformed manifests: refused before any VM, with the JSON path -------------------------
@@ -507,16 +574,15 @@ INSTANTIATE_TEST_SUITE_P(
                     "$.apps[1].memory"},
         BadManifest{"unknown_app_key", R"({"apps": [{"path": "/bin/true", "memroy": "32M"}]})",
                     "$.apps[0].memroy"},
-        BadManifest{"unknown_top_key", R"({"apps": [{"path": "/bin/true"}], "tick": 5})",
-                    "$.tick"},
+        BadManifest{"unknown_top_key", R"({"apps": [{"path": "/bin/true"}], "tick": 5})", "$.tick"},
         BadManifest{"missing_path", R"({"apps": [{"name": "x"}]})", "$.apps[0].path"},
-        BadManifest{"duplicate_names",
-                    R"({"apps": [{"name": "x", "path": "/bin/true"}, {"name": "x", "path": "/bin/true"}]})",
-                    "$.apps[1].name"},
+        BadManifest{
+            "duplicate_names",
+            R"({"apps": [{"name": "x", "path": "/bin/true"}, {"name": "x", "path": "/bin/true"}]})",
+            "$.apps[1].name"},
         BadManifest{"env_type", R"({"apps": [{"path": "/bin/true", "env": {"K": 1}}]})",
                     "$.apps[0].env.K"},
-        BadManifest{"not_an_object", "[]", "$"},
-        BadManifest{"no_apps", "{}", "$.apps"},
+        BadManifest{"not_an_object", "[]", "$"}, BadManifest{"no_apps", "{}", "$.apps"},
         BadManifest{"bad_json", "{\"apps\": [", "line"}),
     [](const auto& info) { return std::string(info.param.label); });
 

@@ -45,7 +45,8 @@ TEST(Run, ExitCodeIsPropagated) {
 }
 
 TEST(Run, ArgsAndEnvironmentReachTheApp) {
-    auto r = enclave({"run", "--env", "GREETING=hi there", app("echo-args"), "--", "one", "two words"});
+    auto r =
+        enclave({"run", "--env", "GREETING=hi there", app("echo-args"), "--", "one", "two words"});
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("argc=3\n"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("argv[1]=one\n"), std::string::npos) << r.out;
@@ -107,16 +108,14 @@ TEST_P(Crash, IsReportedAndTheHostSurvives) {
     EXPECT_TRUE(std::regex_search(r.err, std::regex("rip 0x[0-9a-f]+"))) << r.err;
 }
 
-INSTANTIATE_TEST_SUITE_P(Apps, Crash,
-                         ::testing::Values(CrashCase{"", 139, "SIGSEGV"},
-                                           CrashCase{"read", 139, "SIGSEGV"},
-                                           CrashCase{"kernel", 139, "SIGSEGV"},
-                                           CrashCase{"hlt", 139, "SIGSEGV"},
-                                           CrashCase{"ud2", 132, "SIGILL"},
-                                           CrashCase{"div", 136, "SIGFPE"}),
-                         [](const auto& info) {
-                             return std::string(*info.param.mode ? info.param.mode : "null_write");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Apps, Crash,
+    ::testing::Values(CrashCase{"", 139, "SIGSEGV"}, CrashCase{"read", 139, "SIGSEGV"},
+                      CrashCase{"kernel", 139, "SIGSEGV"}, CrashCase{"hlt", 139, "SIGSEGV"},
+                      CrashCase{"ud2", 132, "SIGILL"}, CrashCase{"div", 136, "SIGFPE"}),
+    [](const auto& info) {
+        return std::string(*info.param.mode ? info.param.mode : "null_write");
+    });
 
 TEST(Run, OutputBeforeACrashIsNotLost) {
     auto r = enclave({"run", app("crash"), "--", "print"});
@@ -245,21 +244,20 @@ TEST_P(GuestFault, KillsTheAppWithTheRightReason) {
     expect_one_error_line(r, c.reason);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Checks, GuestFault,
-    ::testing::Values(FaultCase{"exec-data", 139, "execute of non-executable"},
-                      FaultCase{"write-text", 139, "write to read-only"},
-                      FaultCase{"prot-none", 139, "inaccessible"},
-                      FaultCase{"int3", 133, "SIGTRAP"},
-                      FaultCase{"cli", 139, "privileged"},
-                      FaultCase{"outl", 139, "privileged"},
-                      FaultCase{"stack", 139, "SIGSEGV"}),
-    [](const auto& info) {
-        std::string n = info.param.mode;
-        for (char& ch : n)
-            if (ch == '-') ch = '_';
-        return n;
-    });
+INSTANTIATE_TEST_SUITE_P(Checks, GuestFault,
+                         ::testing::Values(FaultCase{"exec-data", 139, "execute of non-executable"},
+                                           FaultCase{"write-text", 139, "write to read-only"},
+                                           FaultCase{"prot-none", 139, "inaccessible"},
+                                           FaultCase{"int3", 133, "SIGTRAP"},
+                                           FaultCase{"cli", 139, "privileged"},
+                                           FaultCase{"outl", 139, "privileged"},
+                                           FaultCase{"stack", 139, "SIGSEGV"}),
+                         [](const auto& info) {
+                             std::string n = info.param.mode;
+                             for (char& ch : n)
+                                 if (ch == '-') ch = '_';
+                             return n;
+                         });
 
 // Demand paging of the stack: 7 MiB of an 8 MiB stack is usable.
 TEST(Guest, DeepStackWorks) {

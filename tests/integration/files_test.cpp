@@ -21,13 +21,16 @@ const std::string kBusybox = "/bin/busybox";
 TEST(Files, FileLayerMatchesLinuxWithoutATree) {
     auto r = enclave({"run", er::test::kChecks + "/file-check"});
     EXPECT_EQ(r.status, 0) << r.out << r.err;
-    EXPECT_TRUE(std::regex_search(r.out, std::regex("file-check: [0-9]+ checks, 0 failed"))) << r.out;
+    EXPECT_TRUE(std::regex_search(r.out, std::regex("file-check: [0-9]+ checks, 0 failed")))
+        << r.out;
 }
 
 TEST(Files, FileLayerMatchesLinuxOnAPackedTree) {
-    auto r = enclave({"run", "--root", kTree, er::test::kChecks + "/file-check", "--", "--basic-tree"});
+    auto r =
+        enclave({"run", "--root", kTree, er::test::kChecks + "/file-check", "--", "--basic-tree"});
     EXPECT_EQ(r.status, 0) << r.out << r.err;
-    EXPECT_TRUE(std::regex_search(r.out, std::regex("file-check: [0-9]+ checks, 0 failed"))) << r.out;
+    EXPECT_TRUE(std::regex_search(r.out, std::regex("file-check: [0-9]+ checks, 0 failed")))
+        << r.out;
 }
 
 // Each domain's /tmp is its own: two file-checks writing the same /tmp paths both pass.
@@ -65,22 +68,23 @@ TEST_P(Busybox, AppletOutputMatchesTheHost) {
     EXPECT_FALSE(host.out.empty() && host.err.empty()) << "the comparison must compare something";
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Applets, Busybox,
-    ::testing::Values(std::vector<std::string>{"echo", "hello", "world"},
-                      std::vector<std::string>{"cat", "hello.txt", "sub/up", "link-to-hello"},
-                      std::vector<std::string>{"wc", "lorem.txt", "hello.txt"},
-                      std::vector<std::string>{"sha256sum", "hello.txt", "lorem.txt", "sub/nested.txt"},
-                      std::vector<std::string>{"ls", "sub"},
-                      std::vector<std::string>{"ls", "-a", "sub"},
-                      std::vector<std::string>{"cat", "does-not-exist"}),
-    [](const auto& info) {
-        std::string n;
-        for (const auto& a : info.param) n += (n.empty() ? "" : "_") + a;
-        for (char& c : n)
-            if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-        return n;
-    });
+INSTANTIATE_TEST_SUITE_P(Applets, Busybox,
+                         ::testing::Values(std::vector<std::string>{"echo", "hello", "world"},
+                                           std::vector<std::string>{"cat", "hello.txt", "sub/up",
+                                                                    "link-to-hello"},
+                                           std::vector<std::string>{"wc", "lorem.txt", "hello.txt"},
+                                           std::vector<std::string>{"sha256sum", "hello.txt",
+                                                                    "lorem.txt", "sub/nested.txt"},
+                                           std::vector<std::string>{"ls", "sub"},
+                                           std::vector<std::string>{"ls", "-a", "sub"},
+                                           std::vector<std::string>{"cat", "does-not-exist"}),
+                         [](const auto& info) {
+                             std::string n;
+                             for (const auto& a : info.param) n += (n.empty() ? "" : "_") + a;
+                             for (char& c : n)
+                                 if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                             return n;
+                         });
 
 // `ls /` differs from the host only by the domain's own /tmp.
 TEST(Files, RootListingShowsTheTreeAndTmp) {

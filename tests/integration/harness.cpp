@@ -9,7 +9,9 @@
 
 namespace er::test {
 
-std::string app(const std::string& name) { return kApps + "/" + name; }
+std::string app(const std::string& name) {
+    return kApps + "/" + name;
+}
 
 Result enclave(std::vector<std::string> args, int timeout_s) {
     args.insert(args.begin(), kEnclaveRun);

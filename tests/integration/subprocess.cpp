@@ -17,7 +17,8 @@ namespace {
 struct Pipe {
     int fd[2] = {-1, -1};
     Pipe() {
-        if (pipe2(fd, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + strerror(errno));
+        if (pipe2(fd, O_CLOEXEC) != 0)
+            throw std::runtime_error(std::string("pipe2: ") + strerror(errno));
     }
     ~Pipe() {
         for (int f : fd)

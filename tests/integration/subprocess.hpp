@@ -8,7 +8,7 @@
 namespace er::test {
 
 struct Result {
-    int status = -1;       // exit status, or 128+signal if the child was killed
+    int status = -1;  // exit status, or 128+signal if the child was killed
     bool timed_out = false;
     bool signaled = false;  // the child itself died of a signal (a crash of the tool under test)
     std::string out;

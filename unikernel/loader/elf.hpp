@@ -12,22 +12,22 @@ namespace er::elf {
 
 enum class Status : uint8_t {
     ok = 0,
-    truncated,           // file shorter than its headers say
-    bad_magic,           // not an ELF file
-    not_64bit,           // ELFCLASS32
-    not_little_endian,   // ELFDATA2MSB
-    bad_version,         // e_version / EI_VERSION not 1
-    not_x86_64,          // e_machine != EM_X86_64
-    bad_type,            // not ET_EXEC or ET_DYN (core files, relocatables)
-    dynamically_linked,  // PT_INTERP present, or DT_NEEDED in PT_DYNAMIC
-    bad_program_headers, // e_phentsize wrong, table outside the file, too many entries
-    bad_segment,         // filesz > memsz, file range outside the file, address overflow,
-                         // non-canonical or kernel-half address, bad p_align
+    truncated,            // file shorter than its headers say
+    bad_magic,            // not an ELF file
+    not_64bit,            // ELFCLASS32
+    not_little_endian,    // ELFDATA2MSB
+    bad_version,          // e_version / EI_VERSION not 1
+    not_x86_64,           // e_machine != EM_X86_64
+    bad_type,             // not ET_EXEC or ET_DYN (core files, relocatables)
+    dynamically_linked,   // PT_INTERP present, or DT_NEEDED in PT_DYNAMIC
+    bad_program_headers,  // e_phentsize wrong, table outside the file, too many entries
+    bad_segment,          // filesz > memsz, file range outside the file, address overflow,
+                          // non-canonical or kernel-half address, bad p_align
     overlapping_segments,
-    writable_executable, // a PT_LOAD is both W and X (never allowed: see docs/threat-model.md)
+    writable_executable,  // a PT_LOAD is both W and X (never allowed: see docs/threat-model.md)
     no_loadable_segments,
-    bad_entry,           // entry point not inside an executable PT_LOAD
-    too_many_segments,   // more than kMaxSegments PT_LOAD
+    bad_entry,          // entry point not inside an executable PT_LOAD
+    too_many_segments,  // more than kMaxSegments PT_LOAD
 };
 
 // One line of text for a status, e.g. "not an ELF file (bad magic)".
@@ -43,7 +43,7 @@ constexpr uint64_t kMinVaddr = 0x10000;
 enum SegmentFlags : uint32_t { kExec = 1, kWrite = 2, kRead = 4 };  // same bits as ELF p_flags
 
 struct Segment {
-    uint64_t vaddr;   // as in the file (for a PIE: relative to the load bias)
+    uint64_t vaddr;  // as in the file (for a PIE: relative to the load bias)
     uint64_t memsz;
     uint64_t offset;  // file offset of the bytes to copy
     uint64_t filesz;  // bytes to copy; [filesz, memsz) is zero-filled (.bss)

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-static volatile long forever = 1L << 40;  /* volatile: the compiler cannot see the end */
+static volatile long forever = 1L << 40; /* volatile: the compiler cannot see the end */
 
 static int recurse(volatile char* prev, long depth) {
     volatile char pad[4096];

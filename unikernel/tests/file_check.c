@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
@@ -20,18 +20,18 @@
 #include <unistd.h>
 
 static int checks, failed;
-#define CHECK(cond)                                                             \
-    do {                                                                        \
-        checks++;                                                               \
-        if (!(cond)) {                                                          \
-            failed++;                                                           \
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        checks++;                                                                    \
+        if (!(cond)) {                                                               \
+            failed++;                                                                \
             printf("FAIL %s:%d: %s (errno %d)\n", __FILE__, __LINE__, #cond, errno); \
-        }                                                                       \
+        }                                                                            \
     } while (0)
-#define CHECK_ERR(expr, e) \
-    do {                   \
-        errno = 0;         \
-        long r_ = (expr);  \
+#define CHECK_ERR(expr, e)               \
+    do {                                 \
+        errno = 0;                       \
+        long r_ = (expr);                \
         CHECK(r_ == -1 && errno == (e)); \
     } while (0)
 
@@ -75,7 +75,7 @@ static void tmp_files(void) {
     CHECK_ERR(write(fd, "x", 1), EBADF);
     int fd2 = dup(fd);
     CHECK(fd2 == fd + 1);
-    CHECK(read(fd2, buf, 2) == 2 && lseek(fd, 0, SEEK_CUR) == 2);  /* shared offset */
+    CHECK(read(fd2, buf, 2) == 2 && lseek(fd, 0, SEEK_CUR) == 2); /* shared offset */
     CHECK(dup2(fd, 20) == 20 && fcntl(20, F_GETFD) == 0);
     CHECK(dup3(fd, 21, O_CLOEXEC) == 21 && fcntl(21, F_GETFD) == FD_CLOEXEC);
     CHECK_ERR(dup3(fd, fd, 0), EINVAL);
@@ -182,7 +182,8 @@ static void tree_basics(void) {
 static void basic_tree(void) {
     char buf[256] = {0};
     int fd = open("/hello.txt", O_RDONLY | O_CLOEXEC);
-    CHECK(fd >= 0 && read(fd, buf, sizeof buf) == 23 && !memcmp(buf, "hello from the enclave\n", 23));
+    CHECK(fd >= 0 && read(fd, buf, sizeof buf) == 23 &&
+          !memcmp(buf, "hello from the enclave\n", 23));
     CHECK(read(fd, buf, sizeof buf) == 0);
     CHECK(lseek(fd, -6, SEEK_END) == 17 && read(fd, buf, 6) == 6 && !memcmp(buf, "clave\n", 6));
     CHECK(pread(fd, buf, 5, 0) == 5 && !memcmp(buf, "hello", 5));
@@ -221,7 +222,7 @@ static void basic_tree(void) {
     CHECK(fstatat(dfd, "nested.txt", &st, 0) == 0 && st.st_size == 12);
     CHECK(fstatat(dfd, "up", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode));
     CHECK(chdir("/") == 0);
-    fd = openat(dfd, "nested.txt", O_RDONLY);  /* relative to dfd, not the cwd */
+    fd = openat(dfd, "nested.txt", O_RDONLY); /* relative to dfd, not the cwd */
     CHECK(fd >= 0);
     close(fd);
     close(dfd);

@@ -31,17 +31,45 @@ int main(int argc, char** argv) {
     uint64_t end = now_ms() + ms;
     long rounds = 0;
     do {
-        LOAD(0); LOAD(1); LOAD(2); LOAD(3); LOAD(4); LOAD(5); LOAD(6); LOAD(7);
-        LOAD(8); LOAD(9); LOAD(10); LOAD(11); LOAD(12); LOAD(13); LOAD(14); LOAD(15);
+        LOAD(0);
+        LOAD(1);
+        LOAD(2);
+        LOAD(3);
+        LOAD(4);
+        LOAD(5);
+        LOAD(6);
+        LOAD(7);
+        LOAD(8);
+        LOAD(9);
+        LOAD(10);
+        LOAD(11);
+        LOAD(12);
+        LOAD(13);
+        LOAD(14);
+        LOAD(15);
         /* A long register-only stretch: the tick lands here, not in a syscall. */
         for (volatile long spin = 0; spin < 2000000; spin++) {
         }
-        STORE(0); STORE(1); STORE(2); STORE(3); STORE(4); STORE(5); STORE(6); STORE(7);
-        STORE(8); STORE(9); STORE(10); STORE(11); STORE(12); STORE(13); STORE(14); STORE(15);
+        STORE(0);
+        STORE(1);
+        STORE(2);
+        STORE(3);
+        STORE(4);
+        STORE(5);
+        STORE(6);
+        STORE(7);
+        STORE(8);
+        STORE(9);
+        STORE(10);
+        STORE(11);
+        STORE(12);
+        STORE(13);
+        STORE(14);
+        STORE(15);
         for (int i = 0; i < 16; i++) {
             if (out[i].lo != in[i].lo || out[i].hi != in[i].hi) {
-                printf("fpu-check %llu: xmm%d changed after %ld rounds\n",
-                       (unsigned long long)seed, i, rounds);
+                printf("fpu-check %llu: xmm%d changed after %ld rounds\n", (unsigned long long)seed,
+                       i, rounds);
                 return 1;
             }
         }

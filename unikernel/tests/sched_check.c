@@ -63,8 +63,8 @@ static void check_clock_nanosleep(void) {
     struct timespec past = {1, 0};
     CHECK_EQ("abstime in the past returns at once",
              raw(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, (long)&past, 0, 0, 0), 0);
-    CHECK_EQ("clock_nanosleep bad clock",
-             raw(SYS_clock_nanosleep, 99, 0, (long)&req, 0, 0, 0), -EINVAL);
+    CHECK_EQ("clock_nanosleep bad clock", raw(SYS_clock_nanosleep, 99, 0, (long)&req, 0, 0, 0),
+             -EINVAL);
     CHECK_EQ("clock_nanosleep kernel ptr",
              raw(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, kKernelPtr, 0, 0, 0), -EFAULT);
 }
@@ -72,8 +72,7 @@ static void check_clock_nanosleep(void) {
 static void check_futex(void) {
     static int word = 5;
     const long kWait = 0, kWake = 1, kPrivate = 128;
-    CHECK_EQ("futex wait value mismatch",
-             raw(SYS_futex, (long)&word, kWait, 4, 0, 0, 0), -EAGAIN);
+    CHECK_EQ("futex wait value mismatch", raw(SYS_futex, (long)&word, kWait, 4, 0, 0, 0), -EAGAIN);
     CHECK_EQ("futex wait private mismatch",
              raw(SYS_futex, (long)&word, kWait | kPrivate, 4, 0, 0, 0), -EAGAIN);
     struct timespec to = {0, 10 * 1000 * 1000};
@@ -87,8 +86,7 @@ static void check_futex(void) {
     CHECK_EQ("futex kernel ptr", raw(SYS_futex, kKernelPtr, kWait, 5, 0, 0, 0), -EFAULT);
     CHECK_EQ("futex null", raw(SYS_futex, 0, kWait, 5, 0, 0, 0), -EFAULT);
     struct timespec bad = {0, kNs};
-    CHECK_EQ("futex bad timeout",
-             raw(SYS_futex, (long)&word, kWait, 5, (long)&bad, 0, 0), -EINVAL);
+    CHECK_EQ("futex bad timeout", raw(SYS_futex, (long)&word, kWait, 5, (long)&bad, 0, 0), -EINVAL);
     CHECK_EQ("futex unknown op", raw(SYS_futex, (long)&word, 77, 5, 0, 0, 0), -ENOSYS);
 }
 

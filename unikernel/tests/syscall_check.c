@@ -59,8 +59,8 @@ static void check_memory(void) {
     CHECK_EQ("write to read-only page via syscall", raw(SYS_read, 0, p, 1, 0, 0, 0), 0);
     CHECK_EQ("clock_gettime into read-only page",
              raw(SYS_clock_gettime, CLOCK_MONOTONIC, p, 0, 0, 0, 0), -EFAULT);
-    CHECK_EQ("mprotect W+X", raw(SYS_mprotect, p, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, 0, 0, 0),
-             -EACCES);
+    CHECK_EQ("mprotect W+X",
+             raw(SYS_mprotect, p, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, 0, 0, 0), -EACCES);
     CHECK_EQ("mprotect exec on data", raw(SYS_mprotect, p, 4096, PROT_READ | PROT_EXEC, 0, 0, 0),
              -EACCES);
     CHECK_EQ("mprotect unmapped", raw(SYS_mprotect, 0x10000000, 4096, PROT_READ, 0, 0, 0), -ENOMEM);
@@ -87,7 +87,8 @@ static void check_memory(void) {
              0x300000000L);
     CHECK_EQ("mmap fixed null page", raw(SYS_mmap, 0, 4096, rw, anon | MAP_FIXED, -1, 0), -EPERM);
     CHECK_EQ("mmap fixed kernel half",
-             raw(SYS_mmap, (long)0xffff800000000000ull, 4096, rw, anon | MAP_FIXED, -1, 0), -ENOMEM);
+             raw(SYS_mmap, (long)0xffff800000000000ull, 4096, rw, anon | MAP_FIXED, -1, 0),
+             -ENOMEM);
     CHECK_EQ("munmap", raw(SYS_munmap, fixed, 8192, 0, 0, 0, 0), 0);
     CHECK_EQ("munmap unaligned", raw(SYS_munmap, fixed + 1, 4096, 0, 0, 0, 0), -EINVAL);
     CHECK_EQ("munmap zero length", raw(SYS_munmap, fixed, 0, 0, 0, 0, 0), -EINVAL);
@@ -130,18 +131,21 @@ static void check_process(void) {
 
 static void check_time(void) {
     struct timespec a, b, rt;
-    CHECK_EQ("clock_gettime MONOTONIC", raw(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&a, 0, 0, 0, 0), 0);
+    CHECK_EQ("clock_gettime MONOTONIC",
+             raw(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&a, 0, 0, 0, 0), 0);
     for (volatile int i = 0; i < 100000; i++) {
     }
-    CHECK_EQ("clock_gettime again", raw(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&b, 0, 0, 0, 0), 0);
+    CHECK_EQ("clock_gettime again", raw(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&b, 0, 0, 0, 0),
+             0);
     long long da = a.tv_sec * 1000000000LL + a.tv_nsec, db = b.tv_sec * 1000000000LL + b.tv_nsec;
     CHECK_EQ("monotonic advances", db > da, 1);
     CHECK_EQ("nsec in range", b.tv_nsec >= 0 && b.tv_nsec < 1000000000L, 1);
-    CHECK_EQ("clock_gettime REALTIME", raw(SYS_clock_gettime, CLOCK_REALTIME, (long)&rt, 0, 0, 0, 0), 0);
+    CHECK_EQ("clock_gettime REALTIME",
+             raw(SYS_clock_gettime, CLOCK_REALTIME, (long)&rt, 0, 0, 0, 0), 0);
     CHECK_EQ("realtime after 2020", rt.tv_sec > 1577836800L, 1);
     CHECK_EQ("clock_gettime bad clock", raw(SYS_clock_gettime, 42, (long)&a, 0, 0, 0, 0), -EINVAL);
-    CHECK_EQ("clock_gettime bad ptr", raw(SYS_clock_gettime, CLOCK_MONOTONIC, kKernelPtr, 0, 0, 0, 0),
-             -EFAULT);
+    CHECK_EQ("clock_gettime bad ptr",
+             raw(SYS_clock_gettime, CLOCK_MONOTONIC, kKernelPtr, 0, 0, 0, 0), -EFAULT);
     long t = raw(SYS_time, 0, 0, 0, 0, 0, 0);
     CHECK_EQ("time close to realtime", t >= rt.tv_sec && t <= rt.tv_sec + 5, 1);
     struct {

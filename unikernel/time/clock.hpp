@@ -14,7 +14,8 @@ uint64_t monotonic_ns();
 uint64_t realtime_ns();
 
 // Nanoseconds since boot from the TSC alone, with no exit even on first use: for the guest's own
-// bookkeeping (domain run times), which needs no host clock.  Without a usable TSC it asks the host.
+// bookkeeping (domain run times), which needs no host clock.  Without a usable TSC it asks the
+// host.
 uint64_t uptime_ns();
 
 }  // namespace uk::time

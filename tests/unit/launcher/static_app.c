@@ -1,2 +1,4 @@
 /* A minimal static program: the launcher tests only need a valid static ELF to pass as APP. */
-int main(void) { return 0; }
+int main(void) {
+    return 0;
+}
