@@ -102,4 +102,14 @@ TEST(Files, TreeIsReadOnlyTmpIsWritable) {
     EXPECT_EQ(rw.status, 0) << rw.err;
 }
 
+// touch: utimensat on /tmp works (after the create), on the read-only tree it is EROFS.
+TEST(Files, TouchWorksInTmpAndIsRefusedOnTheTree) {
+    auto tmp = in_enclave({"touch", "/tmp/new-file"});
+    EXPECT_EQ(tmp.status, 0) << tmp.err;
+    EXPECT_EQ(tmp.err, "");
+    auto ro = in_enclave({"touch", "/hello.txt"});
+    EXPECT_EQ(ro.status, 1);
+    EXPECT_EQ(ro.err, "touch: /hello.txt: Read-only file system\n");
+}
+
 }  // namespace

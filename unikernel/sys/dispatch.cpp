@@ -98,6 +98,7 @@ constexpr Entry kEntries[] = {
     {kNewfstatat, sys_newfstatat},
     {kUnlinkat, sys_unlinkat},
     {kReadlinkat, sys_readlinkat},
+    {kUtimensat, sys_utimensat},
     {kFaccessat, sys_faccessat},
     {kPpoll, sys_ppoll},
     {kDup3, sys_dup3},

@@ -58,6 +58,7 @@ enum FileNr : uint64_t {
     kUnlinkat = 263,
     kReadlinkat = 267,
     kFaccessat = 269,
+    kUtimensat = 280,
     kPpoll = 271,
     kDup3 = 292,
     kPrlimit64 = 302,
@@ -90,6 +91,7 @@ int64_t sys_stat(const Args&);
 int64_t sys_fstat(const Args&);
 int64_t sys_lstat(const Args&);
 int64_t sys_newfstatat(const Args&);
+int64_t sys_utimensat(const Args&);
 int64_t sys_getdents64(const Args&);
 int64_t sys_readlink(const Args&);
 int64_t sys_readlinkat(const Args&);

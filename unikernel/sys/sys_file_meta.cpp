@@ -5,6 +5,7 @@
 #include "mm/user_access.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
+#include "time/clock.hpp"
 
 namespace uk::sys {
 namespace {
@@ -291,6 +292,46 @@ int64_t sys_umask(const Args& a) {
     uint32_t old = files().umask;
     files().umask = uint32_t(a.a0) & 0777;
     return old;
+}
+
+// utimensat(dirfd, path, times[2], flags); path NULL means dirfd itself (futimens).  Only the
+// modification time is kept (nodes have no atime); the read-only tree refuses with EROFS.
+int64_t sys_utimensat(const Args& a) {
+    constexpr int64_t kUtimeNow = (1l << 30) - 1;
+    constexpr int64_t kUtimeOmit = (1l << 30) - 2;
+    const int64_t dirfd = int64_t(int32_t(a.a0));
+    const uint64_t flags = a.a3;
+    if ((flags & ~(kAtSymlinkNofollow | kAtEmptyPath)) != 0) return -kEINVAL;
+
+    struct {
+        int64_t sec;
+        int64_t nsec;
+    } times[2] = {{0, kUtimeNow}, {0, kUtimeNow}};
+    if (a.a2 != 0 && mm::copy_from_user(times, a.a2, sizeof times) != 0) return -kEFAULT;
+    for (const auto& t : times) {
+        if (t.nsec != kUtimeNow && t.nsec != kUtimeOmit && (t.nsec < 0 || t.nsec > 999999999))
+            return -kEINVAL;
+    }
+
+    NodeRef n;
+    if (a.a1 == 0) {  // futimens(fd, times)
+        OpenFile* f = files().fds.get(dirfd);
+        if (f == nullptr) return -kEBADF;
+        if (f->kind != FileKind::node) return -kEPERM;  // the console streams have no times
+        n = f->node;
+    } else {
+        char path[fs::kPathMax];
+        size_t len;
+        if (int r = copy_path(a.a1, path, &len); r != 0) return r;
+        if (int r = lookup_at(dirfd, path, len, !(flags & kAtSymlinkNofollow), &n); r != 0)
+            return r;
+    }
+    if (n.kind != NodeKind::tmp) return -kEROFS;
+    const auto& m = times[1];
+    if (m.nsec == kUtimeOmit) return 0;
+    n.tmp->mtime_ns = m.nsec == kUtimeNow ? time::realtime_ns()
+                                          : uint64_t(m.sec) * 1000000000ull + uint64_t(m.nsec);
+    return 0;
 }
 
 }  // namespace uk::sys
