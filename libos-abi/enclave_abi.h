@@ -161,9 +161,13 @@ struct er_hc_domain_exit {
     uint64_t run_ns;         /* time from the domain's first entry to its end (guest clock) */
     uint64_t peak_mem_bytes; /* most RAM the domain held at once */
     uint32_t isolation;      /* er_isolation the domain actually got (PAGETABLE or MPK) */
-    uint32_t pkey;           /* its protection key under MPK, else 0 */
-    uint64_t reserved[3];
+    uint32_t pkey;           /* its protection key under MPK (1..ER_MPK_KEYS), else 0 */
+    uint32_t mpk_space;      /* under MPK: which shared address space (0, 1, ...), else 0 */
+    uint32_t pad1;
+    uint64_t reserved[2];
 };
+/* MPK (issue #4): keys 1..15 go to domains, key 0 to nothing (docs/mpk.md "Layout"). */
+#define ER_MPK_KEYS 15u
 
 struct er_hc_time {
     uint64_t monotonic_ns; /* out: CLOCK_MONOTONIC of the host */

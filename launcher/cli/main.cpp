@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
     run->add_option("--tick-ms", options.tick_ms,
                     "Guest scheduler tick in milliseconds (default 10; 0 disables the timer)")
         ->type_name("MS");
+    run->add_option("--isolation", options.isolation,
+                    "Isolate every app with auto, pagetable or mpk (protection keys; needs a "
+                    "static PIE); overrides a manifest's per-app isolation")
+        ->type_name("auto|pagetable|mpk");
     run->add_option("-f,--file", options.manifest, "Run the enclave described in this manifest")
         ->type_name("enclave.json");
     run->add_option("--root", options.root,

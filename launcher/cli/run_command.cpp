@@ -12,6 +12,7 @@
 #include "launcher/common/full_write.hpp"
 #include "launcher/embedded/embedded_kernel.hpp"
 #include "launcher/enclave/enclave_spec.hpp"
+#include "launcher/enclave/isolation.hpp"
 #include "launcher/enclave/manifest.hpp"
 #include "launcher/fs/er_fs_pack.hpp"
 #include "launcher/vm/app_image.hpp"
@@ -106,12 +107,18 @@ Plan make_plan(const RunOptions& options) {
     } else if (manifest && manifest->tick_ms) {
         plan.tick_ms = *manifest->tick_ms;
     }
+    std::optional<uint32_t> isolation;
+    if (options.isolation) isolation = isolation_from(*options.isolation);
     for (const std::string& kv : options.env) check_env_entry(kv);
     if (manifest) {
         plan.apps = std::move(manifest->apps);
         for (AppSpec& app : plan.apps) merge_env(app.env, options.env);
     } else {
         plan.apps = apps_from_command_line(options);
+    }
+    // Like the globals above, the flag wins over each app's own (manifest) isolation.
+    if (isolation) {
+        for (AppSpec& app : plan.apps) app.isolation = *isolation;
     }
     return plan;
 }
@@ -132,6 +139,7 @@ int run_command(const RunOptions& options) {
         DomainImage d;
         d.name = spec.name;
         d.app = read_app(spec.path, plan.mem_size).bytes;
+        check_isolation_fits_app(spec.name, d.app, spec.isolation);
         d.mem_limit = spec.mem_limit;
         d.isolation = spec.isolation;
         domains.domains.push_back(std::move(d));

@@ -6,6 +6,7 @@
 #include "launcher/common/error.hpp"
 #include "launcher/common/size.hpp"
 #include "launcher/vm/layout.hpp"
+#include "libos-abi/enclave_abi.h"
 
 namespace er::launcher {
 
@@ -52,6 +53,13 @@ uint32_t tick_ms_from(const std::string& text) {
                     std::to_string(kMaxTickMs) + "] (0 disables the timer)");
     }
     return static_cast<uint32_t>(value);
+}
+
+uint32_t isolation_from(const std::string& text) {
+    if (text == "auto") return ER_ISO_AUTO;
+    if (text == "pagetable") return ER_ISO_PAGETABLE;
+    if (text == "mpk") return ER_ISO_MPK;
+    throw Error("--isolation '" + text + "' is not one of auto, pagetable or mpk");
 }
 
 void check_env_entry(const std::string& kv) {

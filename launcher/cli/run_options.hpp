@@ -13,14 +13,15 @@ constexpr uint32_t kDefaultTickMs = 10;
 constexpr uint32_t kMaxTickMs = 1000;
 
 struct RunOptions {
-    std::optional<std::string> memory;    // total guest RAM; default kDefaultMemory
-    std::optional<std::string> timeout;   // seconds, as typed
-    std::optional<std::string> kernel;    // overrides the embedded unikernel
-    std::optional<std::string> tick_ms;   // scheduler tick, as typed; default kDefaultTickMs
-    std::optional<std::string> manifest;  // -f enclave.json
-    std::optional<std::string> root;      // --root DIR (one app only)
-    std::optional<std::string> output;    // --output DIR
-    std::vector<std::string> env;         // KEY=VALUE, in order, for every app
+    std::optional<std::string> memory;     // total guest RAM; default kDefaultMemory
+    std::optional<std::string> timeout;    // seconds, as typed
+    std::optional<std::string> kernel;     // overrides the embedded unikernel
+    std::optional<std::string> tick_ms;    // scheduler tick, as typed; default kDefaultTickMs
+    std::optional<std::string> manifest;   // -f enclave.json
+    std::optional<std::string> root;       // --root DIR (one app only)
+    std::optional<std::string> output;     // --output DIR
+    std::optional<std::string> isolation;  // --isolation, as typed; overrides every app's
+    std::vector<std::string> env;          // KEY=VALUE, in order, for every app
     bool stats = false;
     bool summary = false;
     std::vector<std::string> rest;  // APP and everything after it (split_app_args)
@@ -32,6 +33,8 @@ uint64_t memory_size_from(const std::string& text);
 double timeout_from(const std::string& text);
 // Validated --tick-ms: whole milliseconds in [0, kMaxTickMs].
 uint32_t tick_ms_from(const std::string& text);
+// Validated --isolation: "auto", "pagetable" or "mpk" as an er_isolation value.
+uint32_t isolation_from(const std::string& text);
 // Throws Error unless `kv` is KEY=VALUE with a non-empty KEY.
 void check_env_entry(const std::string& kv);
 

@@ -39,20 +39,17 @@ std::string format_memory(uint64_t bytes) {
     return buf;
 }
 
-namespace {
-
-const char* isolation_text(uint32_t iso) {
-    switch (iso) {
+std::string isolation_text(const DomainResult& r) {
+    switch (r.isolation) {
         case ER_ISO_PAGETABLE:
             return "pagetable";
         case ER_ISO_MPK:
-            return "mpk";
-        default:
-            return "auto";
+            return "mpk (space " + std::to_string(r.mpk_space) + ", key " + std::to_string(r.pkey) +
+                   ")";
+        default:  // the hypercall server accepts no other value
+            return "isolation " + std::to_string(r.isolation);
     }
 }
-
-}  // namespace
 
 std::string format_summary(const std::vector<std::string>& names, const DomainResults& results) {
     std::vector<std::vector<std::string>> rows{{"DOMAIN", "STATUS", "TIME", "MEMORY", "ISOLATION"}};
@@ -63,7 +60,7 @@ std::string format_summary(const std::vector<std::string>& names, const DomainRe
             continue;
         }
         rows.push_back({names[i], status_text(*r), std::to_string(r->run_ns / 1'000'000) + " ms",
-                        format_memory(r->peak_mem_bytes), isolation_text(r->isolation)});
+                        format_memory(r->peak_mem_bytes), isolation_text(*r)});
     }
     std::vector<size_t> width(5, 0);
     for (const auto& row : rows) {

@@ -16,7 +16,9 @@ struct DomainResult {
     std::string message;  // sanitised guest text, e.g. "memory limit exceeded"
     uint64_t run_ns = 0;
     uint64_t peak_mem_bytes = 0;
-    uint32_t isolation = 0;  // er_isolation the domain got
+    uint32_t isolation = 0;  // er_isolation the domain got: PAGETABLE or MPK
+    uint32_t pkey = 0;       // MPK: its protection key (1..ER_MPK_KEYS)
+    uint32_t mpk_space = 0;  // MPK: which shared address space
 };
 
 // One slot per domain, in domain order; empty while the domain runs (or if it never reported).
@@ -34,6 +36,8 @@ int enclave_exit_status(const DomainResults& results);
 std::string status_text(const DomainResult& r);
 // "532 KiB", "12.5 MiB".
 std::string format_memory(uint64_t bytes);
+// "pagetable", "mpk (space 0, key 3)".
+std::string isolation_text(const DomainResult& r);
 
 // The summary: a header then one row per domain (name, status, time, memory, isolation), columns
 // aligned, each line newline-terminated.  A domain without a result shows as `unfinished`.

@@ -108,6 +108,37 @@ std::string kill_line(const std::string& name, const er_hc_exit& req, const std:
     return line;
 }
 
+// What a domain reports it ran under must be a real backend with consistent key fields: AUTO is
+// a request, never a result, and the summary must not show a key that cannot exist.
+void check_isolation_result(const er_hc_domain_exit& req) {
+    switch (req.isolation) {
+        case ER_ISO_PAGETABLE:
+            if (req.pkey != 0 || req.mpk_space != 0) {
+                throw GuestError("domain exit under PAGETABLE with pkey " +
+                                 std::to_string(req.pkey) + " and mpk_space " +
+                                 std::to_string(req.mpk_space) + " (both must be 0)");
+            }
+            return;
+        case ER_ISO_MPK:
+            if (req.pkey == 0 || req.pkey > ER_MPK_KEYS) {
+                throw GuestError("domain exit under MPK with pkey " + std::to_string(req.pkey) +
+                                 " (1.." + std::to_string(ER_MPK_KEYS) + ")");
+            }
+            if (req.mpk_space >= ER_MAX_DOMAINS) {
+                throw GuestError("domain exit under MPK with mpk_space " +
+                                 std::to_string(req.mpk_space) + " (below " +
+                                 std::to_string(ER_MAX_DOMAINS) + ")");
+            }
+            return;
+        case ER_ISO_AUTO:
+            throw GuestError(
+                "domain exit with isolation AUTO (0): a domain reports what it got, PAGETABLE "
+                "or MPK");
+        default:
+            throw GuestError("domain exit with unknown isolation " + std::to_string(req.isolation));
+    }
+}
+
 }  // namespace
 
 VmEnd HypercallServer::exit(uint64_t gpa) {
@@ -146,10 +177,10 @@ void HypercallServer::domain_exit(uint64_t gpa) {
     r.message = text;
     r.run_ns = req.run_ns;
     r.peak_mem_bytes = req.peak_mem_bytes;
+    check_isolation_result(req);
     r.isolation = req.isolation;
-    if (req.isolation > ER_ISO_MPK) {
-        throw GuestError("domain exit with unknown isolation " + std::to_string(req.isolation));
-    }
+    r.pkey = req.pkey;
+    r.mpk_space = req.mpk_space;
     switch (req.exit.reason) {
         case ER_EXIT_NORMAL:
             break;

@@ -5,7 +5,10 @@
 #include <ctime>
 #include <memory>
 
+#include "launcher/common/error.hpp"
 #include "launcher/common/mapping.hpp"
+#include "launcher/enclave/isolation.hpp"
+#include "launcher/kvm/cpuid.hpp"
 #include "launcher/kvm/kvm_system.hpp"
 #include "launcher/kvm/kvm_vcpu.hpp"
 #include "launcher/kvm/kvm_vm.hpp"
@@ -18,10 +21,27 @@
 #include "launcher/vm/vcpu_loop.hpp"
 
 namespace er::launcher {
+namespace {
+
+// Throws Error for an MPK request without PKU; the fallback notice goes out before any app
+// output.
+void check_pku(const DomainLayout& domains, bool has_pku, Console& console) {
+    std::vector<uint32_t> requested;
+    for (const DomainImage& d : domains.domains) requested.push_back(d.isolation);
+    PkuVerdict verdict = pku_verdict(requested, has_pku);
+    if (verdict.kind == PkuVerdict::Kind::error) throw Error(verdict.text);
+    if (verdict.kind == PkuVerdict::Kind::notice) console.notice(verdict.text);
+}
+
+}  // namespace
 
 VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitStats& stats,
                   DomainResults& results) {
     KvmSystem kvm = KvmSystem::open(config.kvm_device, config.sysfs_root);
+    // The guest sees exactly what KVM supports, so this says whether it gets protection keys;
+    // refuse an MPK request now rather than have the guest fail later.
+    std::vector<uint8_t> cpuid = kvm.supported_cpuid();
+    check_pku(input.domains, guest_has_pku(cpuid), input.console);
     // Declared before the VM so it is unmapped only after the VM (and its slot) is gone.
     Mapping ram = map_anonymous(config.mem_size, "guest memory");
     // No transparent huge pages for guest RAM: with THP "always" one guest write makes a whole
@@ -40,7 +60,7 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     write_boot_tables(memory);
 
     KvmVcpu vcpu(kvm, vm, 0);
-    vcpu.set_cpuid(kvm.supported_cpuid());
+    vcpu.set_cpuid(cpuid);
     kvm_sregs sregs = vcpu.get_sregs();
     set_long_mode(sregs);
     vcpu.set_sregs(sregs);

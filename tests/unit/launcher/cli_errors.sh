@@ -73,6 +73,17 @@ expect 125 "enclave-run: -f $tmp/bad.json describes the apps; give no APP on the
     run -f "$tmp/bad.json" "$app"
 expect 125 "enclave-run: /nonexistent.json: cannot open: No such file or directory" run -f /nonexistent.json
 
+# --isolation: a bad name; mpk for a fixed-address app, from the flag or a manifest (the flag
+# wins over the manifest).  static-app is built with -static, not -static-pie: an ET_EXEC.
+expect 125 "enclave-run: --isolation 'vm' is not one of auto, pagetable or mpk" \
+    run --isolation vm "$app"
+mpk_line="enclave-run: static-app: isolation mpk needs a relocatable app (static PIE, built with -static-pie); static-app is a fixed-address executable (ET_EXEC)"
+expect 125 "$mpk_line" run --kernel "$kernel" --isolation mpk "$app"
+printf '{"apps": [{"path": "%s", "isolation": "mpk"}]}' "$app" >"$tmp/mpk.json"
+expect 125 "$mpk_line" run --kernel "$kernel" -f "$tmp/mpk.json"
+printf '{"apps": [{"path": "%s", "isolation": "pagetable"}]}' "$app" >"$tmp/pt.json"
+expect 125 "$mpk_line" run --kernel "$kernel" --isolation mpk -f "$tmp/pt.json"
+
 # The dynamically linked /bin/ls: the exact text is the shared ELF parser's; check the shape.
 "$er" run --kernel "$kernel" /bin/ls >"$tmp/out" 2>"$tmp/err"
 status=$?
@@ -85,6 +96,9 @@ fi
 if [ ! -e /dev/kvm ]; then
     expect 125 "enclave-run: /dev/kvm not found: this machine offers no KVM; run it inside the project's test VM: tests/vm/run-in-vm.sh -- enclave-run run APP" \
         run --kernel "$kernel" "$app"
+    # --isolation pagetable overrides the manifest's mpk, so the app passes its checks.
+    expect 125 "enclave-run: /dev/kvm not found: this machine offers no KVM; run it inside the project's test VM: tests/vm/run-in-vm.sh -- enclave-run run APP" \
+        run --kernel "$kernel" --isolation pagetable -f "$tmp/mpk.json"
 fi
 
 "$er" --version >"$tmp/out" 2>&1

@@ -21,6 +21,7 @@ DomainResult killed(uint32_t signal, std::string message = {}) {
     r.signal = signal;
     r.message = std::move(message);
     r.isolation = ER_ISO_MPK;
+    r.pkey = 3;
     return r;
 }
 
@@ -68,8 +69,17 @@ TEST(DomainResult, SummaryTable) {
     EXPECT_EQ(format_summary({"web", "memory-hog", "spin"}, {web, hog, std::nullopt}),
               "DOMAIN      STATUS                                  TIME     MEMORY    ISOLATION\n"
               "web         exited 0                                12 ms    300 KiB   pagetable\n"
-              "memory-hog  killed SIGKILL (memory limit exceeded)  2000 ms  32.0 MiB  mpk\n"
+              "memory-hog  killed SIGKILL (memory limit exceeded)  2000 ms  32.0 MiB  mpk (space "
+              "0, key 3)\n"
               "spin        unfinished                              -        -         -\n");
+}
+
+TEST(DomainResult, IsolationTexts) {
+    EXPECT_EQ(isolation_text(exited(0)), "pagetable");
+    DomainResult r = killed(11);
+    r.pkey = 15;
+    r.mpk_space = 2;
+    EXPECT_EQ(isolation_text(r), "mpk (space 2, key 15)");
 }
 
 }  // namespace

@@ -234,6 +234,56 @@ TEST_F(Hypercalls, DomainExitRefusesBadSignalReasonIsolationAndLongMessage) {
     EXPECT_FALSE(server.results()[0]);  // nothing recorded by a refused request
 }
 
+TEST_F(Hypercalls, DomainExitCarriesTheMpkKeyAndSpace) {
+    er_hc_domain_exit req = exited(0, 0);
+    req.isolation = ER_ISO_MPK;
+    req.pkey = 1;
+    req.mpk_space = 0;
+    EXPECT_EQ(domain_exit(req), "");
+    req = exited(1, 0);
+    req.isolation = ER_ISO_MPK;
+    req.pkey = ER_MPK_KEYS;
+    req.mpk_space = ER_MAX_DOMAINS - 1;
+    EXPECT_EQ(domain_exit(req), "");
+    ASSERT_TRUE(server.results()[0] && server.results()[1]);
+    EXPECT_EQ(server.results()[0]->isolation, uint32_t{ER_ISO_MPK});
+    EXPECT_EQ(server.results()[0]->pkey, 1u);
+    EXPECT_EQ(server.results()[0]->mpk_space, 0u);
+    EXPECT_EQ(server.results()[1]->pkey, ER_MPK_KEYS);
+    EXPECT_EQ(server.results()[1]->mpk_space, ER_MAX_DOMAINS - 1);
+}
+
+TEST_F(Hypercalls, DomainExitRefusesAutoAndKeysThatCannotBe) {
+    er_hc_domain_exit req = exited(0, 0);
+    req.isolation = ER_ISO_AUTO;
+    EXPECT_EQ(domain_exit(req),
+              "domain exit with isolation AUTO (0): a domain reports what it got, PAGETABLE or "
+              "MPK");
+    req = exited(0, 0);
+    req.pkey = 2;
+    EXPECT_EQ(domain_exit(req),
+              "domain exit under PAGETABLE with pkey 2 and mpk_space 0 (both must be 0)");
+    req = exited(0, 0);
+    req.mpk_space = 1;
+    EXPECT_EQ(domain_exit(req),
+              "domain exit under PAGETABLE with pkey 0 and mpk_space 1 (both must be 0)");
+    req = exited(0, 0);
+    req.isolation = ER_ISO_MPK;
+    req.pkey = 0;
+    EXPECT_EQ(domain_exit(req), "domain exit under MPK with pkey 0 (1..15)");
+    req.pkey = ER_MPK_KEYS + 1;
+    EXPECT_EQ(domain_exit(req), "domain exit under MPK with pkey 16 (1..15)");
+    req.pkey = UINT32_MAX;
+    EXPECT_EQ(domain_exit(req), "domain exit under MPK with pkey 4294967295 (1..15)");
+    req.pkey = 3;
+    req.mpk_space = ER_MAX_DOMAINS;
+    EXPECT_EQ(domain_exit(req), "domain exit under MPK with mpk_space 64 (below 64)");
+    req.mpk_space = UINT32_MAX;
+    EXPECT_EQ(domain_exit(req), "domain exit under MPK with mpk_space 4294967295 (below 64)");
+    EXPECT_FALSE(server.results()[0]);  // nothing recorded by a refused request
+    EXPECT_TRUE(console.ended.empty());
+}
+
 TEST_F(Hypercalls, ExitRefusesSignalAndUnknownReasonAndLongMessage) {
     er_hc_exit req{};
     req.reason = ER_EXIT_SIGNAL;

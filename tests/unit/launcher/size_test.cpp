@@ -4,6 +4,7 @@
 
 #include "launcher/cli/run_options.hpp"
 #include "launcher/common/error.hpp"
+#include "libos-abi/enclave_abi.h"
 
 namespace er::launcher {
 namespace {
@@ -65,6 +66,21 @@ TEST(EnvOption, NeedsKeyAndEquals) {
     EXPECT_NO_THROW(check_env_entry("EMPTY="));
     EXPECT_THROW(check_env_entry("A"), Error);
     EXPECT_THROW(check_env_entry("=1"), Error);
+}
+
+TEST(IsolationOption, ThreeNamesOnly) {
+    EXPECT_EQ(isolation_from("auto"), uint32_t{ER_ISO_AUTO});
+    EXPECT_EQ(isolation_from("pagetable"), uint32_t{ER_ISO_PAGETABLE});
+    EXPECT_EQ(isolation_from("mpk"), uint32_t{ER_ISO_MPK});
+    for (const char* bad : {"", "MPK", "vm", "mpk ", "2"}) {
+        EXPECT_THROW(isolation_from(bad), Error) << bad;
+    }
+    try {
+        isolation_from("vm");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(), "--isolation 'vm' is not one of auto, pagetable or mpk");
+    }
 }
 
 }  // namespace
