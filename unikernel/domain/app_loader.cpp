@@ -115,22 +115,20 @@ const char* populate_image(Domain& d, const er::elf::Image& img, uint64_t bias,
 
 }  // namespace
 
-const char* load_app(Domain& d, const AppFile& file, const ArgBlob& args, const uint8_t entropy[16],
-                     EntryState* entry) {
-    // Static: er::elf::Image is ~700 bytes; keep it off the small kernel stack.
-    static er::elf::Image img;
-    er::elf::Status st = er::elf::parse(file.data, file.size, &img);
-    if (st != er::elf::Status::ok) return er::elf::describe(st);
+const char* load_app(Domain& d, const er::elf::Image& img, const AppFile& file, const ArgBlob& args,
+                     const uint8_t entropy[16], EntryState* entry) {
     if (img.exec_stack) return "app asks for an executable stack (PT_GNU_STACK with PF_X)";
-    uint64_t bias = img.pie ? mm::kPieLoadBias : 0;
-    if (bias + img.hi < bias || bias + img.hi > mm::kMmapBase - (1ull << 32))
+    const mm::UserLayout& lay = d.as.layout();
+    uint64_t bias = img.pie ? lay.pie_bias : 0;
+    if (bias + img.lo < lay.lo) return "app image starts below the lowest user address";
+    if (bias + img.hi < bias || bias + img.hi > lay.brk_limit)
         return "app image does not fit below the mmap area";
 
     if (const char* err = add_image_vmas(d, img, bias)) return err;
     if (const char* err = populate_image(d, img, bias, file)) return err;
 
     d.brk_start = d.brk = bias + img.hi;
-    if (d.as.add_region(mm::kUserStackTop - mm::kUserStackSize, mm::kUserStackTop,
+    if (d.as.add_region(lay.stack_top - mm::kUserStackSize, lay.stack_top,
                         mm::kProtRead | mm::kProtWrite, mm::kProtRead | mm::kProtWrite) != 0)
         return "cannot create the stack";
 
@@ -146,7 +144,7 @@ const char* load_app(Domain& d, const AppFile& file, const ArgBlob& args, const 
     s.hwcap = x86::g_cpu.hwcap;
     memcpy(s.random, entropy, sizeof s.random);
     uint64_t rsp = 0;
-    if (const char* err = build_initial_stack(s, mm::kUserStackTop, &rsp)) return err;
+    if (const char* err = build_initial_stack(s, lay.stack_top, &rsp)) return err;
     entry->rip = bias + img.entry;
     entry->rsp = rsp;
     return nullptr;

@@ -4,15 +4,20 @@
 #include "arch/x86/cpu_features.hpp"
 #include "arch/x86/fpu.hpp"
 #include "arch/x86/gdt.hpp"
+#include "arch/x86/pkru.hpp"
 #include "arch/x86/stacks.hpp"
 #include "arch/x86/syscall_setup.hpp"
 #include "domain/app_loader.hpp"
 #include "domain/domain_table.hpp"
+#include "domain/isolation.hpp"
 #include "domain/signals.hpp"
 #include "hv/hypercall.hpp"
+#include "lib/panic.hpp"
 #include "lib/string.hpp"
+#include "loader/elf.hpp"
 #include "mm/frame_allocator.hpp"
 #include "mm/layout.hpp"
+#include "mpk/pkru.hpp"
 #include "sched/scheduler.hpp"
 #include "time/clock.hpp"
 
@@ -58,6 +63,7 @@ void prepare_first_entry(Domain& d, const EntryState& entry) {
     // Off its page tables before freeing them; the kernel half is the same in every CR3.
     if (&d == g_current) x86::write_cr3(mm::g_kernel_pt.root());
     d.as.destroy();
+    if (d.isolation == ER_ISO_MPK) mm::mpk_leave(d.mpk);
     if (d.fpu != nullptr) mm::g_frames.free(mm::kernel_gpa(d.fpu));
     d.fpu = nullptr;
 
@@ -65,7 +71,11 @@ void prepare_first_entry(Domain& d, const EntryState& entry) {
     de.exit = req;
     de.run_ns = run_ns;
     de.peak_mem_bytes = d.account.peak() * mm::kPageSize;
-    de.isolation = ER_ISO_PAGETABLE;
+    de.isolation = d.isolation;
+    if (d.isolation == ER_ISO_MPK) {
+        de.pkey = d.mpk.key;
+        de.mpk_space = d.mpk.space;
+    }
     hv::domain_exit(de);
     sched::retire(d);
 }
@@ -102,10 +112,33 @@ const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entrop
     if (fpu_pa == 0) return "out of memory for the FPU state";
     d.fpu = mm::phys_to_virt(fpu_pa);
     x86::fpu::init_area(d.fpu);
-    if (!d.as.init(&d.account)) return "out of memory for page tables";
-    // PCIDs 1..64 are the domains' (0 is the kernel's own CR3); slots are never reused, so a
-    // domain's first load flushes nothing stale.
-    d.cr3 = d.as.cr3() | (x86::g_cpu.pcid ? uint64_t(id) + 1 : 0);
+
+    // Static: er::elf::Image is ~700 bytes; keep it off the small kernel stack.
+    static er::elf::Image img;
+    AppFile file{static_cast<const uint8_t*>(mm::phys_to_virt(desc.app_gpa)), desc.app_size};
+    er::elf::Status st = er::elf::parse(file.data, file.size, &img);
+    if (st != er::elf::Status::ok) return er::elf::describe(st);
+    IsolationChoice iso =
+        choose_isolation(desc.isolation, x86::g_cpu.pku, img, file.data, file.size);
+    if (iso.error != nullptr) return iso.error;
+    if (iso.notice != nullptr) {
+        FixedText<ER_MESSAGE_MAX> t;
+        t.str("domain ").udec(id).str(" (").str(d.name).str("): ").str(iso.notice);
+        klog(t);
+    }
+    d.isolation = iso.isolation;
+    if (d.isolation == ER_ISO_MPK) {
+        if (!mm::mpk_join(&d.mpk)) return "out of memory for an MPK address space";
+        d.as.init_shared(&d.account, d.mpk.root, d.mpk.key);
+        d.cr3 = d.mpk.root | (x86::g_cpu.pcid ? mm::mpk_pcid(d.mpk.space) : 0);
+        d.pkru = er::mpk::pkru_only(d.mpk.key);
+    } else {
+        if (!d.as.init(&d.account)) return "out of memory for page tables";
+        // PCIDs 1..64 are the page-table domains' (0 is the kernel's own CR3); slots are never
+        // reused, so a domain's first load flushes nothing stale.
+        d.cr3 = d.as.cr3() | (x86::g_cpu.pcid ? uint64_t(id) + 1 : 0);
+        d.pkru = er::mpk::pkru_only(0);
+    }
     d.cr3_loaded = false;
 
     const char* args_data = static_cast<const char*>(mm::phys_to_virt(desc.args_gpa));
@@ -116,10 +149,9 @@ const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entrop
 
     // The loader writes the initial stack through user_access, which works on current().
     activate(d);
-    AppFile file{static_cast<const uint8_t*>(mm::phys_to_virt(desc.app_gpa)), desc.app_size};
     ArgBlob args{args_data, desc.args_size, desc.argc, desc.envc};
     EntryState entry{};
-    if (const char* err = load_app(d, file, args, entropy, &entry)) return err;
+    if (const char* err = load_app(d, img, file, args, entropy, &entry)) return err;
     prepare_first_entry(d, entry);
     d.state = State::runnable;
     return nullptr;
@@ -127,13 +159,23 @@ const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entrop
 
 void activate(Domain& d) {
     g_current = &d;
-    x86::write_cr3(d.cr3_loaded && x86::g_cpu.pcid ? d.cr3 | kCr3NoFlush : d.cr3);
+    // MPK domains of one space share its root: switching between them needs no CR3 write (the
+    // point of MPK), unless a member left and the space's TLB entries must go.
+    bool flush = !d.cr3_loaded;
+    if (d.isolation == ER_ISO_MPK && mm::mpk_take_flush(d.mpk.space)) flush = true;
+    if (flush || x86::read_cr3() != d.cr3)
+        x86::write_cr3(!flush && x86::g_cpu.pcid ? d.cr3 | kCr3NoFlush : d.cr3);
     d.cr3_loaded = true;
+    if (x86::g_cpu.pku) x86::write_pkru(d.pkru);
     x86::wrmsr(x86::kMsrFsBase, d.fs_base);
     // Traps and syscalls from this domain land on its own kernel stack.
     x86::set_kernel_stack(d.kstack_top);
     uk_syscall_kernel_rsp = d.kstack_top;
     if (d.fpu != nullptr) x86::fpu::restore(d.fpu);
+}
+
+void on_kernel_entry() {
+    if (x86::g_cpu.pku) x86::write_pkru(g_current->pkru);
 }
 
 void exit(Domain& d, int status) {

@@ -11,6 +11,7 @@
 #include "libos-abi/enclave_abi.h"
 #include "mm/address_space.hpp"
 #include "mm/frame_account.hpp"
+#include "mm/mpk_spaces.hpp"
 
 namespace uk::domain {
 
@@ -54,6 +55,11 @@ struct Domain {
     void* fpu;            // x87/SSE/AVX save area (a page-aligned frame)
     uint64_t cr3;         // root | PCID
     bool cr3_loaded;      // with PCID: loaded once, so later loads may keep its TLB entries
+
+    // ---- isolation (docs/mpk.md) ----
+    uint32_t isolation;  // ER_ISO_PAGETABLE or ER_ISO_MPK: what it got
+    mm::MpkSlot mpk;     // its space and key under MPK
+    uint32_t pkru;       // its rights while it runs: its own key only (key 0 on page tables)
     bool started;
     uint64_t start_ns;  // first entry to the app, for run_ns
 
@@ -73,8 +79,14 @@ Domain* get(uint32_t id);
 // AT_RANDOM's 16 bytes.
 const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entropy[16]);
 
-// Makes d's address space, FS base, kernel stack and FPU state live on this CPU.
+// Makes d's address space, protection-key rights, FS base, kernel stack and FPU state live on
+// this CPU.
 void activate(Domain& d);
+
+// Every entry into the kernel from an app (syscall, exception, interrupt) calls this first: PKRU
+// is forced back to the running domain's rights, whatever the app did to it, so the kernel's
+// accesses to user memory are never made with rights the domain should not have.
+void on_kernel_entry();
 
 // The app called exit_group(status).  Retires the domain; never returns to it.
 [[noreturn]] void exit(Domain& d, int status);

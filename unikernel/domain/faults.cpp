@@ -4,7 +4,9 @@
 #include "arch/x86/exception_names.hpp"
 #include "domain/domain.hpp"
 #include "domain/signals.hpp"
+#include "lib/format.hpp"
 #include "lib/panic.hpp"
+#include "mm/page_table.hpp"
 #include "mm/user_access.hpp"
 
 namespace uk::domain {
@@ -36,6 +38,21 @@ const char* page_fault_message(mm::FaultKind kind, mm::Access access) {
         default:
             return "page fault";
     }
+}
+
+// An MPK domain touched a present page whose protection key its PKRU denies: in a shared space
+// that is another domain's page (docs/mpk.md).  Names the key, read from the page table.
+const char* protection_key_message(Domain& d, uint64_t addr, mm::Access access) {
+    static FixedText<ER_MESSAGE_MAX> t;
+    t.clear();
+    uint64_t* pte = d.as.page_table().walk(mm::page_down(addr), false);
+    uint64_t key = pte != nullptr ? (*pte & mm::kPtePkeyMask) >> mm::kPtePkeyShift : 0;
+    t.str("page fault: protection key ").udec(key).str(" denies ");
+    t.str(access == mm::Access::write ? "a write to " : "a read of ");
+    t.str(key == d.as.pkey() ? "this domain's own memory (PKRU was changed)"
+                             : "another domain's memory");
+    t.ch('\0');
+    return t.data();
 }
 
 // Decodes enough of the instruction at rip to tell "the app tried a privileged instruction"
@@ -146,7 +163,7 @@ void handle_user_trap(x86::TrapFrame& f) {
             kill(d, k);
         }
         if (err & kPfPkey) {
-            k.message = "page fault: protection key violation";
+            k.message = protection_key_message(d, addr, access);
             kill(d, k);
         }
         mm::FaultKind kind = d.as.fault(addr, access);

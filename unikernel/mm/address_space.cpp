@@ -8,18 +8,37 @@ namespace uk::mm {
 bool AddressSpace::init(FrameAccount* account) {
     account_ = account;
     vmas_.clear();
+    layout_ = whole_user_layout();
+    pkey_ = 0;
+    shared_ = false;
     pt_ = PageTable::create(account);
     if (pt_.root() == 0) return false;
     pt_.share_kernel_half(g_kernel_pt);
     return true;
 }
 
+void AddressSpace::init_shared(FrameAccount* account, uint64_t root, unsigned key) {
+    account_ = account;
+    vmas_.clear();
+    layout_ = mpk_window(key);
+    pkey_ = key;
+    shared_ = true;
+    pt_ = PageTable::view(root, account);
+}
+
 void AddressSpace::destroy() {
-    pt_.destroy();
+    if (shared_) {
+        // Only this window's PML4 slots: the root and the other windows are not ours.
+        constexpr uint64_t kSlot = 512ull << 30;
+        pt_.destroy_slots(unsigned(layout_.lo / kSlot), unsigned((layout_.hi + kSlot - 1) / kSlot));
+        pt_ = PageTable();
+    } else {
+        pt_.destroy();
+    }
     vmas_.clear();
 }
 
-uint64_t AddressSpace::pte_flags(uint32_t prot) {
+uint64_t AddressSpace::pte_flags(uint32_t prot) const {
     // PROT_NONE keeps its frames (mprotect may restore access) on present but supervisor-only,
     // read-only, no-execute entries: every user access faults, and the kernel never touches
     // user memory without checking the VMA first.
@@ -27,7 +46,7 @@ uint64_t AddressSpace::pte_flags(uint32_t prot) {
     uint64_t f = kPtePresent | kPteUser;
     if (prot & kProtWrite) f |= kPteWrite;
     if (!(prot & kProtExec)) f |= kPteNx;
-    return f;
+    return f | (uint64_t(pkey_) << kPtePkeyShift);
 }
 
 namespace {
@@ -47,8 +66,8 @@ uint32_t needed_prot(Access access) {
 }  // namespace
 
 FaultKind AddressSpace::fault(uint64_t addr, Access access) {
-    if (addr >= kUserEnd)
-        return addr >= (1ull << 47) ? FaultKind::kernel_page : FaultKind::unmapped;
+    if (addr >= (1ull << 47)) return FaultKind::kernel_page;
+    if (!layout_.contains(addr, addr + 1)) return FaultKind::unmapped;
     const Vma* vma = vmas_.find(addr);
     if (vma == nullptr) return FaultKind::unmapped;
     uint32_t need = needed_prot(access);
@@ -72,8 +91,7 @@ FaultKind AddressSpace::fault(uint64_t addr, Access access) {
 FaultKind AddressSpace::prepare_access(uint64_t start, uint64_t len, Access access) {
     if (len == 0) return FaultKind::none;
     uint64_t end = start + len;
-    if (end < start || end > kUserEnd) return FaultKind::unmapped;
-    if (start < kUserMin) return FaultKind::unmapped;
+    if (!layout_.contains(start, end)) return FaultKind::unmapped;
     if (!vmas_.covers(page_down(start), page_up(end), needed_prot(access))) {
         // Report the first offending page precisely.
         for (uint64_t p = page_down(start); p < end; p += kPageSize) {
@@ -92,6 +110,7 @@ FaultKind AddressSpace::prepare_access(uint64_t start, uint64_t len, Access acce
 }
 
 int AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t prot, uint32_t max_prot) {
+    if (!layout_.contains(start, end)) return -kENOMEM;
     if (!vmas_.insert(Vma{start, end, prot, max_prot})) return -kENOMEM;
     return 0;
 }
@@ -112,6 +131,9 @@ void AddressSpace::free_range_frames(uint64_t start, uint64_t end) {
 }
 
 int AddressSpace::remove_region(uint64_t start, uint64_t end) {
+    // The range's page-table entries are cleared whether or not a VMA covers them: outside this
+    // space's window they could be another MPK domain's.
+    if (!layout_.contains(start, end)) return -kEINVAL;
     if (!vmas_.remove(start, end)) return -kENOMEM;
     free_range_frames(start, end);
     return 0;
@@ -131,6 +153,7 @@ void AddressSpace::reprotect_range(uint64_t start, uint64_t end, uint32_t prot) 
 }
 
 int AddressSpace::protect_region(uint64_t start, uint64_t end, uint32_t prot) {
+    if (!layout_.contains(start, end)) return -kENOMEM;
     if (!vmas_.covers(start, end, kProtNone)) return -kENOMEM;
     if (!vmas_.allows(start, end, prot)) return -kEACCES;
     if (!vmas_.protect(start, end, prot)) return -kENOMEM;
@@ -139,6 +162,7 @@ int AddressSpace::protect_region(uint64_t start, uint64_t end, uint32_t prot) {
 }
 
 void AddressSpace::discard_pages(uint64_t start, uint64_t end) {
+    if (!layout_.contains(start, end)) return;
     free_range_frames(start, end);
 }
 

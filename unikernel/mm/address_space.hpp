@@ -1,7 +1,9 @@
 // A user address space: page tables (lower half private, upper half shared with the kernel) plus
 // the VMAs that say what may be mapped where.  All user memory is anonymous and demand-zero:
 // a VMA's pages get frames on first touch; the ELF loader pre-populates pages with file bytes.
-// Each domain owns one today; the MPK backend (issue #3) will let several domains share one.
+// A page-table domain owns a whole address space; an MPK domain owns the window of its protection
+// key in a shared one (mm/mpk_spaces.hpp): its VMAs, frames and page tables all lie there, and
+// every page it maps carries its key.
 #pragma once
 
 #include <stdint.h>
@@ -9,6 +11,7 @@
 #include "mm/charged_frames.hpp"
 #include "mm/frame_account.hpp"
 #include "mm/page_table.hpp"
+#include "mm/user_layout.hpp"
 #include "mm/vma.hpp"
 
 namespace uk::mm {
@@ -29,7 +32,9 @@ class AddressSpace {
     // Creates the page tables (false on out of memory).  Every frame the address space takes,
     // tables included, is charged to `account` (which must outlive it).
     bool init(FrameAccount* account);
-    // Frees every frame and table, the root included; must not be the live CR3.
+    // The window of protection key `key` in the shared hierarchy at `root` (an MPK domain).
+    void init_shared(FrameAccount* account, uint64_t root, unsigned key);
+    // Frees every frame and table (the root too, unless shared); must not be the live CR3.
     void destroy();
 
     // A zeroed frame charged to this address space, or 0 (out of memory or over the limit).
@@ -39,6 +44,9 @@ class AddressSpace {
     PageTable& page_table() { return pt_; }
     const VmaSet& vmas() const { return vmas_; }
     uint64_t cr3() const { return pt_.root(); }
+    // Where this space's user memory may go, and the key its pages carry (0: not MPK).
+    const UserLayout& layout() const { return layout_; }
+    unsigned pkey() const { return pkey_; }
 
     // Page-fault service: makes addr present for `access` if its VMA allows it.
     FaultKind fault(uint64_t addr, Access access);
@@ -56,8 +64,8 @@ class AddressSpace {
     // Installs a frame the caller filled at va (inside a VMA); false on out of memory.
     bool install_page(uint64_t va, uint64_t pa);
 
-    // Page-table flags for user pages with these rights.
-    static uint64_t pte_flags(uint32_t prot);
+    // Page-table flags for this space's user pages with these rights (the key included).
+    uint64_t pte_flags(uint32_t prot) const;
 
   private:
     void free_range_frames(uint64_t start, uint64_t end);
@@ -66,6 +74,9 @@ class AddressSpace {
     PageTable pt_;
     VmaSet vmas_;
     FrameAccount* account_ = nullptr;
+    UserLayout layout_ = whole_user_layout();
+    unsigned pkey_ = 0;
+    bool shared_ = false;
 };
 
 }  // namespace uk::mm

@@ -68,6 +68,12 @@ PageTable PageTable::create(FrameAccount* account) {
     return pt;
 }
 
+PageTable PageTable::view(uint64_t root_pa, FrameAccount* account) {
+    PageTable pt(root_pa);
+    pt.account_ = account;
+    return pt;
+}
+
 uint64_t* PageTable::walk(uint64_t va, bool create) {
     return walk_to(root_, account_, va, 0, create);
 }
@@ -120,6 +126,14 @@ void PageTable::destroy_user_half(bool free_frames) {
     uint64_t* pml4 = table_at(root_);
     for (unsigned i = 0; i < 256; i++) {
         if (pml4[i] & kPtePresent) free_table(account_, pml4[i] & kPteAddrMask, 2, free_frames);
+        pml4[i] = 0;
+    }
+}
+
+void PageTable::destroy_slots(unsigned first, unsigned last) {
+    uint64_t* pml4 = table_at(root_);
+    for (unsigned i = first; i < last && i < 256; i++) {
+        if (pml4[i] & kPtePresent) free_table(account_, pml4[i] & kPteAddrMask, 2, true);
         pml4[i] = 0;
     }
 }

@@ -18,8 +18,9 @@ constexpr uint64_t kPteHuge = 1ull << 7;
 constexpr uint64_t kPteGlobal = 1ull << 8;
 constexpr uint64_t kPteNx = 1ull << 63;
 constexpr uint64_t kPteAddrMask = 0x000F'FFFF'FFFF'F000ull;
-// PKU key bits 62..59 (used by the MPK backend, issue #3).
+// The protection key of a user page, bits 62..59 (MPK domains; docs/mpk.md).
 constexpr uint64_t kPtePkeyShift = 59;
+constexpr uint64_t kPtePkeyMask = 0xFull << kPtePkeyShift;
 
 enum class MapResult { ok, out_of_memory, already_mapped };
 
@@ -31,6 +32,9 @@ class PageTable {
     // A fresh, empty hierarchy (0 root on out of memory).  With an account, the root and every
     // table created later are charged to it (and uncharged when freed).
     static PageTable create(FrameAccount* account = nullptr);
+    // Another handle on an existing hierarchy; tables it creates are charged to `account`.  An MPK
+    // domain holds one on its space's shared root, so the tables under its window are its own.
+    static PageTable view(uint64_t root_pa, FrameAccount* account);
 
     uint64_t root() const { return root_; }
 
@@ -54,6 +58,9 @@ class PageTable {
 
     // Frees every lower-half page table and, when free_frames, the frames they map.
     void destroy_user_half(bool free_frames);
+    // Frees the tables under PML4 slots [first, last) and the frames they map, and clears the
+    // slots (an MPK domain's window in a shared root).
+    void destroy_slots(unsigned first, unsigned last);
     // destroy_user_half(true), then the root itself; the hierarchy must not be live in CR3.
     void destroy();
 

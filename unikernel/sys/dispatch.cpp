@@ -148,6 +148,7 @@ Handler lookup(uint64_t nr) {
 // Called from syscall_entry.S.  Returns 0 to resume with sysretq, 1 for iretq.
 extern "C" int uk_syscall_dispatch(uk::x86::TrapFrame* f) {
     using namespace uk::sys;
+    uk::domain::on_kernel_entry();
     uk::domain::current().frame = f;
     uk::sys::Args a{f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
     Handler fn = lookup(f->rax);

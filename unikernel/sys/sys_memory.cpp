@@ -28,15 +28,13 @@ constexpr uint64_t kProtGrowsUp = 0x02000000;
 constexpr uint64_t kMadvDontneed = 4;
 constexpr uint64_t kMadvFree = 8;
 
-// Upper bound for the heap, so brk can never run into the mmap area.
-constexpr uint64_t kBrkLimit = mm::kMmapBase - (1ull << 32);
-
-// [start, start + len) rounded to pages and inside the user range, else false.
+// [start, start + len) rounded to pages and inside the calling domain's part of the user range
+// (all of it, or its MPK window), else false.
 bool user_range(uint64_t start, uint64_t len, uint64_t* end) {
     uint64_t rounded = mm::page_up(len);
     if (rounded < len) return false;  // overflow
     uint64_t e = start + rounded;
-    if (e < start || start < mm::kUserMin || e > mm::kUserEnd) return false;
+    if (e < start || !domain::current().as.layout().contains(start, e)) return false;
     *end = e;
     return true;
 }
@@ -47,7 +45,8 @@ int64_t sys_brk(const Args& a) {
     domain::Domain& d = domain::current();
     uint64_t want = a.a0;
     // Linux returns the current break for anything it cannot or will not do.
-    if (want < d.brk_start || want > kBrkLimit) return int64_t(d.brk);
+    // The heap never grows into the mmap area.
+    if (want < d.brk_start || want > d.as.layout().brk_limit) return int64_t(d.brk);
     uint64_t old_end = mm::page_up(d.brk);
     uint64_t new_end = mm::page_up(want);
     if (new_end > old_end) {
@@ -65,6 +64,7 @@ int64_t sys_mmap(const Args& a) {
     uint64_t addr = a.a0, len = a.a1, prot = a.a2, flags = a.a3, off = a.a5;
     int64_t fd = int64_t(a.a4);
     domain::Domain& d = domain::current();
+    const mm::UserLayout& lay = d.as.layout();
 
     if (len == 0 || (off & (mm::kPageSize - 1)) != 0) return -kEINVAL;
     uint64_t type = flags & kMapTypeMask;
@@ -77,13 +77,13 @@ int64_t sys_mmap(const Args& a) {
     if (prot & kProtExec) return -kEPERM;
     uint32_t p = uint32_t(prot & (kProtRead | kProtWrite));
     uint64_t size = mm::page_up(len);
-    if (size < len || size > mm::kUserEnd) return -kENOMEM;
+    if (size < len || size > lay.hi - lay.lo) return -kENOMEM;
 
     uint64_t start = 0;
     if (flags & (kMapFixed | kMapFixedNoreplace)) {
         if (!mm::page_aligned(addr)) return -kEINVAL;
         uint64_t end;
-        if (addr < mm::kUserMin) return -kEPERM;
+        if (addr < lay.lo) return -kEPERM;
         if (!user_range(addr, size, &end)) return -kENOMEM;
         if (d.as.vmas().overlaps(addr, end)) {
             if (!(flags & kMapFixed) || (flags & kMapFixedNoreplace)) return -kEEXIST;
@@ -96,11 +96,12 @@ int64_t sys_mmap(const Args& a) {
         if (hint != 0 && user_range(hint, size, &end) && !d.as.vmas().overlaps(hint, end)) {
             start = hint;
         } else if (flags & kMap32Bit) {
-            start = d.as.vmas().find_free_top_down(size, mm::kUserMin, 0x8000'0000ull);
+            // Only a page-table domain has the low 2 GiB; an MPK window starts at 4 TiB.
+            if (lay.lo < 0x8000'0000ull)
+                start = d.as.vmas().find_free_top_down(size, lay.lo, 0x8000'0000ull);
         } else {
-            start = d.as.vmas().find_free_top_down(size, mm::page_up(d.brk), mm::kMmapBase);
-            if (start == 0)
-                start = d.as.vmas().find_free_top_down(size, mm::kUserMin, mm::kMmapBase);
+            start = d.as.vmas().find_free_top_down(size, mm::page_up(d.brk), lay.mmap_base);
+            if (start == 0) start = d.as.vmas().find_free_top_down(size, lay.lo, lay.mmap_base);
         }
         if (start == 0) return -kENOMEM;
     }

@@ -32,6 +32,10 @@ void enable_cpu_features() {
     if (g_cpu.xsave) cr4 |= kCr4Osxsave;
     // CR3[11:0] is zero here (the kernel's root, page aligned), as setting PCIDE requires.
     if (g_cpu.pcid) cr4 |= kCr4Pcide;
+    // Protection keys for user pages (MPK domains).  PKRU starts at 0 (all keys open); activate()
+    // sets each domain's rights before it first runs.  XCR0 below never enables the PKRU state
+    // component, so no XRSTOR, the app's or ours, can load PKRU from memory.
+    if (g_cpu.pku) cr4 |= kCr4Pke;
     write_cr4(cr4);
     if (g_cpu.xsave) {
         // x87 and SSE always; AVX when present, so apps that test OSXSAVE+XCR0 may use it.  The

@@ -24,7 +24,7 @@ extern CpuFeatures g_cpu;
 void detect_cpu_features();
 
 // Turns on what the kernel relies on and the CPU offers: PGE, SMEP, SMAP, OSXSAVE with the
-// x87/SSE/AVX state components, PCIDs, and initialises the x87/SSE state apps expect at entry.
+// x87/SSE/AVX state components, PCIDs, protection keys (CR4.PKE), and initialises the x87/SSE state apps expect at entry.
 void enable_cpu_features();
 
 }  // namespace uk::x86

@@ -6,6 +6,7 @@
 #include "arch/x86/exception_names.hpp"
 #include "arch/x86/lapic.hpp"
 #include "arch/x86/trap_frame.hpp"
+#include "domain/domain.hpp"
 #include "domain/faults.hpp"
 #include "lib/panic.hpp"
 #include "libos-abi/enclave_abi.h"
@@ -65,6 +66,7 @@ extern "C" void uk_trap_dispatch(uk::x86::TrapFrame* frame) {
     // and AC=1 would switch SMAP off for the kernel.
     if (g_cpu.smap) clac();
     bool from_user = (frame->cs & 3) == 3;
+    if (from_user) uk::domain::on_kernel_entry();
     // Interrupts reach the kernel only while it idles (sti; hlt): the kernel itself is never
     // preempted.  A spurious interrupt needs no EOI.
     if (frame->vector == lapic::kSpuriousVector) return;

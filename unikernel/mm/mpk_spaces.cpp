@@ -1,0 +1,50 @@
+#include "mm/mpk_spaces.hpp"
+
+#include "mm/frame_allocator.hpp"
+#include "mm/layout.hpp"
+#include "mm/page_table.hpp"
+#include "mpk/key_pool.hpp"
+
+namespace uk::mm {
+namespace {
+
+er::mpk::KeyPool<kMaxMpkSpaces> g_keys;
+uint64_t g_roots[kMaxMpkSpaces];
+bool g_flush[kMaxMpkSpaces];
+
+}  // namespace
+
+bool mpk_join(MpkSlot* slot) {
+    uint32_t space, key;
+    if (!g_keys.take(&space, &key)) return false;
+    if (g_roots[space] == 0) {
+        // The root belongs to the space, not to a member: uncharged, freed by the last one out.
+        uint64_t root = g_frames.alloc_zeroed();
+        if (root == 0) {
+            g_keys.give_back(space, key);
+            return false;
+        }
+        PageTable(root).share_kernel_half(g_kernel_pt);
+        g_roots[space] = root;
+        g_flush[space] = true;
+    }
+    *slot = MpkSlot{space, key, g_roots[space]};
+    return true;
+}
+
+void mpk_leave(const MpkSlot& slot) {
+    if (!g_keys.give_back(slot.space, slot.key)) return;
+    g_flush[slot.space] = true;
+    if (g_keys.members(slot.space) == 0) {
+        g_frames.free(g_roots[slot.space]);
+        g_roots[slot.space] = 0;
+    }
+}
+
+bool mpk_take_flush(uint32_t space) {
+    if (space >= kMaxMpkSpaces || !g_flush[space]) return false;
+    g_flush[space] = false;
+    return true;
+}
+
+}  // namespace uk::mm
