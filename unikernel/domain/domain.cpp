@@ -166,7 +166,7 @@ void activate(Domain& d) {
     if (flush || x86::read_cr3() != d.cr3)
         x86::write_cr3(!flush && x86::g_cpu.pcid ? d.cr3 | kCr3NoFlush : d.cr3);
     d.cr3_loaded = true;
-    if (x86::g_cpu.pku) x86::write_pkru(d.pkru);
+    if (x86::g_cpu.pku) x86::force_pkru(d.pkru);
     x86::wrmsr(x86::kMsrFsBase, d.fs_base);
     // Traps and syscalls from this domain land on its own kernel stack.
     x86::set_kernel_stack(d.kstack_top);
@@ -175,7 +175,7 @@ void activate(Domain& d) {
 }
 
 void on_kernel_entry() {
-    if (x86::g_cpu.pku) x86::write_pkru(g_current->pkru);
+    if (x86::g_cpu.pku) x86::force_pkru(g_current->pkru);
 }
 
 void exit(Domain& d, int status) {

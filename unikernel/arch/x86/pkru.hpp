@@ -18,4 +18,11 @@ inline uint32_t read_pkru() {
     return eax;
 }
 
+// Makes PKRU `value`.  RDPKRU is cheap and WRPKRU is not (it orders every later load behind it; an
+// emulator may even flush its TLB), so the write happens only when the value differs: the result
+// is the same known PKRU either way.
+inline void force_pkru(uint32_t value) {
+    if (read_pkru() != value) write_pkru(value);
+}
+
 }  // namespace uk::x86
