@@ -9,6 +9,9 @@
 
 #include <cstdint>
 
+// The unikernel's own accessors: the bench times the very instructions the gate runs.
+#include "unikernel/arch/x86/pkru.hpp"
+
 namespace {
 
 bool os_enabled_pku() {
@@ -17,15 +20,8 @@ bool os_enabled_pku() {
     return (c >> 4) & 1;  // OSPKE: PKU present and CR4.PKE set by the OS
 }
 
-inline void wrpkru(uint32_t v) {
-    asm volatile("wrpkru" ::"a"(v), "c"(0), "d"(0) : "memory");
-}
-
-inline uint32_t rdpkru() {
-    uint32_t a, d;
-    asm volatile("rdpkru" : "=a"(a), "=d"(d) : "c"(0));
-    return a;
-}
+using uk::x86::read_pkru;
+using uk::x86::write_pkru;
 
 bool skip_without_pku(benchmark::State& state) {
     if (os_enabled_pku()) return false;
@@ -45,30 +41,30 @@ void BM_PlainLoad(benchmark::State& state) {
 
 void BM_Rdpkru(benchmark::State& state) {
     if (skip_without_pku(state)) return;
-    for (auto _ : state) benchmark::DoNotOptimize(rdpkru());
+    for (auto _ : state) benchmark::DoNotOptimize(read_pkru());
 }
 
 void BM_Wrpkru(benchmark::State& state) {
     if (skip_without_pku(state)) return;
-    uint32_t saved = rdpkru();
+    uint32_t saved = read_pkru();
     bool open = false;
     for (auto _ : state) {
-        wrpkru(open ? kKey1Open : kKey1Closed);
+        write_pkru(open ? kKey1Open : kKey1Closed);
         open = !open;
     }
-    wrpkru(saved);
+    write_pkru(saved);
 }
 
 // What a domain switch under MPK does to PKRU, bracketing one access: open, load, close.
 void BM_GateAroundLoad(benchmark::State& state) {
     if (skip_without_pku(state)) return;
-    uint32_t saved = rdpkru();
+    uint32_t saved = read_pkru();
     for (auto _ : state) {
-        wrpkru(kKey1Open);
+        write_pkru(kKey1Open);
         benchmark::DoNotOptimize(g_word);
-        wrpkru(kKey1Closed);
+        write_pkru(kKey1Closed);
     }
-    wrpkru(saved);
+    write_pkru(saved);
 }
 
 }  // namespace
