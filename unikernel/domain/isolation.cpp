@@ -2,6 +2,7 @@
 
 #include "lib/format.hpp"
 #include "libos-abi/enclave_abi.h"
+#include "mm/user_layout.hpp"
 #include "mpk/gadget_scanner.hpp"
 
 namespace uk::domain {
@@ -45,6 +46,13 @@ IsolationChoice choose_isolation(uint32_t requested, bool cpu_has_pku, const er:
                 "isolation mpk needs a relocatable app (static PIE); this one is a fixed-address "
                 "executable (ET_EXEC)";
         }
+        return c;
+    }
+    // A window holds an image ending below 4 TiB - 72 GiB (the heap and mmap area come after it); a
+    // bigger one (a hostile .bss, say) still fits the whole lower half of its own address space.
+    const mm::UserLayout w = mm::mpk_window(1);
+    if (img.hi > w.brk_limit - w.pie_bias) {
+        if (want) c.error = "isolation mpk: the app image is too big for a protection-key window";
         return c;
     }
     er::mpk::ScanResult r = er::mpk::scan_image(img, file, size, g_findings, kNamed);
