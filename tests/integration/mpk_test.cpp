@@ -101,6 +101,25 @@ TEST(Mpk, KernelEntryForcesTheDomainsPkru) {
     EXPECT_EQ(summary(r.err)["pkru-reset"].isolation, "pagetable") << r.err;
 }
 
+// An MPK domain's memory limit covers its frames and the page tables under its window: it dies at
+// its limit and the two other members of its space finish intact.
+TEST(Mpk, OomDomainDiesAloneAtItsLimit) {
+    std::string json = std::string(R"({"apps": [{"path": ")") + app("victim-pie") +
+                       R"(", "args": ["5"]}, {"path": ")" + app("hostile-oom-pie") +
+                       R"(", "memory": "24M"}, {"path": ")" + app("hello-pie") + R"("}]})";
+    Result r = enclave({"run", "-f", er::test::write_file("enclave-mpk-oom.json", json)});
+    EXPECT_EQ(r.status, 137) << r.err;
+    auto rows = summary(r.err);
+    EXPECT_EQ(rows["hostile-oom-pie"].status, "killed SIGKILL (memory limit exceeded)") << r.err;
+    EXPECT_LE(rows["hostile-oom-pie"].mem_mib, 24) << r.err;
+    EXPECT_EQ(rows["hostile-oom-pie"].isolation, mpk(0, 2)) << r.err;
+    auto out = by_domain(r.out);
+    EXPECT_EQ(join(out["victim-pie"]), join(victim_lines(5))) << r.out;
+    EXPECT_EQ(join(out["hello-pie"]), kHello + "\n") << r.out;
+    EXPECT_EQ(rows["victim-pie"].status, "exited 0") << r.err;
+    EXPECT_EQ(rows["hello-pie"].status, "exited 0") << r.err;
+}
+
 // ---- keys are scarce: the 16th MPK domain opens a second address space ---------------------
 
 TEST(Mpk, TwentyDomainsSpillIntoASecondSpace) {
