@@ -52,10 +52,20 @@ IsolationChoice choose_isolation(uint32_t requested, bool cpu_has_pku, const er:
     // bigger one (a hostile .bss, say) still fits the whole lower half of its own address space.
     const mm::UserLayout w = mm::mpk_window(1);
     if (img.hi > w.brk_limit - w.pie_bias) {
-        if (want) c.error = "isolation mpk: the app image is too big for a protection-key window";
+        if (want) {
+            c.error = "isolation mpk: the app image is too big for a protection-key window";
+        } else {
+            c.notice = "app image too big for a protection-key window; isolated with page tables";
+        }
         return c;
     }
     er::mpk::ScanResult r = er::mpk::scan_image(img, file, size, g_findings, kNamed);
+    if (r.status != er::elf::Status::ok) {
+        // The parser accepted these bytes, so the scanner should too; if they ever disagree, fail
+        // closed: code that was not scanned never shares an address space.
+        if (want) c.error = "isolation mpk: the gadget scan could not read the app";
+        return c;
+    }
     if (r.total != 0) {
         if (want) {
             g_text.str("isolation mpk refused: the app carries ");
