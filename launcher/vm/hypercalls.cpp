@@ -25,22 +25,25 @@ void refuse_null_page(uint64_t gpa, uint64_t len, const char* what) {
 }  // namespace
 
 HypercallServer::HypercallServer(GuestMemory& memory, Console& console,
-                                 std::function<HostTimes()> now,
-                                 std::vector<std::string> domain_names)
+                                 std::function<HostTimes()> now, std::vector<ServedDomain> domains)
     : memory_(memory),
       console_(console),
       now_(std::move(now)),
-      names_(std::move(domain_names)),
-      results_(names_.size()) {}
+      domains_(std::move(domains)),
+      results_(domains_.size()) {}
+
+// "domain 1 (web)"
+std::string HypercallServer::label(uint32_t domain) const {
+    return "domain " + std::to_string(domain) + " (" + domains_[domain].name + ")";
+}
 
 uint32_t HypercallServer::check_domain(uint32_t domain, const char* what) const {
-    if (domain >= names_.size()) {
+    if (domain >= domains_.size()) {
         throw GuestError(std::string(what) + " for unknown domain " + std::to_string(domain) +
-                         " (the enclave has " + std::to_string(names_.size()) + ")");
+                         " (the enclave has " + std::to_string(domains_.size()) + ")");
     }
     if (results_[domain]) {
-        throw GuestError(std::string(what) + " for domain " + std::to_string(domain) + " (" +
-                         names_[domain] + "), which has already ended");
+        throw GuestError(std::string(what) + " for " + label(domain) + ", which has already ended");
     }
     return domain;
 }
@@ -139,7 +142,34 @@ void check_isolation_result(const er_hc_domain_exit& req) {
     }
 }
 
+const char* isolation_name(uint32_t isolation) {
+    return isolation == ER_ISO_MPK ? "mpk" : isolation == ER_ISO_PAGETABLE ? "pagetable" : "auto";
+}
+
 }  // namespace
+
+// The guest chooses the backend only within the request: PAGETABLE must not become MPK (the app
+// asked for its own address space), and MPK must not quietly become PAGETABLE (the guest has to
+// refuse to start instead).  Under MPK the (mpk_space, pkey) pair is what keeps domains apart;
+// every domain gets its key at boot, before any domain ends, so no two may ever report one pair.
+// `req` already passed check_isolation_result.
+void HypercallServer::check_isolation_fits(uint32_t domain, const er_hc_domain_exit& req) const {
+    uint32_t requested = domains_[domain].isolation;
+    if (requested != ER_ISO_AUTO && requested != req.isolation) {
+        throw GuestError(label(domain) + " asked for " + isolation_name(requested) +
+                         " isolation but reports " + isolation_name(req.isolation));
+    }
+    if (req.isolation != ER_ISO_MPK) return;
+    for (size_t e = 0; e < results_.size(); ++e) {
+        const std::optional<DomainResult>& other = results_[e];
+        if (other && other->isolation == ER_ISO_MPK && other->pkey == req.pkey &&
+            other->mpk_space == req.mpk_space) {
+            throw GuestError(label(domain) + " reports mpk key " + std::to_string(req.pkey) +
+                             " in space " + std::to_string(req.mpk_space) + ", the same as " +
+                             label(static_cast<uint32_t>(e)) + ": no isolation between them");
+        }
+    }
+}
 
 VmEnd HypercallServer::exit(uint64_t gpa) {
     auto req = fetch<er_hc_exit>(gpa, "exit request");
@@ -150,8 +180,8 @@ VmEnd HypercallServer::exit(uint64_t gpa) {
             // status comes from theirs (the exit request's status is not used).
             for (size_t d = 0; d < results_.size(); ++d) {
                 if (!results_[d]) {
-                    throw GuestError("exit while domain " + std::to_string(d) + " (" + names_[d] +
-                                     ") has not reported its end (ER_HC_DOMAIN_EXIT)");
+                    throw GuestError("exit while " + label(static_cast<uint32_t>(d)) +
+                                     " has not reported its end (ER_HC_DOMAIN_EXIT)");
                 }
             }
             return VmEnd{enclave_exit_status(results_), {}};
@@ -178,6 +208,7 @@ void HypercallServer::domain_exit(uint64_t gpa) {
     r.run_ns = req.run_ns;
     r.peak_mem_bytes = req.peak_mem_bytes;
     check_isolation_result(req);
+    check_isolation_fits(d, req);
     r.isolation = req.isolation;
     r.pkey = req.pkey;
     r.mpk_space = req.mpk_space;
@@ -197,7 +228,7 @@ void HypercallServer::domain_exit(uint64_t gpa) {
     }
     // The domain's output came before its end; its held partial lines go out before the line.
     console_.end_domain(d);
-    if (r.reason == ER_EXIT_SIGNAL) console_.notice(kill_line(names_[d], req.exit, text));
+    if (r.reason == ER_EXIT_SIGNAL) console_.notice(kill_line(domains_[d].name, req.exit, text));
     results_[d] = std::move(r);
 }
 

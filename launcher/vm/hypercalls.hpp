@@ -23,13 +23,20 @@ struct HostTimes {
     uint64_t guest_tsc;
 };
 
+// What the host asked for one domain: its name labels it in kill lines and guest errors; its
+// requested isolation is what the guest's reported backend is checked against.
+struct ServedDomain {
+    std::string name;
+    uint32_t isolation = ER_ISO_AUTO;  // er_isolation, as in its er_domain_desc
+};
+
 class HypercallServer {
   public:
-    // `domain_names` (in domain order, at least one) label the domains in kill lines
-    // ("hello: killed by SIGSEGV ..."); their count bounds every domain index the guest sends.
-    // `now` samples the host clocks and the guest TSC for ER_HC_TIME.
+    // `domains` (in domain order, at least one) label the domains in kill lines ("hello: killed
+    // by SIGSEGV ..."); their count bounds every domain index the guest sends.  `now` samples the
+    // host clocks and the guest TSC for ER_HC_TIME.
     HypercallServer(GuestMemory& memory, Console& console, std::function<HostTimes()> now,
-                    std::vector<std::string> domain_names);
+                    std::vector<ServedDomain> domains);
 
     // Serves hypercall `nr` whose request struct is at `request_gpa`.  Returns how the VM ends
     // for ER_HC_EXIT, nullopt to resume the vCPU.
@@ -45,6 +52,8 @@ class HypercallServer {
     VmEnd exit(uint64_t gpa);
     void domain_exit(uint64_t gpa);
     uint32_t check_domain(uint32_t domain, const char* what) const;
+    void check_isolation_fits(uint32_t domain, const er_hc_domain_exit& req) const;
+    std::string label(uint32_t domain) const;
     void time(uint64_t gpa);
     void log(uint64_t gpa);
     std::string message(uint64_t gpa, uint64_t len, const char* what) const;
@@ -52,7 +61,7 @@ class HypercallServer {
     GuestMemory& memory_;
     Console& console_;
     std::function<HostTimes()> now_;
-    std::vector<std::string> names_;
+    std::vector<ServedDomain> domains_;
     DomainResults results_;
 };
 

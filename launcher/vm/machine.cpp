@@ -4,6 +4,7 @@
 
 #include <ctime>
 #include <memory>
+#include <utility>
 
 #include "launcher/common/error.hpp"
 #include "launcher/common/mapping.hpp"
@@ -74,8 +75,8 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     facts.realtime_ns = clock_ns(CLOCK_REALTIME);
     memory.write(ER_GPA_BOOT_INFO, make_boot_info(facts, input.kernel, input.domains), "boot info");
 
-    std::vector<std::string> names;
-    for (const DomainImage& d : input.domains.domains) names.push_back(d.name);
+    std::vector<ServedDomain> served;
+    for (const DomainImage& d : input.domains.domains) served.push_back({d.name, d.isolation});
     HypercallServer server(
         memory, input.console,
         [&vcpu] {
@@ -85,7 +86,7 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
             t.guest_tsc = vcpu.guest_tsc();
             return t;
         },
-        names);
+        std::move(served));
 
     std::unique_ptr<RunTimeout> timeout;
     if (config.timeout_s)

@@ -19,7 +19,8 @@ class ExitHandler : public ::testing::Test {
         : page(2 * 4096, 0),
           ram(64 * 1024),
           server(
-              ram.memory, console, [] { return HostTimes{}; }, std::vector<std::string>{"app"}) {}
+              ram.memory, console, [] { return HostTimes{}; }, std::vector<ServedDomain>{{"app"}}) {
+    }
 
     kvm_run& run() { return *reinterpret_cast<kvm_run*>(page.data()); }
     void io(uint16_t port, uint8_t dir, uint8_t size, uint32_t count, uint32_t value) {

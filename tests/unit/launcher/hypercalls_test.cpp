@@ -23,14 +23,15 @@ class Hypercalls : public ::testing::Test {
               [] {
                   return HostTimes{111, 222, 333};
               },
-              std::vector<std::string>{"hello", "web"}) {}
+              std::vector<ServedDomain>{{"hello"}, {"web"}}) {}  // both AUTO
 
     void put_text(const std::string& s, uint64_t gpa = kText) {
         std::memcpy(ram.bytes.data() + gpa, s.data(), s.size());
     }
-    std::string guest_error(uint32_t nr, uint64_t gpa) {
+    std::string guest_error(uint32_t nr, uint64_t gpa) { return guest_error(server, nr, gpa); }
+    static std::string guest_error(HypercallServer& s, uint32_t nr, uint64_t gpa) {
         try {
-            server.serve(nr, gpa);
+            s.serve(nr, gpa);
         } catch (const GuestError& e) {
             return e.what();
         }
@@ -38,9 +39,16 @@ class Hypercalls : public ::testing::Test {
     }
 
     // ER_HC_DOMAIN_EXIT for `domain`; returns the guest error text ("" when served).
-    std::string domain_exit(er_hc_domain_exit req) {
+    std::string domain_exit(er_hc_domain_exit req) { return domain_exit(server, req); }
+    std::string domain_exit(HypercallServer& s, er_hc_domain_exit req) {
         ram.memory.write(kReq, req, "req");
-        return guest_error(ER_HC_DOMAIN_EXIT, kReq);
+        return guest_error(s, ER_HC_DOMAIN_EXIT, kReq);
+    }
+    // A server whose domains "hello" and "web" asked for `hello` and `web` isolation.
+    HypercallServer asking(uint32_t hello, uint32_t web) {
+        return HypercallServer(
+            ram.memory, console, [] { return HostTimes{}; },
+            std::vector<ServedDomain>{{"hello", hello}, {"web", web}});
     }
     static er_hc_domain_exit exited(uint32_t domain, int32_t status) {
         er_hc_domain_exit req{};
@@ -50,6 +58,13 @@ class Hypercalls : public ::testing::Test {
         req.run_ns = 12'000'000;
         req.peak_mem_bytes = 300 * 1024;
         req.isolation = ER_ISO_PAGETABLE;
+        return req;
+    }
+    static er_hc_domain_exit exited_mpk(uint32_t domain, uint32_t space, uint32_t key) {
+        er_hc_domain_exit req = exited(domain, 0);
+        req.isolation = ER_ISO_MPK;
+        req.mpk_space = space;
+        req.pkey = key;
         return req;
     }
     std::optional<VmEnd> final_exit() {
@@ -282,6 +297,57 @@ TEST_F(Hypercalls, DomainExitRefusesAutoAndKeysThatCannotBe) {
     EXPECT_EQ(domain_exit(req), "domain exit under MPK with mpk_space 4294967295 (below 64)");
     EXPECT_FALSE(server.results()[0]);  // nothing recorded by a refused request
     EXPECT_TRUE(console.ended.empty());
+}
+
+TEST_F(Hypercalls, AutoAcceptsEitherBackend) {
+    HypercallServer s = asking(ER_ISO_AUTO, ER_ISO_AUTO);
+    EXPECT_EQ(domain_exit(s, exited(0, 0)), "");
+    EXPECT_EQ(domain_exit(s, exited_mpk(1, 0, 1)), "");
+    ASSERT_TRUE(s.results()[0] && s.results()[1]);
+    EXPECT_EQ(s.results()[0]->isolation, uint32_t{ER_ISO_PAGETABLE});
+    EXPECT_EQ(s.results()[1]->isolation, uint32_t{ER_ISO_MPK});
+}
+
+TEST_F(Hypercalls, PagetableAndMpkRequestsKeptAreAccepted) {
+    HypercallServer s = asking(ER_ISO_PAGETABLE, ER_ISO_MPK);
+    EXPECT_EQ(domain_exit(s, exited(0, 0)), "");
+    EXPECT_EQ(domain_exit(s, exited_mpk(1, 0, 1)), "");
+    HypercallServer both_mpk = asking(ER_ISO_MPK, ER_ISO_MPK);
+    EXPECT_EQ(domain_exit(both_mpk, exited_mpk(0, 0, 1)), "");
+    EXPECT_EQ(domain_exit(both_mpk, exited_mpk(1, 0, 2)), "");  // distinct keys, one space
+}
+
+TEST_F(Hypercalls, PagetableRequestReportedAsMpkIsAGuestError) {
+    HypercallServer s = asking(ER_ISO_PAGETABLE, ER_ISO_AUTO);
+    EXPECT_EQ(domain_exit(s, exited_mpk(0, 0, 1)),
+              "domain 0 (hello) asked for pagetable isolation but reports mpk");
+    EXPECT_FALSE(s.results()[0]);  // nothing recorded by a refused request
+    EXPECT_TRUE(console.ended.empty());
+}
+
+TEST_F(Hypercalls, MpkRequestReportedAsPagetableIsAGuestError) {
+    // The guest must refuse to start an MPK domain it cannot give a key, not downgrade it.
+    HypercallServer s = asking(ER_ISO_AUTO, ER_ISO_MPK);
+    EXPECT_EQ(domain_exit(s, exited(1, 0)),
+              "domain 1 (web) asked for mpk isolation but reports pagetable");
+    EXPECT_FALSE(s.results()[1]);
+    EXPECT_TRUE(console.ended.empty());
+}
+
+TEST_F(Hypercalls, TwoDomainsSharingAnMpkKeyAreAGuestError) {
+    HypercallServer s = asking(ER_ISO_MPK, ER_ISO_AUTO);
+    EXPECT_EQ(domain_exit(s, exited_mpk(0, 2, 3)), "");
+    EXPECT_EQ(domain_exit(s, exited_mpk(1, 2, 3)),
+              "domain 1 (web) reports mpk key 3 in space 2, the same as domain 0 (hello): no "
+              "isolation between them");
+    EXPECT_FALSE(s.results()[1]);
+    EXPECT_EQ(console.ended, (std::vector<uint32_t>{0}));
+}
+
+TEST_F(Hypercalls, SameMpkKeyInDifferentSpacesIsFine) {
+    EXPECT_EQ(domain_exit(exited_mpk(1, 0, 5)), "");
+    EXPECT_EQ(domain_exit(exited_mpk(0, 1, 5)), "");
+    EXPECT_TRUE(final_exit());
 }
 
 TEST_F(Hypercalls, ExitRefusesSignalAndUnknownReasonAndLongMessage) {
