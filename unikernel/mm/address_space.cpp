@@ -116,18 +116,11 @@ int AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t prot, uint32
 }
 
 void AddressSpace::free_range_frames(uint64_t start, uint64_t end) {
-    for (uint64_t p = start; p < end; p += kPageSize) {
-        // Skip whole empty 2 MiB stretches quickly: a huge untouched mapping must not cost a walk
-        // per page.
-        uint64_t* pte = pt_.walk(p, false);
-        if (pte == nullptr) {
-            uint64_t next = (p | (kLargePageSize - 1)) + 1;
-            if (next > p) p = next - kPageSize;
-            continue;
-        }
+    for_each_leaf(start, end, [&](uint64_t p, uint64_t* pte) {
+        if (!(*pte & kPtePresent)) return;
         uint64_t old = pt_.unmap(p);
-        if (old & kPtePresent) free_frame(old & kPteAddrMask);
-    }
+        free_frame(old & kPteAddrMask);
+    });
 }
 
 int AddressSpace::remove_region(uint64_t start, uint64_t end) {
@@ -141,15 +134,9 @@ int AddressSpace::remove_region(uint64_t start, uint64_t end) {
 
 void AddressSpace::reprotect_range(uint64_t start, uint64_t end, uint32_t prot) {
     uint64_t flags = pte_flags(prot);
-    for (uint64_t p = start; p < end; p += kPageSize) {
-        uint64_t* pte = pt_.walk(p, false);
-        if (pte == nullptr) {
-            uint64_t next = (p | (kLargePageSize - 1)) + 1;
-            if (next > p) p = next - kPageSize;
-            continue;
-        }
+    for_each_leaf(start, end, [&](uint64_t p, uint64_t* pte) {
         if (*pte & kPtePresent) pt_.protect(p, flags);
-    }
+    });
 }
 
 int AddressSpace::protect_region(uint64_t start, uint64_t end, uint32_t prot) {

@@ -68,6 +68,20 @@ class AddressSpace {
     uint64_t pte_flags(uint32_t prot) const;
 
   private:
+    // Calls fn(va, pte) for each page in [start, end) whose page table exists.  Whole empty 2 MiB
+    // stretches are skipped at once: a huge untouched mapping must not cost a walk per page.
+    template <typename Fn>
+    void for_each_leaf(uint64_t start, uint64_t end, Fn fn) {
+        for (uint64_t p = start; p < end; p += kPageSize) {
+            uint64_t* pte = pt_.walk(p, false);
+            if (pte == nullptr) {
+                uint64_t next = (p | (kLargePageSize - 1)) + 1;
+                if (next > p) p = next - kPageSize;
+                continue;
+            }
+            fn(p, pte);
+        }
+    }
     void free_range_frames(uint64_t start, uint64_t end);
     void reprotect_range(uint64_t start, uint64_t end, uint32_t prot);
 
