@@ -131,13 +131,11 @@ const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entrop
         if (!mm::mpk_join(&d.mpk)) return "out of memory for an MPK address space";
         d.as.init_shared(&d.account, d.mpk.root, d.mpk.key);
         d.cr3 = d.mpk.root | (x86::g_cpu.pcid ? mm::mpk_pcid(d.mpk.space) : 0);
-        d.pkru = er::mpk::pkru_only(d.mpk.key);
     } else {
         if (!d.as.init(&d.account)) return "out of memory for page tables";
         // PCIDs 1..64 are the page-table domains' (0 is the kernel's own CR3); slots are never
         // reused, so a domain's first load flushes nothing stale.
         d.cr3 = d.as.cr3() | (x86::g_cpu.pcid ? uint64_t(id) + 1 : 0);
-        d.pkru = er::mpk::pkru_only(0);
     }
     d.cr3_loaded = false;
 
@@ -166,7 +164,7 @@ void activate(Domain& d) {
     if (flush || x86::read_cr3() != d.cr3)
         x86::write_cr3(!flush && x86::g_cpu.pcid ? d.cr3 | kCr3NoFlush : d.cr3);
     d.cr3_loaded = true;
-    if (x86::g_cpu.pku) x86::force_pkru(d.pkru);
+    if (x86::g_cpu.pku) x86::force_pkru(er::mpk::pkru_only(d.as.pkey()));
     x86::wrmsr(x86::kMsrFsBase, d.fs_base);
     // Traps and syscalls from this domain land on its own kernel stack.
     x86::set_kernel_stack(d.kstack_top);
@@ -175,7 +173,7 @@ void activate(Domain& d) {
 }
 
 void on_kernel_entry() {
-    if (x86::g_cpu.pku) x86::force_pkru(g_current->pkru);
+    if (x86::g_cpu.pku) x86::force_pkru(er::mpk::pkru_only(g_current->as.pkey()));
 }
 
 void exit(Domain& d, int status) {

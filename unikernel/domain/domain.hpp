@@ -59,7 +59,7 @@ struct Domain {
     // ---- isolation (docs/mpk.md) ----
     uint32_t isolation;  // ER_ISO_PAGETABLE or ER_ISO_MPK: what it got
     mm::MpkSlot mpk;     // its space and key under MPK
-    uint32_t pkru;       // its rights while it runs: its own key only (key 0 on page tables)
+    // Its PKRU while it runs is pkru_only(as.pkey()): its own key only (key 0 on page tables).
     bool started;
     uint64_t start_ns;  // first entry to the app, for run_ns
 
