@@ -1,6 +1,6 @@
 // WRPKRU/XRSTOR gadget scanner (contract in gadget_scanner.hpp, rules in docs/mpk.md).
 //
-// Freestanding like unikernel/loader/elf.cpp: no libc calls (not even memcpy), no allocation.
+// Freestanding like elf/elf.cpp: no libc calls (not even memcpy), no allocation.
 #include "mpk/gadget_scanner.hpp"
 
 namespace er::mpk {

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "unikernel/loader/elf.hpp"
+#include "elf/elf.hpp"
 
 namespace er::mpk {
 

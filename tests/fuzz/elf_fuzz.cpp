@@ -8,7 +8,7 @@
 #include <cstring>
 #include <memory>
 
-#include "unikernel/loader/elf.hpp"
+#include "elf/elf.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 
 #include "domain/args_blob.hpp"
 #include "domain/domain.hpp"
-#include "loader/elf.hpp"
+#include "elf/elf.hpp"
 
 namespace uk::domain {
 

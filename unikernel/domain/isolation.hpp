@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "loader/elf.hpp"
+#include "elf/elf.hpp"
 
 namespace uk::domain {
 

@@ -1,5 +1,5 @@
 // The parser against synthetic images: a known-good file with one deliberate defect each, so every
-// refusal is tied to exactly one rule of the contract in unikernel/loader/elf.hpp.
+// refusal is tied to exactly one rule of the contract in elf/elf.hpp.
 #include <gtest/gtest.h>
 
 #include <set>

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "unikernel/loader/elf.hpp"
+#include "elf/elf.hpp"
 
 namespace er::elf::test {
 
