@@ -50,7 +50,13 @@ class AddressSpace {
 
     // Page-fault service: makes addr present for `access` if its VMA allows it.
     FaultKind fault(uint64_t addr, Access access);
-    // Same check plus fault-in, for a whole user range the kernel is about to touch.
+    // Whether [start, start + len) may be accessed (VMAs and rights only, nothing faulted in):
+    // none, unmapped (outside the layout or a hole first) or protection (a VMA lacking the right
+    // first).  O(number of VMAs) whatever the length.
+    FaultKind check_access(uint64_t start, uint64_t len, Access access) const;
+    // check_access plus fault-in, for a whole user range the kernel is about to touch.  The
+    // fault-in visits each page once: its cost is that of the copy the caller then makes, and it
+    // stops at the domain's memory limit (out_of_memory).
     FaultKind prepare_access(uint64_t start, uint64_t len, Access access);
 
     // New VMA over a free, page-aligned range (-ENOMEM when the range is taken or no slot).
@@ -68,20 +74,6 @@ class AddressSpace {
     uint64_t pte_flags(uint32_t prot) const;
 
   private:
-    // Calls fn(va, pte) for each page in [start, end) whose page table exists.  Whole empty 2 MiB
-    // stretches are skipped at once: a huge untouched mapping must not cost a walk per page.
-    template <typename Fn>
-    void for_each_leaf(uint64_t start, uint64_t end, Fn fn) {
-        for (uint64_t p = start; p < end; p += kPageSize) {
-            uint64_t* pte = pt_.walk(p, false);
-            if (pte == nullptr) {
-                uint64_t next = (p | (kLargePageSize - 1)) + 1;
-                if (next > p) p = next - kPageSize;
-                continue;
-            }
-            fn(p, pte);
-        }
-    }
     void free_range_frames(uint64_t start, uint64_t end);
     void reprotect_range(uint64_t start, uint64_t end, uint32_t prot);
 

@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 #include "mm/frame_account.hpp"
+#include "mm/layout.hpp"
+#include "mm/leaf_walk.hpp"
 
 namespace uk::mm {
 
@@ -51,6 +53,15 @@ class PageTable {
     void protect(uint64_t va, uint64_t flags);
     // The physical address va maps to, or ~0 if unmapped.
     uint64_t translate(uint64_t va);
+
+    // Calls fn(va, pte) for each present 4 KiB leaf in [start, end).  Missing tables are skipped
+    // at their own level, so the cost is bounded by the tables present, not by the range
+    // (mm/leaf_walk.hpp).  Adds the entries examined to *steps when given.
+    template <typename Fn>
+    void for_each_leaf(uint64_t start, uint64_t end, Fn fn, uint64_t* steps = nullptr) {
+        auto to_table = [](uint64_t pa) { return static_cast<uint64_t*>(phys_to_virt(pa)); };
+        walk_leaves(to_table(root_), start, end, to_table, fn, steps);
+    }
 
     // Points this hierarchy's upper-half PML4 slots at the same tables as `kernel`, so kernel
     // mappings are shared by every address space.

@@ -26,13 +26,26 @@ bool VmaSet::overlaps(uint64_t start, uint64_t end) const {
     return i < count_ && vmas_[i].start < end;
 }
 
-bool VmaSet::covers(uint64_t start, uint64_t end, uint32_t need) const {
-    uint64_t at = start;
-    for (size_t i = lower_bound(start); at < end; i++) {
-        if (i >= count_ || vmas_[i].start > at || (vmas_[i].prot & need) != need) return false;
-        at = vmas_[i].end;
+Denial VmaSet::first_denied(uint64_t start, uint64_t end, uint32_t need, uint64_t* at) const {
+    uint64_t a = start;
+    for (size_t i = lower_bound(start); a < end; i++) {
+        if (i >= count_ || vmas_[i].start > a) {
+            *at = a;
+            return Denial::gap;
+        }
+        if ((vmas_[i].prot & need) != need) {
+            *at = a;
+            return Denial::protection;
+        }
+        a = vmas_[i].end;
     }
-    return true;
+    *at = end;
+    return Denial::none;
+}
+
+bool VmaSet::covers(uint64_t start, uint64_t end, uint32_t need) const {
+    uint64_t at;
+    return first_denied(start, end, need, &at) == Denial::none;
 }
 
 bool VmaSet::allows(uint64_t start, uint64_t end, uint32_t prot) const {

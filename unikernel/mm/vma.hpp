@@ -19,6 +19,9 @@ struct Vma {
                         // writable and data can never become executable (docs/syscalls.md)
 };
 
+// Why a range is not covered with a right (VmaSet::first_denied).
+enum class Denial : uint8_t { none, gap, protection };
+
 class VmaSet {
   public:
     static constexpr size_t kMaxVmas = 256;
@@ -33,6 +36,10 @@ class VmaSet {
     bool overlaps(uint64_t start, uint64_t end) const;
     // True when [start, end) is covered without holes by VMAs whose prot includes `need`.
     bool covers(uint64_t start, uint64_t end, uint32_t need) const;
+    // The first reason [start, end) is not covered by VMAs whose prot includes `need`, and where
+    // (*at): the first hole, or the start of the first part in a VMA lacking `need`.  none (and
+    // *at = end) when covered.  O(number of VMAs), whatever the length of the range.
+    Denial first_denied(uint64_t start, uint64_t end, uint32_t need, uint64_t* at) const;
     // True when [start, end) is covered and every VMA's max_prot includes `prot`.
     bool allows(uint64_t start, uint64_t end, uint32_t prot) const;
 

@@ -101,7 +101,9 @@ int64_t write_file(OpenFile* f, uint64_t buf, uint64_t count, const uint64_t* at
 }
 
 // Validates a whole iovec array (every entry and every buffer, total within ssize_t) before
-// any byte moves, as Linux does.
+// any byte moves, as Linux does.  Only the VMAs are checked (O(VMAs) per entry, whatever its
+// length): pages are faulted in by the copies themselves, so the work done is bounded by the
+// bytes really moved (at most kMaxRwCount), never by the length an app claims.
 int64_t check_iov(uint64_t iov, int64_t iovcnt, mm::Access access) {
     if (iovcnt < 0 || iovcnt > kMaxIov) return -kEINVAL;
     uint64_t total = 0;
@@ -111,7 +113,7 @@ int64_t check_iov(uint64_t iov, int64_t iovcnt, mm::Access access) {
         if (v.len > uint64_t(INT64_MAX) - total) return -kEINVAL;
         total += v.len;
         if (v.len != 0 &&
-            domain::current().as.prepare_access(v.base, v.len, access) != mm::FaultKind::none) {
+            domain::current().as.check_access(v.base, v.len, access) != mm::FaultKind::none) {
             return -kEFAULT;
         }
     }

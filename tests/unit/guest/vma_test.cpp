@@ -111,4 +111,28 @@ TEST(VmaSet, FindFreeTopDown) {
     EXPECT_EQ(s.find_free_top_down(0, 0, 100 * P), 0u);
 }
 
+// The first offending address of a range comes from the VMAs alone (the address-space check that
+// reports a hole or a missing right in a huge iovec no longer walks its pages).
+TEST(VmaSet, FirstDeniedFindsTheFirstHoleOrMissingRight) {
+    using uk::mm::Denial;
+    VmaSet s;
+    constexpr uint64_t T = 1ull << 40;  // 1 TiB
+    ASSERT_TRUE(s.insert({P, 64 * T, kRw, kRw}));
+    ASSERT_TRUE(s.insert({64 * T, 65 * T, kProtRead, kRw}));
+    ASSERT_TRUE(s.insert({66 * T, 67 * T, kRw, kRw}));
+    uint64_t at = 0;
+    EXPECT_EQ(s.first_denied(P, 64 * T, kProtWrite, &at), Denial::none);
+    EXPECT_EQ(at, 64 * T);
+    EXPECT_EQ(s.first_denied(P, 65 * T, kProtWrite, &at), Denial::protection);
+    EXPECT_EQ(at, 64 * T);
+    EXPECT_EQ(s.first_denied(P, 65 * T + P, kProtRead, &at), Denial::gap);
+    EXPECT_EQ(at, 65 * T);
+    EXPECT_EQ(s.first_denied(0, P, kProtRead, &at), Denial::gap);
+    EXPECT_EQ(at, 0u);
+    EXPECT_EQ(s.first_denied(66 * T, 68 * T, kProtRead, &at), Denial::gap);
+    EXPECT_EQ(at, 67 * T);
+    EXPECT_TRUE(s.covers(P, 65 * T, kProtRead));
+    EXPECT_FALSE(s.covers(P, 65 * T, kProtWrite));
+}
+
 }  // namespace
