@@ -5,7 +5,8 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config git
     libssl-dev libcbor-dev nlohmann-json3-dev libcli11-dev
-    libgtest-dev libgmock-dev libbenchmark-dev
+    libgtest-dev libgmock-dev libbenchmark-dev libseccomp-dev
+    clang libclang-rt-14-dev
     musl-tools binutils file strace time
     qemu-system-x86 busybox-static cpio
 )

@@ -2,6 +2,7 @@
 #include <cctype>
 #include <ctime>
 #include <filesystem>
+#include <stdexcept>
 
 #include "attestation/certificate.hpp"
 #include "attestation/report.hpp"
@@ -58,14 +59,20 @@ std::optional<Product> parse_product(const std::string& name) {
     auto p = product_from_name(name);
     if (!p)
         throw InputError{
-            {Reason::product_unknown, "unknown product '" + name + "' (Milan, Genoa, Turin)"}};
+            {Reason::usage_error, "unknown product '" + name + "' (Milan, Genoa, Turin)"}};
     return p;
 }
 
 std::time_t parse_time(const std::string& text) {
     if (text.empty()) return std::time(nullptr);
+    const std::string usage =
+        "cannot read time '" + text + "' (use YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or unix seconds)";
     if (std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
-        return static_cast<std::time_t>(std::stoll(text));
+        try {
+            return static_cast<std::time_t>(std::stoll(text));
+        } catch (const std::out_of_range&) {
+            throw InputError{{Reason::usage_error, usage}};
+        }
     }
     std::tm tm{};
     const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -73,11 +80,7 @@ std::time_t parse_time(const std::string& text) {
         tm = {};
         end = strptime(text.c_str(), "%Y-%m-%d", &tm);
     }
-    if (end == nullptr || *end != '\0') {
-        throw InputError{{Reason::io_error, "cannot read time '" + text +
-                                                "' (use YYYY-MM-DD, "
-                                                "YYYY-MM-DDTHH:MM:SSZ or unix seconds)"}};
-    }
+    if (end == nullptr || *end != '\0') throw InputError{{Reason::usage_error, usage}};
     return timegm(&tm);
 }
 

@@ -13,8 +13,16 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : kExitInputError;
+        // --help and --version end here too, with status 0 and CLI11's own output.
+        if (e.get_exit_code() == 0) return app.exit(e);
+        // A command line that cannot be used is a usage error, in the same one-line form as
+        // every other unusable input (CLI11 would print a second "Run with --help" line).
+        std::cerr << "enclave-attest: "
+                  << er::attest::Error{er::attest::Reason::usage_error,
+                                       std::string(e.what()) + " (see --help)"}
+                         .message()
+                  << "\n";
+        return kExitInputError;
     } catch (const InputError& e) {
         std::cerr << "enclave-attest: " << e.error.message() << "\n";
         return kExitInputError;

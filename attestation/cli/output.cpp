@@ -145,7 +145,8 @@ json verdict_json(const Verdict& v) {
               {"hardware_backed", v.hardware_backed},
               {"product", std::string(product_name(v.product))},
               {"passed", v.passed},
-              {"failures", failures}};
+              {"failures", failures},
+              {"warnings", v.warnings}};
     if (v.report) j["report"] = report_json(*v.report, v.product);
     if (v.evidence) j["evidence"] = evidence_json(*v.evidence);
     return j;
@@ -194,6 +195,10 @@ void print_verdict(const Verdict& v) {
     for (const Error& e : v.failures) std::cout << "  FAIL  " << e.message() << "\n";
     if (!v.trusted() && v.failures.empty())
         std::cout << "  FAIL  no hardware signature was verified\n";
+    if (v.has(Reason::report_signature))
+        std::cout << "  note  the report's fields are unauthenticated (its signature failed): "
+                     "none is shown as ok\n";
+    for (const std::string& w : v.warnings) std::cout << "  WARN  " << w << "\n";
 }
 
 }  // namespace er::attest::cli

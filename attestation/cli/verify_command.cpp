@@ -76,7 +76,7 @@ Policy build_policy(const VerifyArgs& a) {
 void run_verify(const VerifyArgs& a) {
     if (a.evidence.empty() == a.report.empty()) {
         throw InputError{
-            {Reason::io_error, "give exactly one of --evidence FILE or --report FILE"}};
+            {Reason::usage_error, "give exactly one of --evidence FILE or --report FILE"}};
     }
     Policy policy = build_policy(a);
     TrustStore store = load_trust_store(a.chain);

@@ -18,6 +18,12 @@ void check_policy(const AttestationReport& report, Product product, const Policy
                                report.measurement) != policy.measurements.end();
         expect(known, Reason::policy_measurement, "measurement",
                "MEASUREMENT " + to_hex(report.measurement) + " is not an expected measurement");
+    } else {
+        // The chain and signature only prove genuine AMD hardware; the measurement is what
+        // says which code runs in it.
+        verdict.warn(
+            "no measurement pinned (--measurement, or \"measurements\" in the policy): any "
+            "guest on genuine AMD hardware passes, whatever code it runs");
     }
     if (policy.min_tcb) {
         TcbVersion tcb = decode_tcb(report.reported_tcb, product);

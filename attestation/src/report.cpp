@@ -49,6 +49,36 @@ Status check_reserved(const std::uint8_t* p, std::uint32_t version) {
     return ok_status();
 }
 
+// An Azure confidential VM's vTPM hands out an "HCL report" (NV index 0x01400001, 2600 bytes
+// as read), not a bare SNP report: a 32-byte attestation header, the 1184-byte SNP report,
+// then IGVM request data (data_size, version, report_type, hash type, variable data size)
+// and the variable data that carries the vTPM key. Layout from Microsoft's az-cvm-vtpm crate,
+// kinvolk/azure-cvm-tooling az-cvm-vtpm/src/hcl/mod.rs (AttestationHeader, hw_report,
+// IgvmRequestData; SNP_REPORT_TYPE = 2). Only recognised, to point the user at the report: the
+// HCL header and variable data are Azure's and not checked here.
+namespace hcl {
+inline constexpr std::size_t kReportOffset = 32;
+inline constexpr std::size_t kReportTypeOffset = kReportOffset + L::kSize + 8;
+inline constexpr std::uint32_t kSnpReportType = 2;
+}  // namespace hcl
+
+bool looks_like_hcl_report(ByteView bytes) {
+    if (bytes.size() < hcl::kReportTypeOffset + 4) return false;
+    const std::uint8_t* report = bytes.data() + hcl::kReportOffset;
+    const std::uint32_t version = load_le32(report);
+    return version >= L::kMinVersion && version <= L::kMaxVersion &&
+           load_le32(report + 0x034) == L::kSigAlgoEcdsaP384Sha384 &&
+           load_le32(bytes.data() + hcl::kReportTypeOffset) == hcl::kSnpReportType;
+}
+
+std::string size_detail(std::size_t size) {
+    std::string detail = "report is ";
+    detail += std::to_string(size);
+    detail += " bytes, expected ";
+    detail += std::to_string(L::kSize);
+    return detail;
+}
+
 }  // namespace
 
 std::optional<Product> AttestationReport::product() const {
@@ -61,13 +91,16 @@ std::optional<Product> AttestationReport::product() const {
 }
 
 Expected<AttestationReport> parse_report(ByteView bytes) {
-    if (bytes.size() < L::kSize) {
-        return Error{Reason::report_truncated, "report is " + std::to_string(bytes.size()) +
-                                                   " bytes, expected " + std::to_string(L::kSize)};
-    }
+    if (bytes.size() < L::kSize) return Error{Reason::report_truncated, size_detail(bytes.size())};
     if (bytes.size() > L::kSize) {
-        return Error{Reason::report_oversized, "report is " + std::to_string(bytes.size()) +
-                                                   " bytes, expected " + std::to_string(L::kSize)};
+        std::string detail = size_detail(bytes.size());
+        if (looks_like_hcl_report(bytes)) {
+            detail +=
+                "; this looks like an Azure HCL report (vTPM NV index 0x01400001), which wraps "
+                "the SNP report at offset 32: extract it with "
+                "'dd if=FILE of=report.bin bs=1 skip=32 count=1184'";
+        }
+        return Error{Reason::report_oversized, std::move(detail)};
     }
     const std::uint8_t* p = bytes.data();
     AttestationReport r;

@@ -78,12 +78,29 @@ void ReportVerifier::check(ByteView bytes, const Policy& policy, Verdict& verdic
     }
     // Signature first, on the raw bytes, so any tampering is named as such even when it
     // also breaks the report's structure.
-    if (Status s = verify_report_signature(bytes, chain_.leaf_key.get()); !s) {
-        verdict.fail(s.error());
+    Status signature = verify_report_signature(bytes, chain_.leaf_key.get());
+    if (!signature) {
+        verdict.fail(signature.error());
     } else {
         verdict.signature_verified = true;
         verdict.pass("report_signature");
     }
+    // Without a valid signature every field below is unauthenticated: its checks still run
+    // (a failure hints at the cause, e.g. the VCEK of another chip or TCB) but a pass is
+    // dropped, so no `ok` line vouches for bytes nobody signed.
+    Verdict unsigned_fields;
+    Verdict& out = signature ? verdict : unsigned_fields;
+    check_fields(bytes, policy, out);
+    if (!signature) {
+        verdict.failures.insert(verdict.failures.end(), unsigned_fields.failures.begin(),
+                                unsigned_fields.failures.end());
+        verdict.warnings.insert(verdict.warnings.end(), unsigned_fields.warnings.begin(),
+                                unsigned_fields.warnings.end());
+        verdict.report = unsigned_fields.report;
+    }
+}
+
+void ReportVerifier::check_fields(ByteView bytes, const Policy& policy, Verdict& verdict) const {
     auto parsed = parse_report(bytes);
     if (!parsed) {
         verdict.fail(parsed.error());

@@ -8,6 +8,7 @@ std::string_view reason_name(Reason reason) {
     case Reason::name:  \
         return #name;
         ER_REASON(io_error)
+        ER_REASON(usage_error)
         ER_REASON(report_truncated)
         ER_REASON(report_oversized)
         ER_REASON(report_unknown_version)

@@ -57,7 +57,10 @@ Verdict verify_report(const TrustStore& store, ByteView report, const std::vecto
     ChainOptions chain_opts = chain_options(report, options);
     auto chain = verify_chain(store, certs, chain_opts);
     if (!chain) {
-        verdict.product = chain_opts.product.value_or(Product::unknown);
+        // Name the product the certificates claim (unverified) rather than "unknown".
+        verdict.product = chain_opts.product
+                              ? *chain_opts.product
+                              : product_from_certificates(certs).value_or(Product::unknown);
         verdict.fail(chain.error());
         if (auto parsed = parse_report(report)) verdict.report = *parsed;
         return verdict;
@@ -90,6 +93,10 @@ Verdict verify_evidence(const TrustStore& store, ByteView cbor, const Policy& po
         }
     }
     check_domains(ev.log, policy, verdict);
+    // The nonce and the log are only authenticated through REPORT_DATA of a report whose
+    // signature verified (the log binding): until then their checks may fail but not pass.
+    std::vector<std::string> unauthenticated_passes = std::move(verdict.passed);
+    verdict.passed.clear();
     if (!ev.hardware_backed) {
         verdict.fail(Reason::evidence_not_hardware_backed,
                      "evidence comes from the plain-KVM fallback (platform 'none'): nothing "
@@ -111,6 +118,8 @@ Verdict verify_evidence(const TrustStore& store, ByteView cbor, const Policy& po
     Verdict report_verdict = verify_report(store, report, certs, policy, options);
     verdict.failures.insert(verdict.failures.end(), report_verdict.failures.begin(),
                             report_verdict.failures.end());
+    verdict.warnings.insert(verdict.warnings.end(), report_verdict.warnings.begin(),
+                            report_verdict.warnings.end());
     verdict.passed.insert(verdict.passed.end(), report_verdict.passed.begin(),
                           report_verdict.passed.end());
     verdict.signature_verified = report_verdict.signature_verified;
@@ -120,7 +129,12 @@ Verdict verify_evidence(const TrustStore& store, ByteView cbor, const Policy& po
     if (verdict.report) {
         auto expected = binding_report_data(ev.nonce, *verdict.log_digest);
         if (expected == verdict.report->report_data) {
-            verdict.pass("log_binding");
+            if (verdict.signature_verified) {
+                verdict.pass("log_binding");
+                // Bound to a signed report: the nonce and log checks now vouch for something.
+                verdict.passed.insert(verdict.passed.begin(), unauthenticated_passes.begin(),
+                                      unauthenticated_passes.end());
+            }
         } else {
             verdict.fail(Reason::evidence_log_binding,
                          "REPORT_DATA is not SHA-512(nonce || log digest): the measurement log or "

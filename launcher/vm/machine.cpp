@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <array>
 #include <ctime>
 #include <memory>
 #include <utility>
@@ -19,6 +20,7 @@
 #include "launcher/vm/hypercalls.hpp"
 #include "launcher/vm/layout.hpp"
 #include "launcher/vm/run_timeout.hpp"
+#include "launcher/vm/seccomp_filter.hpp"
 #include "launcher/vm/vcpu_loop.hpp"
 
 namespace er::launcher {
@@ -91,6 +93,9 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     std::unique_ptr<RunTimeout> timeout;
     if (config.timeout_s)
         timeout = std::make_unique<RunTimeout>(*config.timeout_s, vcpu.run_state());
+    // Set-up is over: from here on the launcher only runs the vCPU, serves it and ends, under a
+    // seccomp allowlist (seccomp_filter.hpp).
+    confine_run_loop(vcpu.fd(), std::array{kvm.fd(), vm.fd(), vcpu.fd()}, input.console);
     // Results are copied out however the run ends, so the summary can show who finished.
     struct CopyResults {
         const HypercallServer& server;

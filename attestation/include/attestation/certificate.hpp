@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include "attestation/bytes.hpp"
 #include "attestation/openssl_ptr.hpp"
 #include "attestation/result.hpp"
+#include "attestation/tcb.hpp"
 
 namespace er::attest {
 
@@ -38,5 +40,18 @@ struct KdsExtensions {
 
 // Fails with cert_extension when a present extension cannot be decoded; absent ones stay empty.
 Expected<KdsExtensions> read_kds_extensions(X509* cert);
+
+// Facts read from certificates without verifying them (certificate_info.cpp).
+
+// "YYYY-MM-DDTHH:MM:SSZ" (UTC), the form `--at` accepts.
+std::string utc_time_text(std::time_t t);
+// A certificate's notBefore / notAfter in that form ("?" when unreadable).
+std::string not_before_text(X509* cert);
+std::string not_after_text(X509* cert);
+
+// The product line the certificates name: the VCEK/VLEK's productName extension, else an AMD
+// CA name (ARK-<Line>, SEV-<Line>, SEV-VLEK-<Line>) as a subject or issuer. For display only:
+// nothing here is verified, and verify_chain decides the product it trusts.
+std::optional<Product> product_from_certificates(const std::vector<X509Ptr>& certs);
 
 }  // namespace er::attest

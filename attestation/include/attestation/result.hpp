@@ -11,8 +11,9 @@
 namespace er::attest {
 
 enum class Reason {
-    // Input handling.
+    // Input handling: a file that cannot be read, or a command line that cannot be used.
     io_error,
+    usage_error,
     // Report parser.
     report_truncated,
     report_oversized,

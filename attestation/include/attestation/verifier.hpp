@@ -21,7 +21,12 @@ struct VerifyOptions {
 
 struct Verdict {
     std::vector<Error> failures;
-    std::vector<std::string> passed;  // names of the checks that passed, in order
+    // Names of the checks that passed, in order. A check on data nobody authenticated (a
+    // report field whose signature failed, an evidence field not bound to a verified report)
+    // is never listed here, even when its value matches.
+    std::vector<std::string> passed;
+    // Not failures, but weaknesses of the policy the verdict was reached under.
+    std::vector<std::string> warnings;
     bool signature_verified = false;
     bool hardware_backed = true;
     Product product = Product::unknown;
@@ -37,6 +42,7 @@ struct Verdict {
     }
     void fail(Error error) { failures.push_back(std::move(error)); }
     void pass(std::string check) { passed.push_back(std::move(check)); }
+    void warn(std::string text) { warnings.push_back(std::move(text)); }
 };
 
 // Verifies reports against one already verified chain: the chain work (RSA) is done once
@@ -50,11 +56,14 @@ class ReportVerifier {
     const VerifiedChain& chain() const { return chain_; }
 
   private:
+    // Everything after the signature: structure, report vs certificate, policy.
+    void check_fields(ByteView report, const Policy& policy, Verdict& verdict) const;
+
     VerifiedChain chain_;
 };
 
 // Report checks that need no certificate: guest policy bits, measurement, report_data,
-// host_data, VMPL, guest SVN, minimum reported TCB.
+// host_data, VMPL, guest SVN, minimum reported TCB. Warns when no measurement is pinned.
 void check_policy(const AttestationReport& report, Product product, const Policy& policy,
                   Verdict& verdict);
 

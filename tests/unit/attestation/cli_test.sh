@@ -24,6 +24,22 @@ expect() {
     fi
 }
 
+# expect_absent STATUS PATTERN -- command...: STATUS is the exit code, PATTERN must NOT appear.
+expect_absent() {
+    local want=$1 pattern=$2
+    shift 3
+    local out rc
+    out=$(timeout 20 "$@" 2>&1)
+    rc=$?
+    if [[ $rc -ne $want ]] || grep -qF -- "$pattern" <<<"$out"; then
+        echo "FAIL: $* -> exit $rc (want $want), pattern '$pattern' must be absent"
+        echo "$out" | sed 's/^/    /' | head -20
+        failures=$((failures + 1))
+    else
+        echo "ok: exit $rc, no '$pattern': ${*:2}"
+    fi
+}
+
 # Genuine vectors verify (the go-sev-guest guest runs with debug on, the AWS VLEK report at VMPL 1).
 expect 0 TRUSTED -- "$ATTEST" verify --report "$D/virtee-sev/report_milan.hex" --certs "$D/virtee-sev/vcek_milan.der" --certs "$D/virtee-sev/cert_chain_milan" --at $AT
 expect 0 TRUSTED -- "$ATTEST" verify --report "$D/go-sev-guest/attestation.bin" --certs "$D/go-sev-guest/vcek.testcer" --allow-debug --at $AT
@@ -51,19 +67,48 @@ open(sys.argv[2] + '/truncated.bin', 'wb').write(data[:1000])
 v9 = bytearray(data); v9[0] = 9
 open(sys.argv[2] + '/v9.bin', 'wb').write(v9)
 open(sys.argv[2] + '/garbage.cbor', 'wb').write(b'\xa3\x0a\x41')
+# Azure HCL report: 32-byte header, the SNP report, IGVM request data (report_type 2 = SNP).
+hcl = bytearray(2600); hcl[0:4] = b'HCLA'; hcl[32:32 + 1184] = data; hcl[32 + 1184 + 8] = 2
+open(sys.argv[2] + '/hcl.bin', 'wb').write(hcl)
+open(sys.argv[2] + '/measurement.hex', 'w').write(data[0x90:0xC0].hex())
 PY
 expect 1 report_signature -- "$ATTEST" verify --report "$W/flipped.bin" --certs "$D/trustee/test-vcek.der" --at $AT
+# Once the signature failed, no report field is shown as ok (they are unauthenticated).
+expect_absent 1 "ok    signing_key" -- "$ATTEST" verify --report "$W/flipped.bin" --certs "$D/trustee/test-vcek.der" --at $AT
+expect_absent 1 "ok    vmpl" -- "$ATTEST" verify --report "$W/flipped.bin" --certs "$D/trustee/test-vcek.der" --at $AT
+expect 1 "report's fields are unauthenticated" -- "$ATTEST" verify --report "$W/flipped.bin" --certs "$D/trustee/test-vcek.der" --at $AT
+# An Azure HCL report (2600 bytes) gets a hint where its SNP report sits, and the hint works.
+expect 1 "skip=32 count=1184" -- "$ATTEST" verify --report "$W/hcl.bin" --certs "$D/trustee/test-vcek.der" --at $AT
+expect 2 "Azure HCL report" -- "$ATTEST" show "$W/hcl.bin"
+dd if="$W/hcl.bin" of="$W/hcl-inner.bin" bs=1 skip=32 count=1184 status=none
+expect 0 TRUSTED -- "$ATTEST" verify --report "$W/hcl-inner.bin" --certs "$D/trustee/test-vcek.der" --at $AT
 expect 1 report_truncated -- "$ATTEST" verify --report "$W/truncated.bin" --certs "$D/trustee/test-vcek.der" --at $AT
 expect 1 report_unknown_version -- "$ATTEST" verify --report "$W/v9.bin" --certs "$D/trustee/test-vcek.der" --at $AT
 expect 2 report_truncated -- "$ATTEST" show "$W/truncated.bin"
 expect 1 chain_untrusted_root -- "$ATTEST" verify --report "$D/virtee-sev/report_milan.hex" --certs "$D/virtee-sev/vcek_milan.der" --certs "$D/amd-ca/ask_ark_genoa.pem" --at $AT
 expect 1 product_mismatch -- "$ATTEST" verify --report "$D/virtee-sev/report_milan.hex" --certs "$D/virtee-sev/vcek_milan.der" --product genoa --at $AT
-expect 1 chain_expired -- "$ATTEST" verify --report "$D/trustee/test-vlek-report.bin" --certs "$D/trustee/test-vlek.der" --vmpl 1 --at 2026-01-01
-expect 1 chain_not_yet_valid -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at 2020-01-01
+# Validity failures print the window and the time checked.
+expect 1 "chain_expired: VLEK 'SEV-VLEK' has expired: valid from 2024-12-10T22:14:21Z to 2025-12-10T22:14:21Z, checked at 2026-01-01T00:00:00Z" -- "$ATTEST" verify --report "$D/trustee/test-vlek-report.bin" --certs "$D/trustee/test-vlek.der" --vmpl 1 --at 2026-01-01
+expect 1 "chain_not_yet_valid: VCEK 'SEV-VCEK' is not yet valid: valid from 2023-01-24T17:58:26Z" -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at 2023-01-01
+expect 1 "chain_not_yet_valid: ARK 'ARK-Milan'" -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at 2020-01-01
+# Check order: a forged VCEK is named as such even where every date is also wrong.
+expect 1 chain_signature -- "$ATTEST" certs --certs "$D/trustee/test-vcek-invalid-new.der" --product milan --at 2020-01-01
 expect 1 tcb_mismatch -- "$ATTEST" verify --report "$D/go-sev-guest/attestation.bin" --certs "$D/virtee-sev/vcek_milan.der" --allow-debug --at $AT
 expect 1 chain_signature -- "$ATTEST" certs --certs "$D/trustee/test-vcek-invalid-new.der" --product milan --at $AT
 expect 2 cert_malformed -- "$ATTEST" certs --certs "$W/truncated.bin"
-expect 2 "cannot open" -- "$ATTEST" verify --report "$W/missing.bin" --certs "$D/trustee/test-vcek.der"
+expect 2 "io_error: cannot open" -- "$ATTEST" verify --report "$W/missing.bin" --certs "$D/trustee/test-vcek.der"
+
+# Usage errors are named as such (exit 2, like any unusable input).
+expect 2 "usage_error: give exactly one of --evidence FILE or --report FILE" -- "$ATTEST" verify --certs "$D/trustee/test-vcek.der"
+expect 2 "usage_error: The following argument was not expected: --bogus" -- "$ATTEST" verify --bogus
+expect 2 "usage_error: cannot read time 'yesterday'" -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at yesterday
+expect 2 "usage_error: unknown product 'venice'" -- "$ATTEST" show "$D/trustee/test-report.bin" --product venice
+expect 2 "usage_error:" -- "$ATTEST"
+expect 0 "Usage:" -- "$ATTEST" --help
+
+# Without a pinned measurement, a trusted verdict warns that any genuine guest would pass.
+expect 0 "WARN  no measurement pinned" -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at $AT
+expect_absent 0 "WARN" -- "$ATTEST" verify --report "$D/trustee/test-report.bin" --certs "$D/trustee/test-vcek.der" --at $AT --measurement "$(cat "$W/measurement.hex")"
 
 # certs and show.
 mkdir -p "$W/certdir" && cp "$D/trustee/test-vcek.der" "$D/amd-ca/ask_ark_milan.pem" "$D/amd-ca/README.txt" "$W/certdir/"
@@ -73,6 +118,11 @@ expect 0 "chain OK: ARK-Turin -> SEV-Turin -> SEV-VCEK" -- "$ATTEST" certs --cer
 expect 0 "https://kdsintf.amd.com/vlek/v1/Milan/cert_chain" -- "$ATTEST" certs --certs "$D/trustee/test-vlek.der" --at $AT
 expect 0 "kdsintf.amd.com/vcek/v1/Genoa/371c55d6" -- "$ATTEST" show "$D/trustee/e2e-genoa-siena-report-reconstructed.bin"
 expect 0 '"version": 2' -- "$ATTEST" show --json "$D/virtee-sev/report_milan.hex"
+# A v2 report has no CPUID: its certificates name the product (TCB layout, KDS URL).
+expect 0 "product: unknown" -- "$ATTEST" show "$D/virtee-sev/report_milan.hex"
+expect 0 "product: Milan" -- "$ATTEST" show "$D/virtee-sev/report_milan.hex" --certs "$D/virtee-sev/vcek_milan.der"
+expect 0 "kdsintf.amd.com/vcek/v1/Milan/d49554ec" -- "$ATTEST" show "$D/virtee-sev/report_milan.hex" --certs "$D/virtee-sev/vcek_milan.der"
+expect 0 '"product_source": "certificates (not verified)"' -- "$ATTEST" show --json "$D/virtee-sev/report_milan.hex" --certs "$D/virtee-sev/cert_chain_milan"
 
 # Evidence bundles (TEST DOUBLE chain, pinned through --roots-dir).
 NONCE=$("$MAKE_EVIDENCE" "$W/ev") || { echo "FAIL: evidence generator"; exit 1; }

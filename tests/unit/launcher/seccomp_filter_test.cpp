@@ -1,0 +1,201 @@
+// The run loop's seccomp allowlist, loaded in a forked child (a filter cannot be removed): what
+// it allows still works, and everything else kills the process by SIGSYS with one line naming
+// the call.  The real launcher runs under it in every KVM test (vm_smoke.sh has the probe).
+#include "launcher/vm/seccomp_filter.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <linux/futex.h>
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+
+namespace er::launcher {
+namespace {
+
+struct Pipe {
+    int read_end = -1, write_end = -1;
+    Pipe() {
+        int fds[2];
+        if (::pipe2(fds, O_CLOEXEC) != 0) std::abort();
+        read_end = fds[0];
+        write_end = fds[1];
+    }
+    ~Pipe() {
+        ::close(read_end);
+        if (write_end >= 0) ::close(write_end);
+    }
+    void close_write() {
+        ::close(write_end);
+        write_end = -1;
+    }
+    std::string drain() const {
+        std::string out;
+        char buf[512];
+        ssize_t n;
+        while ((n = ::read(read_end, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+        return out;
+    }
+};
+
+struct Child {
+    int status = 0;
+    std::string err;  // what the child wrote to its stderr
+};
+
+// Runs `body` in a child whose stderr is a pipe, under the filter for `allowance` (stderr is
+// always writable); the child exits 0 when `body` returns.
+Child run_confined(RunLoopAllowance allowance, const std::function<void()>& body) {
+    Pipe err;
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(err.write_end, STDERR_FILENO);
+        allowance.write_fds.push_back(STDERR_FILENO);
+        try {
+            SeccompFilter filter(allowance);
+            filter.load();
+        } catch (...) {
+            ::_exit(100);
+        }
+        body();
+        ::_exit(0);
+    }
+    err.close_write();
+    Child child;
+    child.err = err.drain();
+    ::waitpid(pid, &child.status, 0);
+    return child;
+}
+
+void expect_killed_for(const Child& child, const std::string& call) {
+    ASSERT_TRUE(WIFSIGNALED(child.status)) << "status " << child.status << ": " << child.err;
+    EXPECT_EQ(WTERMSIG(child.status), SIGSYS);
+    EXPECT_NE(child.err.find("enclave-run: seccomp: the run loop made system call " + call),
+              std::string::npos)
+        << child.err;
+    EXPECT_EQ(child.err.find('\n'), child.err.size() - 1) << "one line: " << child.err;
+}
+
+TEST(SeccompFilter, ForbiddenOpenatKillsBySigsysAndNamesTheCall) {
+    Child child = run_confined({}, [] { ::syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY); });
+    expect_killed_for(child, "openat (" + std::to_string(SYS_openat) + ")");
+}
+
+TEST(SeccompFilter, WriteToAnFdNotListedKills) {
+    Pipe other;
+    Child child = run_confined({}, [&] { (void)!::write(other.write_end, "x", 1); });
+    expect_killed_for(child, "write (" + std::to_string(SYS_write) + ")");
+}
+
+TEST(SeccompFilter, ExecutableMappingKills) {
+    Child child = run_confined({}, [] {
+        ::mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    });
+    expect_killed_for(child, "mmap (");
+}
+
+TEST(SeccompFilter, OtherKvmIoctlOnTheVcpuKills) {
+    int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    // KVM_RUN on the vCPU fd is let through (/dev/null then says ENOTTY); KVM_SET_REGS is not.
+    Child child = run_confined({fd, {}}, [fd] {
+        if (::ioctl(fd, KVM_RUN, 0) == 0 || errno != ENOTTY) ::_exit(3);
+        kvm_regs regs{};
+        ::ioctl(fd, KVM_SET_REGS, &regs);
+    });
+    ::close(fd);
+    expect_killed_for(child, "ioctl (");
+}
+
+TEST(SeccompFilter, IoctlOnAnotherFdKills) {
+    int vcpu = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    int other = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    Child child = run_confined({vcpu, {}}, [other] { ::ioctl(other, KVM_RUN, 0); });
+    ::close(vcpu);
+    ::close(other);
+    expect_killed_for(child, "ioctl (");
+}
+
+// What the run loop does between set-up and exit still works: writes to the listed fds, time,
+// heap memory (large enough for mmap), and the exit.
+TEST(SeccompFilter, RunLoopCallsStillWork) {
+    Pipe out;
+    Child child = run_confined({-1, {out.write_end}}, [&] {
+        timespec ts{};
+        if (::syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts) != 0) ::_exit(1);
+        std::string big(4 << 20, 'x');
+        std::array<char, 3> ok{'o', 'k', '\n'};
+        if (::write(out.write_end, ok.data(), ok.size()) != 3) ::_exit(2);
+        if (big.size() != 4u << 20) ::_exit(4);
+    });
+    out.close_write();
+    EXPECT_TRUE(WIFEXITED(child.status)) << child.err;
+    EXPECT_EQ(WEXITSTATUS(child.status), 0) << child.err;
+    EXPECT_EQ(out.drain(), "ok\n");
+    EXPECT_EQ(child.err, "");
+}
+
+std::string status_field(pid_t pid, const std::string& field) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind(field + ":", 0) == 0) {
+            std::istringstream rest(line.substr(field.size() + 1));
+            std::string value;
+            rest >> value;
+            return value;
+        }
+    }
+    return "";
+}
+
+// Loaded means seccomp mode 2 (filter) with no_new_privs, seen from outside the process.
+TEST(SeccompFilter, LoadSetsNoNewPrivsAndFilterMode) {
+    Pipe ready;
+    int ready_fd = ready.write_end;
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        SeccompFilter filter(RunLoopAllowance{-1, {ready_fd}});
+        filter.load();
+        (void)!::write(ready_fd, "r", 1);
+        static int never = 0;
+        for (;;) ::syscall(SYS_futex, &never, FUTEX_WAIT, 0, nullptr, nullptr, 0);
+    }
+    ready.close_write();
+    char c = 0;
+    ASSERT_EQ(::read(ready.read_end, &c, 1), 1);
+    EXPECT_EQ(status_field(pid, "NoNewPrivs"), "1");
+    EXPECT_EQ(status_field(pid, "Seccomp"), "2");
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+TEST(SeccompFilter, WritableFdsAreTheWriteEndsOnly) {
+    Pipe p;
+    int rw = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    std::array<int, 1> except{rw};
+    std::vector<int> fds = writable_fds(except);
+    auto has = [&](int fd) { return std::find(fds.begin(), fds.end(), fd) != fds.end(); };
+    EXPECT_TRUE(has(p.write_end));
+    EXPECT_FALSE(has(p.read_end));
+    EXPECT_FALSE(has(rw));
+    ::close(rw);
+}
+
+}  // namespace
+}  // namespace er::launcher
