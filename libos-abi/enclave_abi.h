@@ -24,7 +24,7 @@
 #include <stdint.h>
 #endif
 
-#define ER_ABI_VERSION 2u
+#define ER_ABI_VERSION 3u
 #define ER_BOOT_MAGIC 0x544f4f42524e4c45ull /* "ELNRBOOT" little-endian */
 
 /* The layout is a table aligned by hand: */
@@ -103,7 +103,8 @@ struct er_domain_desc {
     uint32_t envc;
     uint64_t fs_gpa; /* er-fs image (libos-abi/er_fs.h) of the domain's read-only tree, or 0 */
     uint64_t fs_size;
-    uint64_t mem_limit; /* bytes of RAM the domain may hold (frames, incl. page tables); 0 = all */
+    uint64_t mem_limit; /* bytes of RAM the domain may hold (frames, incl. page tables), reserved
+                           for it at boot; 0 = no limit: it shares what no limit reserved */
     uint32_t isolation; /* er_isolation requested */
     uint32_t flags;     /* zero */
     uint64_t reserved[4];
@@ -132,9 +133,11 @@ struct er_hc_console_write {
 
 /* Why the guest ended. */
 enum er_exit_reason {
-    ER_EXIT_NORMAL = 0, /* the app called exit/exit_group: status is its exit code */
-    ER_EXIT_SIGNAL = 1, /* the app was killed: signal, fault_addr, rip, error_code say why */
-    ER_EXIT_PANIC = 2,  /* the unikernel itself failed: message says why */
+    ER_EXIT_NORMAL = 0,  /* the app called exit/exit_group: status is its exit code */
+    ER_EXIT_SIGNAL = 1,  /* the app was killed: signal, fault_addr, rip, error_code say why */
+    ER_EXIT_PANIC = 2,   /* the unikernel itself failed: message says why */
+    ER_EXIT_REFUSED = 3, /* ABI 3, ER_HC_DOMAIN_EXIT only: the guest would not start this domain
+                            (its app, limit or isolation): message says why; the others run */
 };
 
 struct er_hc_exit {
@@ -157,7 +160,7 @@ struct er_hc_exit {
  * exit status from the domains' (docs/launcher.md).  ER_HC_EXIT with reason PANIC still ends
  * everything at once. */
 struct er_hc_domain_exit {
-    struct er_hc_exit exit;  /* reason NORMAL or SIGNAL; exit.domain is the domain's index */
+    struct er_hc_exit exit;  /* reason NORMAL, SIGNAL or REFUSED; exit.domain is its index */
     uint64_t run_ns;         /* time from the domain's first entry to its end (guest clock) */
     uint64_t peak_mem_bytes; /* most RAM the domain held at once */
     uint32_t isolation;      /* er_isolation the domain actually got (PAGETABLE or MPK) */

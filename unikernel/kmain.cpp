@@ -108,12 +108,8 @@ void run_constructors() {
                 i == 0 ? b.entropy[k] : uint8_t(b.entropy[k] ^ b.entropy[16 + (k + i) % 16] ^ i);
         }
         if (const char* err = domain::create(i, g_table[i], entropy)) {
-            char name[ER_DOMAIN_NAME_MAX + 1];
-            domain::domain_name(g_table[i], name);
-            FixedText<ER_MESSAGE_MAX> t;
-            t.str("cannot load the app of domain ").udec(i).str(" (").str(name).str("): ");
-            t.str(err);
-            panic(t);
+            domain::refuse(i, err);
+            continue;
         }
         domain::Domain& d = *domain::get(i);
         sched::add(d);

@@ -10,6 +10,7 @@
 #include "launcher/common/error.hpp"
 #include "launcher/common/file.hpp"
 #include "launcher/common/full_write.hpp"
+#include "launcher/enclave/app_checks.hpp"
 #include "launcher/vm/app_image.hpp"
 #include "launcher/vm/layout.hpp"
 #include "launcher/vm/vm_end.hpp"
@@ -25,8 +26,10 @@ constexpr size_t kMaxListed = 1000;
 constexpr const char* kCheckFooter =
     R"(Scans every executable byte of each APP, at every offset, for WRPKRU and for XRSTOR/XRSTORS
 with a memory operand (ERIM's rules): an app that can execute one could change its own
-protection-key rights.  Exit status: 0 when no APP has one; 1 when some APP does (one line per
-finding); 125 when an APP cannot be checked (not a static x86-64 ELF, unreadable).  See docs/mpk.md.)";
+protection-key rights.  Also reports what `run` refuses in any domain: an executable stack
+(PT_GNU_STACK with PF_X), an image whose .bss does not fit the address space.  Exit status: 0 when
+no APP has a finding; 1 when some APP does (one line per finding); 125 when an APP cannot be
+checked (not a static x86-64 ELF, unreadable).  See docs/mpk.md.)";
 
 std::string hex(uint64_t v) {
     char buf[32];
@@ -62,10 +65,14 @@ int check_one(const std::string& app) {
     mpk::ScanResult r = mpk::scan_elf(bytes.data(), bytes.size(), findings.data(), findings.size());
     if (r.status != elf::Status::ok) throw Error(elf::describe(r.status), app);
 
+    // What `run` would refuse whatever the isolation (an executable stack, an image too big
+    // for the address space) is a finding too: the app cannot run as it is.
+    std::string refusal = load_refusal(bytes);
+    if (!refusal.empty()) print(STDOUT_FILENO, app + ": " + refusal);
     std::string bytes_text = std::to_string(r.bytes) + " executable bytes";
     if (r.total == 0) {
         print(STDOUT_FILENO, app + ": no WRPKRU/XRSTOR gadgets in " + bytes_text);
-        return kCheckClean;
+        return refusal.empty() ? kCheckClean : kCheckGadgets;
     }
     for (size_t i = 0; i < r.count; ++i) print(STDOUT_FILENO, finding_line(app, findings[i]));
     std::string summary = app + ": " + std::to_string(r.total) + " WRPKRU/XRSTOR gadget" +

@@ -10,6 +10,7 @@
 #include "launcher/cli/check_command.hpp"
 #include "launcher/cli/run_options.hpp"
 #include "launcher/common/error.hpp"
+#include "launcher/common/escape.hpp"
 #include "launcher/vm/vm_end.hpp"
 
 namespace {
@@ -87,7 +88,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return cli.exit(e);
     } catch (const CLI::ParseError& e) {
-        return fail(std::string(e.what()) + " (see enclave-run --help)");
+        // The message may quote an argument: escaped like every host string in an error line.
+        return fail(er::launcher::escape_text(e.what()) + " (see enclave-run --help)");
     }
 
     try {
@@ -99,6 +101,6 @@ int main(int argc, char** argv) {
     } catch (const std::bad_alloc&) {
         return fail("out of memory");
     } catch (const std::exception& e) {
-        return fail(std::string("internal error: ") + e.what());
+        return fail("internal error: " + er::launcher::escape_text(e.what()));
     }
 }

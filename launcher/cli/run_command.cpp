@@ -11,6 +11,7 @@
 #include "launcher/common/file.hpp"
 #include "launcher/common/full_write.hpp"
 #include "launcher/embedded/embedded_kernel.hpp"
+#include "launcher/enclave/app_checks.hpp"
 #include "launcher/enclave/enclave_spec.hpp"
 #include "launcher/enclave/isolation.hpp"
 #include "launcher/enclave/manifest.hpp"
@@ -21,6 +22,7 @@
 #include "launcher/vm/kernel_image.hpp"
 #include "launcher/vm/layout.hpp"
 #include "launcher/vm/machine.hpp"
+#include "launcher/vm/memory_limits.hpp"
 #include "launcher/vm/output.hpp"
 #include "libos-abi/enclave_abi.h"
 
@@ -174,6 +176,10 @@ int run_command(const RunOptions& options) {
         domains.domains[i].args = build_args_blob(argv, spec.env, ER_ARGS_MAX);
     }
     place_domains(domains, plan.mem_size);
+    check_memory_limits(domains, plan.mem_size);
+    for (size_t i = 0; i < plan.apps.size(); ++i) {  // what the guest would refuse
+        check_app_loadable(plan.apps[i].path, domains.domains[i].app, domains.domains[i].args);
+    }
 
     bool several = plan.apps.size() > 1;
     std::vector<std::string> names;

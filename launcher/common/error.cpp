@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "launcher/common/escape.hpp"
+
 namespace er::launcher {
 namespace {
 
@@ -18,7 +20,10 @@ std::string compose(const std::string& what, const std::string& which, int err) 
 }  // namespace
 
 Error::Error(std::string what, std::string which, int err)
-    : std::runtime_error(compose(what, which, err)), which_(std::move(which)), err_(err) {}
+    : std::runtime_error(escape_text(compose(what, which, err))),
+      which_(std::move(which)),
+      err_(err),
+      text_(compose(what, which_, err)) {}
 
 void throw_errno(std::string what, std::string which) {
     int err = errno;

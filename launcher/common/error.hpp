@@ -11,14 +11,20 @@ class Error : public std::runtime_error {
   public:
     // `which` names the subject (a path, "KVM_CREATE_VM", "APP"); empty when there is none.
     // `err` is an errno value, 0 when the failure did not come from the OS.
+    // what() is the line escaped (escape.hpp): paths and names come from the user's files and
+    // may hold any byte, but the line printed must stay one harmless line.
     Error(std::string what, std::string which = {}, int err = 0);
 
     const std::string& which() const { return which_; }
     int err() const { return err_; }
+    // The line before escaping, for a caller that words it into an Error of its own (so it is
+    // escaped once, not twice).
+    const std::string& text() const { return text_; }
 
   private:
     std::string which_;
     int err_;
+    std::string text_;
 };
 
 // A guest broke the hypercall protocol or the VM stopped in a way the launcher cannot serve.

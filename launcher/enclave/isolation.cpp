@@ -1,12 +1,23 @@
 #include "launcher/enclave/isolation.hpp"
 
 #include <algorithm>
+#include <array>
 
+#include "elf/elf.hpp"
+#include "elf/load_rules.hpp"
 #include "launcher/common/error.hpp"
+#include "launcher/common/hex.hpp"
 #include "libos-abi/enclave_abi.h"
-#include "unikernel/loader/elf.hpp"
+#include "libos-abi/user_layout.h"
+#include "mpk/gadget_scanner.hpp"
 
 namespace er::launcher {
+namespace {
+
+// As many as the guest's refusal names; `enclave-run check` lists them all.
+constexpr size_t kNamedGadgets = 3;
+
+}  // namespace
 
 void check_isolation_fits_app(const std::string& name, std::span<const uint8_t> app,
                               uint32_t isolation) {
@@ -21,6 +32,29 @@ void check_isolation_fits_app(const std::string& name, std::span<const uint8_t> 
                     ": isolation mpk needs a relocatable app (static PIE, built with "
                     "-static-pie); " +
                     name + " is a fixed-address executable (ET_EXEC)");
+    }
+    // The guest refuses these too (unikernel/domain/isolation.cpp); here they are one line
+    // before boot instead of a refused domain.
+    if (!elf::fits_mpk_window(img)) {
+        throw Error(name + ": isolation mpk: the app image (" + std::to_string(img.hi >> 30) +
+                    " GiB with its .bss) is too big for a protection-key window (at most " +
+                    std::to_string(ER_MPK_IMAGE_MAX >> 30) + " GiB); use isolation auto or " +
+                    "pagetable");
+    }
+    std::array<mpk::Finding, kNamedGadgets> found{};
+    mpk::ScanResult r = mpk::scan_image(img, app.data(), app.size(), found.data(), found.size());
+    if (r.status != elf::Status::ok)
+        throw Error(name + ": isolation mpk: " + elf::describe(r.status));
+    if (r.total != 0) {
+        std::string list;
+        for (size_t i = 0; i < r.count; ++i) {
+            list += (i == 0 ? "" : ", ") + std::string(mpk::describe(found[i].kind)) +
+                    " at offset " + hex(found[i].offset);
+        }
+        if (r.truncated) list += ", ...";
+        throw Error(name + ": isolation mpk refused: the app carries " + std::to_string(r.total) +
+                    (r.total == 1 ? " WRPKRU/XRSTOR gadget: " : " WRPKRU/XRSTOR gadgets: ") + list +
+                    " (enclave-run check lists them; isolation auto or pagetable runs it)");
     }
 }
 

@@ -1,8 +1,10 @@
 #include "launcher/enclave/manifest.hpp"
 
 #include <cmath>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "launcher/cli/run_options.hpp"
 #include "launcher/common/error.hpp"
@@ -26,8 +28,12 @@ class Parser {
         throw Error(path + ": " + what, label_);
     }
 
+    // A value as the user wrote it, cut short.  A string is shown raw between quotes: the error
+    // line escapes odd bytes once (escape.hpp), where JSON's own escapes would be escaped again.
     static std::string shown(const json& value) {
-        std::string text = value.dump(-1, ' ', true, json::error_handler_t::replace);
+        std::string text = value.is_string()
+                               ? "\"" + value.get<std::string>() + "\""
+                               : value.dump(-1, ' ', true, json::error_handler_t::replace);
         if (text.size() > 40) text = text.substr(0, 37) + "...";
         return text;
     }
@@ -35,6 +41,8 @@ class Parser {
     void keys(const json& object, const std::string& path,
               std::initializer_list<const char*> allowed) const {
         for (auto it = object.begin(); it != object.end(); ++it) {
+            if (it.key().find('\0') != std::string::npos)
+                fail(path + "." + it.key(), "a key must not contain a NUL byte");
             bool known = false;
             for (const char* key : allowed) known = known || it.key() == key;
             if (known) continue;
@@ -47,6 +55,10 @@ class Parser {
     std::string string(const json& value, const std::string& path, const char* like) const {
         if (!value.is_string())
             fail(path, std::string("expected ") + like + ", got " + shown(value));
+        // Every string ends up as a C string somewhere (a file name, argv, environ): a NUL would
+        // silently cut it there.
+        if (value.get_ref<const std::string&>().find('\0') != std::string::npos)
+            fail(path, "must not contain a NUL byte");
         return value.get<std::string>();
     }
 
@@ -73,7 +85,7 @@ class Parser {
                 m.memory = memory_size_from(text);
             } catch (const Error& e) {
                 // memory_size_from speaks of "--memory"; here the culprit is the key.
-                std::string what = e.what();
+                std::string what = e.text();
                 const std::string flag = "--memory ";
                 if (what.rfind(flag, 0) == 0) what = what.substr(flag.size());
                 fail("$.memory", what);
@@ -158,6 +170,8 @@ class Parser {
                 fail(path + ".env", "expected an object of strings, got " + shown(env));
             for (auto it = env.begin(); it != env.end(); ++it) {
                 std::string key_path = path + ".env." + it.key();
+                if (it.key().find('\0') != std::string::npos)
+                    fail(key_path, "an environment variable name must not contain a NUL byte");
                 if (it.key().empty() || it.key().find('=') != std::string::npos) {
                     fail(key_path, "is not an environment variable name");
                 }
@@ -198,13 +212,68 @@ class Parser {
     std::filesystem::path base_;
 };
 
+// Follows the parser through the document (nlohmann's parse callback), so an error the parser
+// throws mid-value can name the value's JSON path.  Keeps every value (returns true).
+class JsonPathTracker {
+  public:
+    bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+        switch (event) {
+            case json::parse_event_t::object_start:
+                stack_.push_back(Level{true, {}, 0});
+                break;
+            case json::parse_event_t::array_start:
+                stack_.push_back(Level{false, {}, 0});
+                break;
+            case json::parse_event_t::key:
+                if (!stack_.empty()) stack_.back().key = parsed.get<std::string>();
+                break;
+            case json::parse_event_t::object_end:
+            case json::parse_event_t::array_end:
+                if (!stack_.empty()) stack_.pop_back();
+                next_element();
+                break;
+            case json::parse_event_t::value:
+                next_element();
+                break;
+        }
+        return true;
+    }
+
+    // "$.apps[1].memory": where the value being parsed now goes.
+    std::string path() const {
+        std::string p = "$";
+        for (const Level& l : stack_) {
+            p += l.object ? "." + l.key : "[" + std::to_string(l.index) + "]";
+        }
+        return p;
+    }
+
+  private:
+    struct Level {
+        bool object;
+        std::string key;  // objects: the key of the value being parsed
+        size_t index;     // arrays: the index of the element being parsed
+    };
+
+    void next_element() {
+        if (!stack_.empty() && !stack_.back().object) stack_.back().index++;
+    }
+
+    std::vector<Level> stack_;
+};
+
 }  // namespace
 
 Manifest parse_manifest(std::string_view text, const std::string& label,
                         const std::filesystem::path& base_dir) {
     json root;
+    JsonPathTracker where;
     try {
-        root = json::parse(text);
+        root = json::parse(text, std::ref(where));
+    } catch (const json::out_of_range&) {
+        // A number too large for a double ("1e400"): the parser says only "number overflow";
+        // the tracker knows which value it was reading.
+        throw Error(where.path() + ": the number is too large", label);
     } catch (const json::parse_error& e) {
         // The parser's own text starts "[json.exception.parse_error.101] parse error at line L,
         // column C: ..."; keep from "line".

@@ -12,6 +12,8 @@ namespace er::launcher {
 
 int domain_exit_status(const DomainResult& r) {
     if (r.reason == ER_EXIT_SIGNAL) return kExitSignalBase + static_cast<int>(r.signal);
+    // Its app never ran: like an app `run` refuses before boot, a launcher-level failure.
+    if (r.reason == ER_EXIT_REFUSED) return kExitLauncherError;
     return r.status & 0xff;
 }
 
@@ -25,6 +27,7 @@ int enclave_exit_status(const DomainResults& results) {
 }
 
 std::string status_text(const DomainResult& r) {
+    if (r.reason == ER_EXIT_REFUSED) return "refused";
     if (r.reason != ER_EXIT_SIGNAL) return "exited " + std::to_string(r.status & 0xff);
     std::string text = "killed " + signal_name(r.signal);
     if (r.signal == SIGKILL && !r.message.empty()) text += " (" + r.message + ")";
@@ -57,6 +60,10 @@ std::string format_summary(const std::vector<std::string>& names, const DomainRe
         const auto& r = i < results.size() ? results[i] : std::nullopt;
         if (!r) {
             rows.push_back({names[i], "unfinished", "-", "-", "-"});
+            continue;
+        }
+        if (r->reason == ER_EXIT_REFUSED) {
+            rows.push_back({names[i], status_text(*r), "-", "-", "-"});
             continue;
         }
         rows.push_back({names[i], status_text(*r), std::to_string(r->run_ns / 1'000'000) + " ms",

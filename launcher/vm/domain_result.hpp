@@ -10,7 +10,7 @@
 namespace er::launcher {
 
 struct DomainResult {
-    uint32_t reason = 0;  // ER_EXIT_NORMAL or ER_EXIT_SIGNAL
+    uint32_t reason = 0;  // ER_EXIT_NORMAL, ER_EXIT_SIGNAL or ER_EXIT_REFUSED (never started)
     int32_t status = 0;   // exit code (NORMAL)
     uint32_t signal = 0;  // SIGNAL
     std::string message;  // sanitised guest text, e.g. "memory limit exceeded"
@@ -24,7 +24,7 @@ struct DomainResult {
 // One slot per domain, in domain order; empty while the domain runs (or if it never reported).
 using DomainResults = std::vector<std::optional<DomainResult>>;
 
-// The domain's own status: exit code & 0xff, or 128 + signal.
+// The domain's own status: exit code & 0xff, 128 + signal, or 125 when the guest refused it.
 int domain_exit_status(const DomainResult& r);
 
 // enclave-run's status: with one domain its status; with several 0 when all exited 0, else the

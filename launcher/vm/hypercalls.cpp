@@ -207,13 +207,19 @@ void HypercallServer::domain_exit(uint64_t gpa) {
     r.message = text;
     r.run_ns = req.run_ns;
     r.peak_mem_bytes = req.peak_mem_bytes;
-    check_isolation_result(req);
-    check_isolation_fits(d, req);
-    r.isolation = req.isolation;
-    r.pkey = req.pkey;
-    r.mpk_space = req.mpk_space;
+    // A refused domain never ran: it has no backend, key or time to report.
+    if (req.exit.reason != ER_EXIT_REFUSED) {
+        check_isolation_result(req);
+        check_isolation_fits(d, req);
+        r.isolation = req.isolation;
+        r.pkey = req.pkey;
+        r.mpk_space = req.mpk_space;
+    } else {
+        r.run_ns = r.peak_mem_bytes = 0;
+    }
     switch (req.exit.reason) {
         case ER_EXIT_NORMAL:
+        case ER_EXIT_REFUSED:
             break;
         case ER_EXIT_SIGNAL:
             if (req.exit.signal == 0 || req.exit.signal > kMaxSignal) {
@@ -224,11 +230,17 @@ void HypercallServer::domain_exit(uint64_t gpa) {
             break;
         default:
             throw GuestError("domain exit with reason " + std::to_string(req.exit.reason) +
-                             " (NORMAL or SIGNAL only; PANIC goes through ER_HC_EXIT)");
+                             " (NORMAL, SIGNAL or REFUSED; PANIC goes through ER_HC_EXIT)");
     }
     // The domain's output came before its end; its held partial lines go out before the line.
     console_.end_domain(d);
     if (r.reason == ER_EXIT_SIGNAL) console_.notice(kill_line(domains_[d].name, req.exit, text));
+    // "web: refused by the unikernel: app asks for an executable stack (...)": one line naming
+    // the domain and the guest's reason; its neighbours run on.
+    if (r.reason == ER_EXIT_REFUSED) {
+        console_.notice(domains_[d].name + ": refused by the unikernel: " +
+                        (text.empty() ? std::string("(no reason given)") : text));
+    }
     results_[d] = std::move(r);
 }
 

@@ -2,8 +2,9 @@
 
 #include "arch/x86/cpu_features.hpp"
 #include "domain/initial_stack.hpp"
+#include "elf/elf.hpp"
+#include "elf/load_rules.hpp"
 #include "lib/string.hpp"
-#include "loader/elf.hpp"
 #include "mm/layout.hpp"
 
 namespace uk::domain {
@@ -117,12 +118,12 @@ const char* populate_image(Domain& d, const er::elf::Image& img, uint64_t bias,
 
 const char* load_app(Domain& d, const er::elf::Image& img, const AppFile& file, const ArgBlob& args,
                      const uint8_t entropy[16], EntryState* entry) {
-    if (img.exec_stack) return "app asks for an executable stack (PT_GNU_STACK with PF_X)";
     const mm::UserLayout& lay = d.as.layout();
+    // The launcher applied the same rule before boot; this one holds when the host is not
+    // trusted to have done so.
+    if (const char* err = er::elf::load_refusal(img, {lay.lo, lay.pie_bias, lay.brk_limit}))
+        return err;
     uint64_t bias = img.pie ? lay.pie_bias : 0;
-    if (bias + img.lo < lay.lo) return "app image starts below the lowest user address";
-    if (bias + img.hi < bias || bias + img.hi > lay.brk_limit)
-        return "app image does not fit below the mmap area";
 
     if (const char* err = add_image_vmas(d, img, bias)) return err;
     if (const char* err = populate_image(d, img, bias, file)) return err;

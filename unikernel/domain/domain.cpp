@@ -11,10 +11,11 @@
 #include "domain/domain_table.hpp"
 #include "domain/isolation.hpp"
 #include "domain/signals.hpp"
+#include "elf/elf.hpp"
 #include "hv/hypercall.hpp"
 #include "lib/panic.hpp"
 #include "lib/string.hpp"
-#include "loader/elf.hpp"
+#include "mm/charged_frames.hpp"
 #include "mm/frame_allocator.hpp"
 #include "mm/layout.hpp"
 #include "mpk/pkru.hpp"
@@ -64,8 +65,9 @@ void prepare_first_entry(Domain& d, const EntryState& entry) {
     if (&d == g_current) x86::write_cr3(mm::g_kernel_pt.root());
     d.as.destroy();
     if (d.isolation == ER_ISO_MPK) mm::mpk_leave(d.mpk);
-    if (d.fpu != nullptr) mm::g_frames.free(mm::kernel_gpa(d.fpu));
+    if (d.fpu != nullptr) mm::free_charged(nullptr, mm::kernel_gpa(d.fpu));
     d.fpu = nullptr;
+    mm::release_limit(d.account);
 
     er_hc_domain_exit de{};
     de.exit = req;
@@ -80,6 +82,49 @@ void prepare_first_entry(Domain& d, const EntryState& entry) {
     sched::retire(d);
 }
 
+// Undoes what a failed create() took, in reverse order; `stage` says how far it got.
+enum class Stage { reserved, fpu, isolated };
+
+void undo_create(Domain& d, Stage stage) {
+    if (stage >= Stage::isolated) {
+        fs::release(d.files);
+        if (&d == g_current) {
+            x86::write_cr3(mm::g_kernel_pt.root());
+            g_current = &g_domains[0];
+        }
+        d.as.destroy();
+        if (d.isolation == ER_ISO_MPK) mm::mpk_leave(d.mpk);
+    }
+    if (stage >= Stage::fpu && d.fpu != nullptr) {
+        mm::free_charged(nullptr, mm::kernel_gpa(d.fpu));
+        d.fpu = nullptr;
+    }
+    mm::release_limit(d.account);
+    d.state = State::dead;
+}
+
+void size_text(TextBuffer& t, uint64_t frames) {
+    uint64_t kib = frames * (mm::kPageSize >> 10);
+    if (kib % 1024 == 0) {
+        t.udec(kib / 1024).str(" MiB");
+    } else {
+        t.udec(kib).str(" KiB");
+    }
+}
+
+// "memory limit of 16 MiB cannot be reserved: 12 MiB of guest RAM is left unreserved"
+const char* limit_refusal(const Domain& d) {
+    static FixedText<ER_MESSAGE_MAX> t;
+    t.clear();
+    t.str("memory limit of ");
+    size_text(t, d.account.limit());
+    t.str(" cannot be reserved: ");
+    size_text(t, mm::unreserved_frames());
+    t.str(" of guest RAM is left unreserved");
+    t.ch('\0');
+    return t.data();
+}
+
 }  // namespace
 
 Domain& current() {
@@ -90,28 +135,10 @@ Domain* get(uint32_t id) {
     return id < ER_MAX_DOMAINS ? &g_domains[id] : nullptr;
 }
 
-const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entropy[16]) {
-    if (id >= ER_MAX_DOMAINS) return "domain index out of range";
-    Domain& d = g_domains[id];
-    d.id = id;
-    d.state = State::unused;
-    domain_name(desc, d.name);
-    d.account.reset(mm::limit_frames_for(desc.mem_limit));
-    d.out = console::stream(id, ER_STREAM_STDOUT);
-    d.err = console::stream(id, ER_STREAM_STDERR);
-    d.brk_start = d.brk = 0;
-    d.fs_base = 0;
-    d.frame = nullptr;
-    d.clear_child_tid = 0;
-    d.last_fault_rip = d.last_fault_addr = 0;
-    d.kstack_top = x86::domain_stack_top(id);
-    d.started = false;
-    d.futex_waiting = d.timed_out = false;
+namespace {
 
-    uint64_t fpu_pa = mm::g_frames.alloc_zeroed();
-    if (fpu_pa == 0) return "out of memory for the FPU state";
-    d.fpu = mm::phys_to_virt(fpu_pa);
-    x86::fpu::init_area(d.fpu);
+const char* set_up(Domain& d, const er_domain_desc& desc, const uint8_t entropy[16]) {
+    uint32_t id = d.id;
 
     // Static: er::elf::Image is ~700 bytes; keep it off the small kernel stack.
     static er::elf::Image img;
@@ -128,11 +155,17 @@ const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entrop
     }
     d.isolation = iso.isolation;
     if (d.isolation == ER_ISO_MPK) {
-        if (!mm::mpk_join(&d.mpk)) return "out of memory for an MPK address space";
+        if (!mm::mpk_join(&d.mpk)) {
+            d.isolation = ER_ISO_AUTO;  // nothing of the space to give back
+            return "out of memory for an MPK address space";
+        }
         d.as.init_shared(&d.account, d.mpk.root, d.mpk.key);
         d.cr3 = d.mpk.root | (x86::g_cpu.pcid ? mm::mpk_pcid(d.mpk.space) : 0);
     } else {
-        if (!d.as.init(&d.account)) return "out of memory for page tables";
+        if (!d.as.init(&d.account)) {
+            d.isolation = ER_ISO_AUTO;  // init freed what it took
+            return "out of memory for page tables";
+        }
         // PCIDs 1..64 are the page-table domains' (0 is the kernel's own CR3); slots are never
         // reused, so a domain's first load flushes nothing stale.
         d.cr3 = d.as.cr3() | (x86::g_cpu.pcid ? uint64_t(id) + 1 : 0);
@@ -151,8 +184,65 @@ const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entrop
     EntryState entry{};
     if (const char* err = load_app(d, img, file, args, entropy, &entry)) return err;
     prepare_first_entry(d, entry);
+    return nullptr;
+}
+
+const char* create_reserved(Domain& d, const er_domain_desc& desc, const uint8_t entropy[16]) {
+    uint64_t fpu_pa = mm::alloc_charged(nullptr);
+    if (fpu_pa == 0) {
+        undo_create(d, Stage::reserved);
+        return "out of memory for the FPU state";
+    }
+    d.fpu = mm::phys_to_virt(fpu_pa);
+    x86::fpu::init_area(d.fpu);
+    const char* err = set_up(d, desc, entropy);
+    if (err != nullptr) undo_create(d, d.isolation == ER_ISO_AUTO ? Stage::fpu : Stage::isolated);
+    return err;
+}
+
+}  // namespace
+
+const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entropy[16]) {
+    if (id >= ER_MAX_DOMAINS) return "domain index out of range";
+    Domain& d = g_domains[id];
+    d.id = id;
+    d.state = State::unused;
+    domain_name(desc, d.name);
+    d.account.reset(mm::limit_frames_for(desc.mem_limit));
+    d.out = console::stream(id, ER_STREAM_STDOUT);
+    d.err = console::stream(id, ER_STREAM_STDERR);
+    d.brk_start = d.brk = 0;
+    d.fs_base = 0;
+    d.frame = nullptr;
+    d.clear_child_tid = 0;
+    d.last_fault_rip = d.last_fault_addr = 0;
+    d.kstack_top = x86::domain_stack_top(id);
+    d.started = false;
+    d.futex_waiting = d.timed_out = false;
+    d.fpu = nullptr;
+    d.isolation = ER_ISO_AUTO;
+    // Its whole limit first: a domain that starts is sure to get it (docs/threat-model.md).
+    if (!mm::reserve_limit(d.account)) {
+        d.state = State::dead;
+        return limit_refusal(d);
+    }
+    const char* err = create_reserved(d, desc, entropy);
+    if (err != nullptr) return err;
     d.state = State::runnable;
     return nullptr;
+}
+
+void refuse(uint32_t id, const char* why) {
+    er_hc_domain_exit de{};
+    de.exit.reason = ER_EXIT_REFUSED;
+    de.exit.vector = 0xFFFFFFFF;
+    de.exit.domain = id;
+    size_t n = strlen(why);
+    if (n > sizeof g_kill_text) n = sizeof g_kill_text;
+    memcpy(g_kill_text, why, n);  // the host needs a GPA: copy into kernel .bss
+    de.exit.message_gpa = mm::kernel_gpa(g_kill_text);
+    de.exit.message_len = n;
+    hv::domain_exit(de);
 }
 
 void activate(Domain& d) {

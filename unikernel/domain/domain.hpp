@@ -75,9 +75,13 @@ Domain& current();
 Domain* get(uint32_t id);
 
 // Sets up domain `id` from its descriptor (account, address space, kernel stack, FPU area,
-// streams, files) and loads its app.  nullptr on success, else why it cannot run.  `entropy` is
-// AT_RANDOM's 16 bytes.
+// streams, files), reserves its memory limit and loads its app.  nullptr on success, else why it
+// cannot run, with everything it took given back.  `entropy` is AT_RANDOM's 16 bytes.
 const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entropy[16]);
+// Tells the host that domain `id` will not start and why (ER_EXIT_REFUSED): create() failed and
+// gave back what it took; the other domains run.  A refusal, not a panic: under SEV the host is
+// not trusted to have refused the app first, and one bad app must not end its neighbours.
+void refuse(uint32_t id, const char* why);
 
 // Makes d's address space, protection-key rights, FS base, kernel stack and FPU state live on
 // this CPU.

@@ -1,6 +1,7 @@
 #include "domain/initial_stack.hpp"
 
 #include "lib/string.hpp"
+#include "libos-abi/user_layout.h"
 
 namespace uk::domain {
 namespace {
@@ -28,13 +29,9 @@ class WordWriter {
 
 const char* layout_initial_stack(const StackImage& s, uint64_t top, uint8_t* out, size_t out_cap,
                                  size_t* used) {
-    // The block of bytes above the pointer area: random bytes, platform, then the strings.
-    uint64_t info = sizeof s.random + sizeof kPlatform + s.strings_size;
-    uint64_t info_aligned = (info + 15) & ~uint64_t(15);
-    constexpr uint64_t kAuxPairs = 18;
-    uint64_t words = 1 + (uint64_t(s.argc) + 1) + (uint64_t(s.envc) + 1) + 2 * kAuxPairs;
-    uint64_t total = info_aligned + words * 8;
-    total = (total + 15) & ~uint64_t(15);  // rsp at argc must be 16-byte aligned
+    // The size rule is shared with the launcher, which refuses too-large arguments before boot.
+    static_assert(sizeof s.random + sizeof kPlatform == 16 + 7, "er_initial_stack_bytes' info");
+    uint64_t total = er_initial_stack_bytes(s.argc, s.envc, s.strings_size);
     if (total > out_cap) return "arguments and environment are too large for the initial stack";
     if ((top & 15) != 0) return "stack top not 16-byte aligned";
 

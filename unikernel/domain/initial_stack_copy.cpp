@@ -1,13 +1,15 @@
 // The kernel-only half of initial_stack: building into a kernel buffer, then one checked copy.
 #include "domain/initial_stack.hpp"
+#include "libos-abi/user_layout.h"
 #include "mm/user_access.hpp"
 
 namespace uk::domain {
 namespace {
 
 // Big enough for the whole ER_ARGS_MAX blob plus a pointer for every string of a typical
-// command line; a blob of thousands of one-byte strings is refused instead.
-alignas(16) uint8_t g_stack_image[128 * 1024];
+// command line; a blob of thousands of one-byte strings is refused instead (the launcher refuses
+// it first, by the same size: libos-abi/user_layout.h).
+alignas(16) uint8_t g_stack_image[ER_INITIAL_STACK_MAX];
 
 }  // namespace
 

@@ -1,8 +1,8 @@
 #include "domain/isolation.hpp"
 
+#include "elf/load_rules.hpp"
 #include "lib/format.hpp"
 #include "libos-abi/enclave_abi.h"
-#include "mm/user_layout.hpp"
 #include "mpk/gadget_scanner.hpp"
 
 namespace uk::domain {
@@ -50,8 +50,7 @@ IsolationChoice choose_isolation(uint32_t requested, bool cpu_has_pku, const er:
     }
     // A window holds an image ending below 4 TiB - 72 GiB (the heap and mmap area come after it); a
     // bigger one (a hostile .bss, say) still fits the whole lower half of its own address space.
-    const mm::UserLayout w = mm::mpk_window(1);
-    if (img.hi > w.brk_limit - w.pie_bias) {
+    if (!er::elf::fits_mpk_window(img)) {
         if (want) {
             c.error = "isolation mpk: the app image is too big for a protection-key window";
         } else {

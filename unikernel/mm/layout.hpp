@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "libos-abi/enclave_abi.h"
+#include "libos-abi/user_layout.h"
 
 namespace uk::mm {
 
@@ -22,16 +23,17 @@ constexpr bool page_aligned(uint64_t v) {
 
 // ---- user (lower) half ----
 // Everything an app can map lies in [kUserMin, kUserEnd).  The first 64 KiB stay unmapped so
-// NULL-ish pointers fault; the top page below 2^47 stays unmapped like Linux's TASK_SIZE.
-constexpr uint64_t kUserMin = 0x10000;
-constexpr uint64_t kUserEnd = 0x0000'7FFF'FFFF'F000ull;
+// NULL-ish pointers fault; the top page below 2^47 stays unmapped like Linux's TASK_SIZE.  The
+// numbers are libos-abi/user_layout.h's: the launcher checks apps against the same ones.
+constexpr uint64_t kUserMin = ER_USER_MIN;
+constexpr uint64_t kUserEnd = ER_USER_END;
 // The initial stack: 8 MiB, demand paged, ending one guard page below kUserEnd.
-constexpr uint64_t kUserStackTop = 0x0000'7FFF'FFFF'E000ull;
-constexpr uint64_t kUserStackSize = 8ull << 20;
+constexpr uint64_t kUserStackTop = ER_USER_STACK_TOP;
+constexpr uint64_t kUserStackSize = ER_USER_STACK_SIZE;
 // Where anonymous mmap searches top-down from when no usable hint is given.
-constexpr uint64_t kMmapBase = 0x0000'7F00'0000'0000ull;
+constexpr uint64_t kMmapBase = ER_MMAP_BASE;
 // Load bias for static-PIE (ET_DYN) apps, the address Linux uses without ASLR.
-constexpr uint64_t kPieLoadBias = 0x0000'5555'5555'4000ull;
+constexpr uint64_t kPieLoadBias = ER_PIE_LOAD_BIAS;
 
 // ---- kernel (upper) half ----
 // Physical address of a kernel-image object (code, data, bss): its link address minus the base.

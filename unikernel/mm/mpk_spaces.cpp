@@ -1,6 +1,6 @@
 #include "mm/mpk_spaces.hpp"
 
-#include "mm/frame_allocator.hpp"
+#include "mm/charged_frames.hpp"
 #include "mm/layout.hpp"
 #include "mm/page_table.hpp"
 #include "mpk/key_pool.hpp"
@@ -19,7 +19,8 @@ bool mpk_join(MpkSlot* slot) {
     if (!g_keys.take(&space, &key)) return false;
     if (g_roots[space] == 0) {
         // The root belongs to the space, not to a member: uncharged, freed by the last one out.
-        uint64_t root = g_frames.alloc_zeroed();
+        // Not from any domain's reservation (charged_frames.hpp).
+        uint64_t root = alloc_charged(nullptr);
         if (root == 0) {
             g_keys.give_back(space, key);
             return false;
@@ -36,7 +37,7 @@ void mpk_leave(const MpkSlot& slot) {
     if (!g_keys.give_back(slot.space, slot.key)) return;
     g_flush[slot.space] = true;
     if (g_keys.members(slot.space) == 0) {
-        g_frames.free(g_roots[slot.space]);
+        free_charged(nullptr, g_roots[slot.space]);
         g_roots[slot.space] = 0;
     }
 }

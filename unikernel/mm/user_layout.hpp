@@ -26,13 +26,13 @@ struct UserLayout {
 
 // The whole lower half, as a Linux process without ASLR sees it.
 constexpr UserLayout whole_user_layout() {
-    return UserLayout{kUserMin,  kUserEnd,     kPieLoadBias, kMmapBase - (1ull << 32),
-                      kMmapBase, kUserStackTop};
+    return UserLayout{kUserMin,          kUserEnd,  kPieLoadBias,
+                      ER_USER_BRK_LIMIT, kMmapBase, kUserStackTop};
 }
 
 // 4 TiB per key: eight PML4 slots, so every page table below the shared root belongs to exactly
 // one window (and one domain), and is charged to it and freed with it.
-constexpr unsigned kMpkWindowShift = 42;
+constexpr unsigned kMpkWindowShift = ER_MPK_WINDOW_SHIFT;
 constexpr uint64_t kMpkWindowSize = 1ull << kMpkWindowShift;
 
 // The window of protection key `key` (1..15): [key * 4 TiB, (key + 1) * 4 TiB).  Inside it, the
@@ -42,10 +42,14 @@ constexpr uint64_t kMpkWindowSize = 1ull << kMpkWindowShift;
 constexpr UserLayout mpk_window(unsigned key) {
     uint64_t lo = uint64_t(key) << kMpkWindowShift;
     uint64_t hi = lo + kMpkWindowSize;
-    uint64_t mmap_base = hi - (64ull << 30);
-    return UserLayout{lo,        hi - kPageSize,    lo + (1ull << 32), mmap_base - (1ull << 32),
-                      mmap_base, hi - 2 * kPageSize};
+    uint64_t mmap_base = hi - ER_MPK_MMAP_FROM_TOP;
+    return UserLayout{
+        lo,        hi - kPageSize,    lo + ER_MPK_IMAGE_OFFSET, mmap_base - ER_HEAP_GAP,
+        mmap_base, hi - 2 * kPageSize};
 }
+
+static_assert(mpk_window(1).brk_limit - mpk_window(1).pie_bias == ER_MPK_IMAGE_MAX,
+              "the launcher's MPK image limit is this window's");
 
 static_assert(mpk_window(15).hi <= kUserEnd, "every key's window lies in the lower half");
 static_assert(mpk_window(1).lo > whole_user_layout().lo, "window 0 (key 0) is never used");

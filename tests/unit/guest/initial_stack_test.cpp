@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "libos-abi/user_layout.h"
+
 namespace {
 
 using namespace uk::domain;
@@ -108,6 +110,32 @@ TEST(InitialStack, RefusesWhatDoesNotFit) {
     uint8_t small[512];
     size_t used = 0;
     EXPECT_NE(layout_initial_stack(s, kTop, small, sizeof small, &used), nullptr);
+}
+
+}  // namespace
+
+namespace {
+
+// The launcher refuses arguments by er_initial_stack_bytes before boot (libos-abi/user_layout.h);
+// it must be exactly what the guest lays out, or one side refuses what the other accepts.
+TEST(InitialStack, UsesExactlyTheSharedSize) {
+    std::string blob;
+    for (uint32_t n = 1; n < 40; n++) {
+        blob += std::string(n % 7 + 1, 'a') + '\0';
+        for (uint32_t envc = 0; envc <= n; envc += 3) {
+            StackImage s{};
+            s.argc = n - envc;
+            s.envc = envc;
+            s.strings = blob.data();
+            s.strings_size = blob.size();
+            std::vector<uint8_t> out(ER_INITIAL_STACK_MAX);
+            size_t used = 0;
+            ASSERT_EQ(layout_initial_stack(s, kTop, out.data(), out.size(), &used), nullptr);
+            EXPECT_EQ(used, er_initial_stack_bytes(s.argc, s.envc, s.strings_size)) << n;
+            // One byte less room and it is refused.
+            EXPECT_NE(layout_initial_stack(s, kTop, out.data(), used - 1, &used), nullptr);
+        }
+    }
 }
 
 }  // namespace

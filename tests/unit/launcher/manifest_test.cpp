@@ -101,6 +101,46 @@ TEST(Manifest, EachProblemNamesItsJsonPath) {
               p + "$.tick_ms: expected whole milliseconds in [0, 1000], got -1");
 }
 
+// A number beyond a double's range makes the JSON parser give up mid-value; the line still names
+// the file and the value's path (not "internal error: [json.exception...").
+TEST(Manifest, AnOverflowingNumberNamesItsJsonPath) {
+    const std::string p = "enclave.json: ";
+    EXPECT_EQ(error_of(R"({"apps": [{"path": "a"}, {"path": "b", "memory": 1e400}]})"),
+              p + "$.apps[1].memory: the number is too large");
+    EXPECT_EQ(error_of(R"({"timeout": -1e999, "apps": [{"path": "a"}]})"),
+              p + "$.timeout: the number is too large");
+    EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "args": ["x", {"k": [1, 2, 3e999]}]}]})"),
+              p + "$.apps[0].args[1].k[2]: the number is too large");
+    // An integer too large for 64 bits is a double, then refused with the value shown.
+    EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "memory": 123456789012345678901234}]})"),
+              p + "$.apps[0].memory: expected a size like \"32M\", got 1.2345678901234569e+23");
+}
+
+// Every string ends up as a C string (a file name, argv, environ): a NUL would cut it silently.
+TEST(Manifest, ANulInAStringOrKeyNamesItsJsonPath) {
+    const std::string p = "enclave.json: ";
+    EXPECT_EQ(error_of(R"({"apps": [{"path": "a\u0000b"}]})"),
+              p + "$.apps[0].path: must not contain a NUL byte");
+    EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "env": {"K\u0000X": "v"}}]})"),
+              p + "$.apps[0].env.K\\x00X: an environment variable name must not contain a NUL "
+                  "byte");
+    EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "env": {"K": "v\u0000"}}]})"),
+              p + "$.apps[0].env.K: must not contain a NUL byte");
+    EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "args": ["x", "\u0000"]}]})"),
+              p + "$.apps[0].args[1]: must not contain a NUL byte");
+    EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "root": "r\u0000"}]})"),
+              p + "$.apps[0].root: must not contain a NUL byte");
+    EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "x\u0000": 1}]})"),
+              p + "$.apps[0].x\\x00: a key must not contain a NUL byte");
+}
+
+// Strings from the manifest reach the terminal escaped, once.
+TEST(Manifest, OddBytesInValuesAreEscapedOnce) {
+    EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "isolation": "\u001b[2J"}]})"),
+              "enclave.json: $.apps[0].isolation: expected \"auto\", \"pagetable\" or "
+              "\"mpk\", got \"\\x1b[2J\"");
+}
+
 TEST(Manifest, NamesAreCheckedAndUnique) {
     const std::string p = "enclave.json: ";
     EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "name": "a b"}]})"),
