@@ -7,6 +7,7 @@
 //    limit next to a hog, and what only the guest can refuse ends that one domain, not the enclave.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -146,6 +147,8 @@ TEST(Reservation, ADomainGetsItsWholeLimitNextToAHog) {
     int hog_mib = std::stoi(out["hog"][0].substr(std::string("hog: ").size()));
     EXPECT_GE(hog_mib, 20) << r.out;
     EXPECT_LE(hog_mib, 64 - 8 - 24) << r.out;
+    std::cout << "[ measured ] hog took " << hog_mib << " MiB, keeper peak "
+              << rows["keeper"].mem_mib << " MiB of its 24 MiB limit\n";
     EXPECT_GE(rows["keeper"].mem_mib, 20) << r.err;
     EXPECT_LE(rows["keeper"].mem_mib, 24) << r.err;
 }

@@ -3,6 +3,7 @@
 // sessions, getgroups.  A domain is one process (pid 1) in a world of its own.
 #include "domain/domain.hpp"
 #include "lib/string.hpp"
+#include "mm/charged_frames.hpp"
 #include "mm/frame_allocator.hpp"
 #include "mm/user_access.hpp"
 #include "sys/errno.hpp"
@@ -134,7 +135,9 @@ int64_t sys_sysinfo(const Args& a) {
     Sysinfo s{};
     s.uptime = int64_t(time::monotonic_ns() / 1000000000);
     const mm::FrameAccount& acct = domain::current().account;
-    uint64_t free = mm::g_frames.free_frames(), total = free + mm::g_frames.used_frames();
+    uint64_t total = mm::g_frames.free_frames() + mm::g_frames.used_frames();
+    // Without a limit, what is free to this domain is what no other domain's limit reserved.
+    uint64_t free = mm::unreserved_frames();
     // A domain with a limit sees its limit as its RAM, like a container's cgroup view.
     if (acct.limit() != 0) {
         total = acct.limit();
