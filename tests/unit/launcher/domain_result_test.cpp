@@ -51,6 +51,19 @@ TEST(DomainResult, StatusTexts) {
     EXPECT_EQ(status_text(killed(9)), "killed SIGKILL");
 }
 
+TEST(DomainResult, ARefusedDomainFailsTheEnclaveAsTheLauncherWould) {
+    DomainResult refused;
+    refused.reason = ER_EXIT_REFUSED;
+    refused.message = "memory limit of 16 MiB cannot be reserved";
+    EXPECT_EQ(domain_exit_status(refused), 125);
+    EXPECT_EQ(status_text(refused), "refused");
+    EXPECT_EQ(enclave_exit_status({exited(0), refused, killed(9)}), 125);
+    EXPECT_EQ(format_summary({"ok", "tiny"}, {exited(0), refused}),
+              "DOMAIN  STATUS    TIME  MEMORY  ISOLATION\n"
+              "ok      exited 0  0 ms  0 KiB   pagetable\n"
+              "tiny    refused   -     -       -\n");
+}
+
 TEST(DomainResult, MemoryFormat) {
     EXPECT_EQ(format_memory(0), "0 KiB");
     EXPECT_EQ(format_memory(1), "1 KiB");

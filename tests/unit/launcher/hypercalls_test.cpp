@@ -229,6 +229,29 @@ TEST_F(Hypercalls, DomainKillWithoutMessageOrFault) {
     EXPECT_EQ(console.notices[0], "web: killed by SIGILL at rip 0x1000");
 }
 
+// A domain the guest would not start is refused alone: one line naming it and the guest's
+// reason (never "panic"), no isolation to check, status 125; the other domain runs to its end.
+TEST_F(Hypercalls, RefusedDomainIsOneLineAndTheVmGoesOn) {
+    put_text("app asks for an executable stack\x1b");
+    er_hc_domain_exit req{};
+    req.exit.reason = ER_EXIT_REFUSED;
+    req.exit.domain = 0;
+    req.exit.message_gpa = kText;
+    req.exit.message_len = 33;
+    req.isolation = ER_ISO_AUTO;  // it never got a backend
+    EXPECT_EQ(domain_exit(req), "");
+    ASSERT_EQ(console.notices.size(), 1u);
+    EXPECT_EQ(console.notices[0],
+              "hello: refused by the unikernel: app asks for an executable stack\\x1b");
+    ASSERT_TRUE(server.results()[0]);
+    EXPECT_EQ(server.results()[0]->reason, uint32_t{ER_EXIT_REFUSED});
+    EXPECT_EQ(domain_exit(exited(1, 0)), "");
+    auto end = final_exit();
+    ASSERT_TRUE(end);
+    EXPECT_EQ(end->status, 125);
+    EXPECT_EQ(end->message, "");
+}
+
 TEST_F(Hypercalls, DomainExitRefusesBadSignalReasonIsolationAndLongMessage) {
     er_hc_domain_exit req = exited(0, 0);
     req.exit.reason = ER_EXIT_SIGNAL;
