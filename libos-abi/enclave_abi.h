@@ -54,6 +54,7 @@
 /* ---- Boot information (at ER_GPA_BOOT_INFO, pointer also in %rdi at entry) ----------------- */
 #define ER_BOOT_F_TSC_STABLE (1u << 0) /* tsc_khz is valid: the guest may derive time from TSC */
 #define ER_BOOT_F_DEBUG (1u << 1)      /* verbose guest log (ER_HC_LOG) requested               */
+#define ER_BOOT_F_STATS (1u << 2)      /* --stats: log free frames before and after the domains */
 
 struct er_boot_info {
     uint64_t magic;        /* ER_BOOT_MAGIC */

@@ -10,6 +10,7 @@
 #include "arch/x86/fpu.hpp"
 #include "arch/x86/gdt.hpp"
 #include "arch/x86/idt.hpp"
+#include "arch/x86/ist_check.hpp"
 #include "arch/x86/lapic.hpp"
 #include "arch/x86/stacks.hpp"
 #include "arch/x86/syscall_setup.hpp"
@@ -99,6 +100,13 @@ void run_constructors() {
 
 [[noreturn]] void start_domains() {
     const er_boot_info& b = g_boot;
+    if (b.flags & ER_BOOT_F_STATS) {
+        // Every frame the domains take must be back once they have all ended (the soak test).
+        FixedText<96> t;
+        t.str("unikernel: stats: frames_free_before_domains=").udec(mm::g_frames.free_frames());
+        klog(t);
+        sched::report_stats_at_end(true);
+    }
     for (uint32_t i = 0; i < g_table_count; i++) {
         // AT_RANDOM: domain 0 keeps the seed's first half as before; the others get it with
         // the second half rotated by their index, so no two domains see the same bytes.
@@ -143,6 +151,7 @@ extern "C" [[noreturn]] void kmain(uint64_t boot_info_gpa) {
 
     mm::g_frames.init(g_boot.free_start, mm::page_down(g_boot.mem_size), mm::phys_to_virt);
     if (const char* err = mm::build_kernel_map(g_boot.mem_size)) panic(err);
+    x86::check_ist_setup();  // #DB, NMI, #DF, #MC on their own guarded stacks
     x86::enable_cpu_features();
     x86::init_syscall(reinterpret_cast<uint64_t>(uk_kernel_stack_top));
     x86::fpu::init();

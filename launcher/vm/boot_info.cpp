@@ -22,6 +22,7 @@ er_boot_info make_boot_info(const BootFacts& facts, const KernelImage& kernel,
         info.tsc_khz = *facts.tsc_khz;
         info.flags |= ER_BOOT_F_TSC_STABLE;
     }
+    if (facts.stats) info.flags |= ER_BOOT_F_STATS;
     info.boot_realtime_ns = facts.realtime_ns;
     info.timer_period_us = facts.timer_period_us;
     for (size_t i = 0; i < sizeof info.entropy; ++i) info.entropy[i] = facts.entropy[i];

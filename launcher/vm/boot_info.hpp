@@ -16,6 +16,7 @@ struct BootFacts {
     uint64_t realtime_ns;             // CLOCK_REALTIME just before the vCPU starts
     uint8_t entropy[32];              // from getrandom()
     uint32_t timer_period_us;         // --tick-ms in us; 0 = no timer
+    bool stats = false;               // --stats: the guest logs its free frames (ER_BOOT_F_STATS)
 };
 
 // ABI 2: the domain table describes the apps; the ABI-1 single-app fields stay zero.

@@ -5,7 +5,9 @@
 #include "arch/x86/lapic.hpp"
 #include "console/console.hpp"
 #include "hv/hypercall.hpp"
+#include "lib/format.hpp"
 #include "lib/panic.hpp"
+#include "mm/frame_allocator.hpp"
 #include "sched/run_queue.hpp"
 #include "sched/sleep_queue.hpp"
 #include "time/clock.hpp"
@@ -23,6 +25,7 @@ SleepQueue g_sleep;
 Domain* g_running = nullptr;  // whose context is on the CPU (may be dead while it switches away)
 uint32_t g_live = 0;          // domains not yet dead
 uint64_t g_boot_rsp = 0;      // the boot stack's context, saved once and never resumed
+bool g_report_stats = false;
 
 void make_runnable(Domain& d) {
     d.state = State::runnable;
@@ -44,6 +47,11 @@ void wake_expired() {
 }
 
 [[noreturn]] void all_done() {
+    if (g_report_stats) {
+        FixedText<96> t;
+        t.str("unikernel: stats: frames_free_after_domains=").udec(mm::g_frames.free_frames());
+        klog(t);
+    }
     er_hc_exit req{};
     req.reason = ER_EXIT_NORMAL;
     req.status = 0;
@@ -98,6 +106,10 @@ void run_next() {
 }
 
 }  // namespace
+
+void report_stats_at_end(bool on) {
+    g_report_stats = on;
+}
 
 void add(Domain& d) {
     g_live++;

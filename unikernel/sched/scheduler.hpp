@@ -31,6 +31,10 @@ bool futex_wait(uint64_t addr, bool has_deadline, uint64_t deadline_ns);
 // FUTEX_WAKE: wakes up to `max` waiters of d on addr; returns how many.
 uint32_t futex_wake(const domain::Domain& d, uint64_t addr, uint32_t max);
 
+// With ER_BOOT_F_STATS (enclave-run --stats): once every domain has ended, log the free frames
+// ("unikernel: stats: frames_free_after_domains=N"), so a test can see that none leaked.
+void report_stats_at_end(bool on);
+
 // The domain has ended (everything released, the host told): drop it and run another.  When it
 // was the last, the VM ends with ER_HC_EXIT reason NORMAL.
 [[noreturn]] void retire(domain::Domain& d);
