@@ -19,11 +19,13 @@
 #include "launcher/vm/app_image.hpp"
 #include "launcher/vm/args_blob.hpp"
 #include "launcher/vm/domain_images.hpp"
+#include "launcher/vm/guest_ram.hpp"
 #include "launcher/vm/kernel_image.hpp"
 #include "launcher/vm/layout.hpp"
 #include "launcher/vm/machine.hpp"
 #include "launcher/vm/memory_limits.hpp"
 #include "launcher/vm/output.hpp"
+#include "launcher/vm/run_timeout.hpp"
 #include "libos-abi/enclave_abi.h"
 
 namespace er::launcher {
@@ -132,16 +134,38 @@ int run_command(const RunOptions& options) {
     // A closed stdout must become -EPIPE for the guest's write, not kill the launcher.
     std::signal(SIGPIPE, SIG_IGN);
 
+    // --timeout counts from the start and covers reading the inputs, so it is armed before any
+    // file is opened: before the manifest is read (its apps are not known yet, so the line says
+    // "enclave" until they are), or, without a manifest, once the command line has named the
+    // apps (no I/O).  A manifest's own timeout is armed once that small, bounded file is read.
+    std::unique_ptr<RunTimeout> timeout;
+    if (options.timeout && options.manifest) {
+        timeout =
+            std::make_unique<RunTimeout>(timeout_from(*options.timeout), started,
+                                         "enclave: timed out after " + *options.timeout + " s");
+    }
     Plan plan = make_plan(options);
+    bool several = plan.apps.size() > 1;
+    std::vector<std::string> names;
+    for (const AppSpec& spec : plan.apps) names.push_back(spec.name);
+    std::string timeout_line = (several || names.empty() ? std::string("enclave") : names[0]) +
+                               ": timed out after " + plan.timeout_text + " s";
+    if (timeout) {
+        timeout->set_line(timeout_line);
+    } else if (plan.timeout_s) {
+        timeout = std::make_unique<RunTimeout>(*plan.timeout_s, started, timeout_line);
+    }
 
-    // Everything that can be wrong with the input is found before any VM exists: the apps first
-    // (the likelier mistake), then their trees, the kernel, the argument blobs, the layout.
+    // Everything that can be wrong with the input is found before any VM exists.  Sizes come
+    // first: every app is opened and every tree walked (fstat, lstat: nothing read) and the
+    // layout is checked against guest memory, so an input that cannot fit costs nothing.  Only
+    // then is each streamed straight into guest RAM (holes skipped) and the apps checked there,
+    // on the bytes the guest will load; the kernel last.
     DomainLayout domains;
     for (const AppSpec& spec : plan.apps) {
         DomainImage d;
         d.name = spec.name;
-        d.app = read_app(spec.path, plan.mem_size).bytes;
-        check_isolation_fits_app(spec.name, d.app, spec.isolation);
+        d.app = open_app(spec.path, plan.mem_size);
         d.mem_limit = spec.mem_limit;
         d.isolation = spec.isolation;
         domains.domains.push_back(std::move(d));
@@ -150,16 +174,38 @@ int run_command(const RunOptions& options) {
         if (!plan.apps[i].root) continue;
         ErFsLimits limits;
         limits.max_image = layout::kBootMappedBytes;
-        domains.domains[i].fs = pack_er_fs(*plan.apps[i].root, limits);
+        domains.domains[i].fs =
+            std::make_shared<const ErFsImage>(plan_er_fs(*plan.apps[i].root, limits));
     }
-    std::vector<uint8_t> kernel_file;
+    for (size_t i = 0; i < plan.apps.size(); ++i) {
+        const AppSpec& spec = plan.apps[i];
+        std::vector<std::string> argv{spec.argv0};
+        argv.insert(argv.end(), spec.args.begin(), spec.args.end());
+        domains.domains[i].args = build_args_blob(argv, spec.env, ER_ARGS_MAX);
+    }
+    place_domains(domains, plan.mem_size);
+    check_memory_limits(domains, plan.mem_size);
+
+    GuestRam ram(plan.mem_size);
+    load_domains(domains, ram.memory());
+    for (size_t i = 0; i < plan.apps.size(); ++i) {
+        const DomainImage& d = domains.domains[i];
+        std::span<const uint8_t> app =
+            ram.memory().view(d.app_gpa, d.app_size(), "application image");
+        check_app_elf(app, plan.apps[i].path);
+        check_app_loadable(plan.apps[i].path, app, d.args);  // what the guest would refuse
+        check_isolation_fits_app(d.name, app, d.isolation);
+    }
+
+    Mapping kernel_file;
     std::span<const uint8_t> kernel_bytes;
     std::string kernel_name = "embedded unikernel";
     if (options.kernel) {
         kernel_name = *options.kernel;
-        kernel_file = read_regular_file(kernel_name, kMaxKernelFile,
-                                        kernel_name + " is too big to be a unikernel");
-        kernel_bytes = kernel_file;
+        InputFile file = open_input(kernel_name, "program file");
+        if (file.size > kMaxKernelFile) throw Error(kernel_name + " is too big to be a unikernel");
+        kernel_file = read_input_mapped(file);
+        kernel_bytes = {kernel_file.data(), kernel_file.size()};
     } else {
         kernel_bytes = embedded_kernel();
         if (kernel_bytes.empty()) {
@@ -169,26 +215,10 @@ int run_command(const RunOptions& options) {
         }
     }
     KernelImage kernel = parse_kernel(kernel_bytes, kernel_name);
-    for (size_t i = 0; i < plan.apps.size(); ++i) {
-        const AppSpec& spec = plan.apps[i];
-        std::vector<std::string> argv{spec.argv0};
-        argv.insert(argv.end(), spec.args.begin(), spec.args.end());
-        domains.domains[i].args = build_args_blob(argv, spec.env, ER_ARGS_MAX);
-    }
-    place_domains(domains, plan.mem_size);
-    check_memory_limits(domains, plan.mem_size);
-    for (size_t i = 0; i < plan.apps.size(); ++i) {  // what the guest would refuse
-        check_app_loadable(plan.apps[i].path, domains.domains[i].app, domains.domains[i].args);
-    }
 
-    bool several = plan.apps.size() > 1;
-    std::vector<std::string> names;
-    for (const AppSpec& spec : plan.apps) names.push_back(spec.name);
     MachineConfig config;
     config.mem_size = plan.mem_size;
-    config.timeout_s = plan.timeout_s;
-    config.timeout_line = (several ? std::string("enclave") : names[0]) + ": timed out after " +
-                          plan.timeout_text + " s";
+    config.timeout_line = timeout_line;
     config.timer_period_us = plan.tick_ms * 1000;
 
     DomainOutput::Mode mode = options.output ? DomainOutput::Mode::files
@@ -206,7 +236,7 @@ int run_command(const RunOptions& options) {
     };
     VmEnd end;
     try {
-        end = run_machine(config, MachineInput{kernel, kernel_bytes, domains, *output}, stats,
+        end = run_machine(config, MachineInput{kernel, kernel_bytes, domains, ram, *output}, stats,
                           results);
     } catch (const Error&) {
         output.reset();

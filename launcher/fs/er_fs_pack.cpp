@@ -14,31 +14,13 @@
 #include "launcher/common/file.hpp"
 #include "launcher/common/size.hpp"
 #include "launcher/common/unique_fd.hpp"
-#include "libos-abi/er_fs.h"
 
 namespace er::launcher {
 namespace {
 
-struct Node {
-    std::string host_path;  // for reading and for errors
-    std::string name;       // empty for the root
-    uint32_t parent = 0;
-    struct stat st {};
-    uint32_t first_child = 0;
-    uint32_t child_count = 0;
-};
-
 struct DirCloser {
     void operator()(DIR* d) const { ::closedir(d); }
 };
-
-const char* kind_of(mode_t mode) {
-    if (S_ISCHR(mode)) return "a character device";
-    if (S_ISBLK(mode)) return "a block device";
-    if (S_ISSOCK(mode)) return "a socket";
-    if (S_ISFIFO(mode)) return "a FIFO";
-    return "not a file, directory or symlink";
-}
 
 struct stat lstat_or_throw(const std::string& path) {
     struct stat st {};
@@ -46,10 +28,16 @@ struct stat lstat_or_throw(const std::string& path) {
     return st;
 }
 
-// The names in directory `path`, sorted bytewise (the image's lookup order).
-std::vector<std::string> list_dir(const std::string& path) {
-    std::unique_ptr<DIR, DirCloser> dir(::opendir(path.c_str()));
+// The names in directory `path`, sorted bytewise (the image's lookup order).  Opened O_NOFOLLOW
+// (except the root, which may be given through a symlink) and O_NONBLOCK: a directory swapped for
+// a symlink or a FIFO since its lstat is refused, never followed or waited on.
+std::vector<std::string> list_dir(const std::string& path, bool follow) {
+    int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW);
+    UniqueFd fd(::open(path.c_str(), flags));
+    if (!fd.valid()) throw_errno("cannot open directory", path);
+    std::unique_ptr<DIR, DirCloser> dir(::fdopendir(fd.get()));
     if (!dir) throw_errno("cannot open directory", path);
+    (void)fd.release();  // the DIR owns it now
     std::vector<std::string> names;
     for (;;) {
         errno = 0;
@@ -70,44 +58,58 @@ std::vector<std::string> list_dir(const std::string& path) {
     return names;
 }
 
-// Not read_regular_file(): the size comes from the walk's lstat (already checked against the
-// limits), and O_NOFOLLOW refuses a file swapped for a symlink since then.
-std::vector<uint8_t> read_file(const std::string& path, uint64_t size) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd.valid()) throw_errno("cannot open", path);
-    return read_exact(fd.get(), size, path, "file shrank while being packed");
-}
-
-std::vector<uint8_t> read_link(const std::string& path, uint64_t size) {
-    std::vector<uint8_t> target(size + 1);
-    ssize_t n = ::readlink(path.c_str(), reinterpret_cast<char*>(target.data()), target.size());
-    if (n < 0) throw_errno("cannot read symlink", path);
-    if (static_cast<uint64_t>(n) != size) throw Error("symlink changed while being packed", path);
-    target.resize(size);
-    return target;
-}
-
 uint64_t mtime_ns(const struct stat& st) {
     if (st.st_mtim.tv_sec < 0) return 0;  // before 1970: the format has no negative times
     return static_cast<uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000ull +
            static_cast<uint64_t>(st.st_mtim.tv_nsec);
 }
 
+ErFsNode node_from(std::string host_path, std::string name, uint32_t parent,
+                   const struct stat& st) {
+    ErFsNode n;
+    n.host_path = std::move(host_path);
+    n.name = std::move(name);
+    n.parent = parent;
+    n.mode = static_cast<uint32_t>(st.st_mode & (S_IFMT | 07777));
+    n.size = S_ISDIR(st.st_mode) ? 0 : static_cast<uint64_t>(st.st_size);
+    n.mtime_ns = mtime_ns(st);
+    return n;
+}
+
+// The file's bytes, read now: the walk saw a regular file of n.size bytes; the open (no follow,
+// no blocking) and its fstat must still see one.
+void write_file(const ErFsNode& n, std::span<uint8_t> dest) {
+    InputFile file = open_input(n.host_path, "regular file", FollowLinks::no);
+    if (file.size != n.size) throw Error("file changed size while being packed", n.host_path);
+    read_input_into(file, dest, "file changed size while being packed");
+}
+
+void write_link(const ErFsNode& n, std::span<uint8_t> dest) {
+    std::vector<char> target(n.size + 1);
+    ssize_t len = ::readlink(n.host_path.c_str(), target.data(), target.size());
+    if (len < 0) throw_errno("cannot read symlink", n.host_path);
+    if (static_cast<uint64_t>(len) != n.size) {
+        throw Error("symlink changed while being packed", n.host_path);
+    }
+    if (n.size != 0) std::memcpy(dest.data(), target.data(), n.size);
+}
+
 template <typename T>
-void put(std::vector<uint8_t>& image, uint64_t offset, const T& value) {
+void put(std::span<uint8_t> image, uint64_t offset, const T& value) {
     std::memcpy(image.data() + offset, &value, sizeof value);
 }
 
 }  // namespace
 
-std::vector<uint8_t> pack_er_fs(const std::string& root, const ErFsLimits& limits) {
+ErFsImage plan_er_fs(const std::string& root, const ErFsLimits& limits) {
     std::string root_path = root;
     while (root_path.size() > 1 && root_path.back() == '/') root_path.pop_back();
-    std::vector<Node> nodes;
-    nodes.push_back(Node{root_path, "", 0, {}, 0, 0});
+    std::vector<ErFsNode> nodes;
     // stat(), not lstat(): the root itself may be given through a symlink.
-    if (::stat(root_path.c_str(), &nodes[0].st) != 0) throw_errno("cannot stat", root_path);
-    if (!S_ISDIR(nodes[0].st.st_mode)) throw Error("is not a directory", root_path);
+    struct stat root_st {};
+    if (::stat(root_path.c_str(), &root_st) != 0) throw_errno("cannot stat", root_path);
+    if (!S_ISDIR(root_st.st_mode)) throw Error("is not a directory", root_path);
+    nodes.push_back(node_from(root_path, "", 0, root_st));
 
     // Breadth first: each directory's children are appended together, sorted, so they are
     // contiguous and every parent has a smaller index than its children (er_fs.h).
@@ -118,35 +120,33 @@ std::vector<uint8_t> pack_er_fs(const std::string& root, const ErFsLimits& limit
             path);
     };
     for (size_t i = 0; i < nodes.size(); ++i) {
-        if (!S_ISDIR(nodes[i].st.st_mode)) continue;
-        std::vector<std::string> names = list_dir(nodes[i].host_path);
+        if (!S_ISDIR(nodes[i].mode)) continue;
+        std::vector<std::string> names = list_dir(nodes[i].host_path, i == 0);
         if (nodes.size() + names.size() > UINT32_MAX / 2) too_big(nodes[i].host_path);
         nodes[i].first_child = static_cast<uint32_t>(nodes.size());
         nodes[i].child_count = static_cast<uint32_t>(names.size());
         for (std::string& name : names) {
-            Node child;
-            child.host_path = nodes[i].host_path + "/" + name;
-            child.st = lstat_or_throw(child.host_path);
-            mode_t type = child.st.st_mode & S_IFMT;
+            std::string path = nodes[i].host_path + "/" + name;
+            struct stat st = lstat_or_throw(path);
+            mode_t type = st.st_mode & S_IFMT;
             if (type != S_IFDIR && type != S_IFREG && type != S_IFLNK) {
-                throw Error(std::string("is ") + kind_of(child.st.st_mode) +
+                throw Error(std::string("is ") + file_kind(st.st_mode) +
                                 "; er-fs holds only regular files, directories and symlinks",
-                            child.host_path);
+                            path);
             }
             if (type != S_IFDIR) {
-                auto size = static_cast<uint64_t>(child.st.st_size);
+                auto size = static_cast<uint64_t>(st.st_size);
                 if (size > limits.max_file) {
                     throw Error(
                         "is too big for an er-fs image (over " + format_size(limits.max_file) + ")",
-                        child.host_path);
+                        path);
                 }
                 data_size += size;
             }
             strtab_size += name.size();
-            if (data_size + strtab_size > limits.max_image) too_big(child.host_path);
-            child.name = std::move(name);
-            child.parent = static_cast<uint32_t>(i);
-            nodes.push_back(std::move(child));
+            if (data_size + strtab_size > limits.max_image) too_big(path);
+            nodes.push_back(
+                node_from(std::move(path), std::move(name), static_cast<uint32_t>(i), st));
         }
     }
 
@@ -162,36 +162,48 @@ std::vector<uint8_t> pack_er_fs(const std::string& root, const ErFsLimits& limit
     header.data_size = data_size;
     header.total_size = header.data_off + data_size;
     if (header.total_size > limits.max_image) too_big(root_path);
+    return ErFsImage(std::move(nodes), header);
+}
 
-    std::vector<uint8_t> image(header.total_size, 0);
-    put(image, 0, header);
+void ErFsImage::write_to(std::span<uint8_t> image) const {
+    const er_fs_header& h = header_;
+    if (image.size() != h.total_size) throw Error("internal: er-fs destination size mismatch");
+    put(image, 0, h);
     uint64_t name_off = 0, data_off = 0;
-    for (size_t i = 0; i < nodes.size(); ++i) {
-        const Node& n = nodes[i];
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+        const ErFsNode& n = nodes_[i];
         er_fs_entry e{};
         e.parent = n.parent;
-        e.mode = static_cast<uint32_t>(n.st.st_mode & (S_IFMT | 07777));
+        e.mode = n.mode;
         e.name_off = static_cast<uint32_t>(name_off);
         e.name_len = static_cast<uint32_t>(n.name.size());
-        e.mtime_ns = mtime_ns(n.st);
-        std::memcpy(image.data() + header.strtab_off + name_off, n.name.data(), n.name.size());
+        e.mtime_ns = n.mtime_ns;
+        if (!n.name.empty()) {
+            std::memcpy(image.data() + h.strtab_off + name_off, n.name.data(), n.name.size());
+        }
         name_off += n.name.size();
-        if (S_ISDIR(n.st.st_mode)) {
+        if (S_ISDIR(n.mode)) {
             e.first_child = n.first_child;
             e.child_count = n.child_count;
         } else {
-            auto size = static_cast<uint64_t>(n.st.st_size);
-            std::vector<uint8_t> bytes =
-                S_ISLNK(n.st.st_mode) ? read_link(n.host_path, size) : read_file(n.host_path, size);
-            e.data_off = data_off;
-            e.size = size;
-            if (!bytes.empty()) {
-                std::memcpy(image.data() + header.data_off + data_off, bytes.data(), bytes.size());
+            std::span<uint8_t> dest = image.subspan(h.data_off + data_off, n.size);
+            if (S_ISLNK(n.mode)) {
+                write_link(n, dest);
+            } else {
+                write_file(n, dest);
             }
-            data_off += size;
+            e.data_off = data_off;
+            e.size = n.size;
+            data_off += n.size;
         }
-        put(image, header.entries_off + i * sizeof(er_fs_entry), e);
+        put(image, h.entries_off + i * sizeof(er_fs_entry), e);
     }
+}
+
+std::vector<uint8_t> pack_er_fs(const std::string& root, const ErFsLimits& limits) {
+    ErFsImage plan = plan_er_fs(root, limits);
+    std::vector<uint8_t> image(plan.size(), 0);
+    plan.write_to(image);
     return image;
 }
 

@@ -2,11 +2,11 @@
 
 #include <memory>
 
+#include "elf/elf.hpp"
 #include "launcher/common/error.hpp"
 #include "launcher/common/file.hpp"
 #include "launcher/common/size.hpp"
 #include "launcher/vm/layout.hpp"
-#include "unikernel/loader/elf.hpp"
 
 namespace er::launcher {
 
@@ -17,21 +17,20 @@ uint64_t max_app_size(uint64_t mem_size) {
     return (end - ER_GPA_IMAGES) & ~(layout::kPageSize - 1);
 }
 
-void check_app_elf(const std::vector<uint8_t>& bytes, const std::string& path) {
+void check_app_elf(std::span<const uint8_t> bytes, const std::string& path) {
     // er::elf::Image is large (segment table); keep it off the stack.
     auto image = std::make_unique<elf::Image>();
     elf::Status status = elf::parse(bytes.data(), bytes.size(), image.get());
     if (status != elf::Status::ok) throw Error(elf::describe(status), path);
 }
 
-AppImage read_app(const std::string& path, uint64_t mem_size) {
-    AppImage app;
-    app.path = path;
-    app.bytes = read_regular_file(
-        path, max_app_size(mem_size),
-        path + " is too big for " + format_size(mem_size) + " of guest memory; use --memory");
-    check_app_elf(app.bytes, path);
-    return app;
+std::shared_ptr<const FileImage> open_app(const std::string& path, uint64_t mem_size) {
+    InputFile file = open_input(path, "program file");
+    if (file.size > max_app_size(mem_size)) {
+        throw Error(path + " is too big for " + format_size(mem_size) +
+                    " of guest memory; use --memory");
+    }
+    return std::make_shared<const FileImage>(std::move(file));
 }
 
 }  // namespace er::launcher

@@ -12,6 +12,9 @@ namespace er::launcher {
 class Console {
   public:
     virtual ~Console() = default;
+    // The enclave starts running (set-up succeeded): destinations that must not be disturbed
+    // before then, such as output files to truncate, are prepared now.  Throws Error.
+    virtual void start() {}
     // Writes all of `bytes` from domain `domain` (an index checked by the caller) to the stream
     // (ER_STREAM_STDOUT/STDERR); bytes accepted or -errno.
     virtual int64_t write(uint32_t domain, uint32_t stream, std::span<const uint8_t> bytes) = 0;

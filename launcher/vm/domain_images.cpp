@@ -23,7 +23,8 @@ void place_domains(DomainLayout& l, uint64_t mem_size, uint64_t boot_window) {
     if (ER_GPA_DOMAINS + l.domains.size() * sizeof(er_domain_desc) > ER_GPA_BOOT_PT) {
         throw Error("the domain table does not fit below the boot page tables");
     }
-    // Sizes are bounded by what was read into host memory, so this sum cannot wrap.
+    // Every size is bounded (max_app_size, ErFsLimits, ER_ARGS_MAX) and there are at most
+    // ER_MAX_DOMAINS, so this sum cannot wrap.
     uint64_t next = ER_GPA_IMAGES;
     auto place = [&](uint64_t size) {
         uint64_t gpa = next;
@@ -31,9 +32,9 @@ void place_domains(DomainLayout& l, uint64_t mem_size, uint64_t boot_window) {
         return gpa;
     };
     for (DomainImage& d : l.domains) {
-        d.app_gpa = place(d.app.size());
+        d.app_gpa = place(d.app_size());
         d.args_gpa = place(d.args.bytes.size());
-        d.fs_gpa = d.fs.empty() ? 0 : place(d.fs.size());
+        d.fs_gpa = d.fs_size() == 0 ? 0 : place(d.fs_size());
     }
     l.free_start = next;
     if (next > mem_size) {
@@ -54,13 +55,13 @@ std::vector<er_domain_desc> domain_table(const DomainLayout& l) {
         er_domain_desc desc{};
         std::memcpy(desc.name, d.name.data(), std::min(d.name.size(), sizeof desc.name - 1));
         desc.app_gpa = d.app_gpa;
-        desc.app_size = d.app.size();
+        desc.app_size = d.app_size();
         desc.args_gpa = d.args_gpa;
         desc.args_size = d.args.bytes.size();
         desc.argc = d.args.argc;
         desc.envc = d.args.envc;
         desc.fs_gpa = d.fs_gpa;
-        desc.fs_size = d.fs.size();
+        desc.fs_size = d.fs_size();
         desc.mem_limit = d.mem_limit;
         desc.isolation = d.isolation;
         table.push_back(desc);
@@ -70,9 +71,10 @@ std::vector<er_domain_desc> domain_table(const DomainLayout& l) {
 
 void load_domains(const DomainLayout& l, GuestMemory& memory) {
     for (const DomainImage& d : l.domains) {
-        memory.copy_in(d.app_gpa, d.app, "application image");
+        if (d.app) d.app->write_to(memory.view_mut(d.app_gpa, d.app->size(), "application image"));
         memory.copy_in(d.args_gpa, d.args.bytes, "argument blob");
-        if (!d.fs.empty()) memory.copy_in(d.fs_gpa, d.fs, "er-fs image");
+        if (d.fs_size() != 0)
+            d.fs->write_to(memory.view_mut(d.fs_gpa, d.fs->size(), "er-fs image"));
     }
     std::vector<er_domain_desc> table = domain_table(l);
     memory.copy_in(ER_GPA_DOMAINS,

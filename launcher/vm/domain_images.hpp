@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "launcher/common/image_source.hpp"
 #include "launcher/vm/args_blob.hpp"
 #include "launcher/vm/guest_memory.hpp"
 #include "libos-abi/enclave_abi.h"
@@ -15,14 +17,17 @@
 namespace er::launcher {
 
 struct DomainImage {
-    std::string name;          // valid and unique (enclave_spec.hpp)
-    std::vector<uint8_t> app;  // the app's ELF file
+    std::string name;                        // valid and unique (enclave_spec.hpp)
+    std::shared_ptr<const ImageSource> app;  // the app's ELF file (app_image.hpp)
     ArgsBlob args;
-    std::vector<uint8_t> fs;  // er-fs image, empty when the domain has no tree
+    std::shared_ptr<const ImageSource> fs;  // er-fs image (er_fs_pack.hpp); null: no tree
     uint64_t mem_limit = 0;
     uint32_t isolation = ER_ISO_AUTO;
     // Set by place_domains():
     uint64_t app_gpa = 0, args_gpa = 0, fs_gpa = 0;
+
+    uint64_t app_size() const { return app ? app->size() : 0; }
+    uint64_t fs_size() const { return fs ? fs->size() : 0; }
 };
 
 struct DomainLayout {
@@ -39,7 +44,9 @@ void place_domains(DomainLayout& layout, uint64_t mem_size,
 // The descriptors, in domain order, as the guest reads them.
 std::vector<er_domain_desc> domain_table(const DomainLayout& layout);
 
-// Copies every image and the table into guest memory.
+// Writes every image and the table into guest memory, which must be fresh (all zero): each
+// source writes itself straight into place (a file is read there, holes skipped), so an input is
+// never held twice.  Throws Error naming an input that changed since it was sized.
 void load_domains(const DomainLayout& layout, GuestMemory& memory);
 
 }  // namespace er::launcher

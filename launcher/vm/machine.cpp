@@ -1,14 +1,11 @@
 #include "launcher/vm/machine.hpp"
 
-#include <sys/mman.h>
-
 #include <array>
 #include <ctime>
 #include <memory>
 #include <utility>
 
 #include "launcher/common/error.hpp"
-#include "launcher/common/mapping.hpp"
 #include "launcher/enclave/isolation.hpp"
 #include "launcher/kvm/cpuid.hpp"
 #include "launcher/kvm/kvm_system.hpp"
@@ -45,21 +42,16 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     // refuse an MPK request now rather than have the guest fail later.
     std::vector<uint8_t> cpuid = kvm.supported_cpuid();
     check_pku(input.domains, guest_has_pku(cpuid), input.console);
-    // Declared before the VM so it is unmapped only after the VM (and its slot) is gone.
-    Mapping ram = map_anonymous(config.mem_size, "guest memory");
-    // No transparent huge pages for guest RAM: with THP "always" one guest write makes a whole
-    // 2 MiB of host memory resident, so a guest that touches a few scattered pages would cost
-    // megabytes.  Guest RAM then costs the host exactly what the guest touches, which is what
-    // lets many small enclaves share a host.  (Best effort: THP may be compiled out.)
-    ::madvise(ram.data(), config.mem_size, MADV_NOHUGEPAGE);
+    // The caller's GuestRam outlives the VM, so it is unmapped only after the VM (and its slot)
+    // is gone.  It already holds the domains (load_domains, before any VM existed).
+    if (input.ram.size() != config.mem_size) throw Error("internal: guest RAM size mismatch");
     KvmVm vm(kvm, layout::kTssAddr);
-    vm.set_memory(0, 0, config.mem_size, ram.data());
-    GuestMemory memory(ram.data(), config.mem_size);
+    vm.set_memory(0, 0, config.mem_size, input.ram.data());
+    GuestMemory& memory = input.ram.memory();
 
     // Only the pages the boot needs are touched; the rest stay unallocated until the guest uses
     // them (MAP_NORESERVE).
     load_kernel(input.kernel, input.kernel_file, memory);
-    load_domains(input.domains, memory);
     write_boot_tables(memory);
 
     KvmVcpu vcpu(kvm, vm, 0);
@@ -90,9 +82,11 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
         },
         std::move(served));
 
-    std::unique_ptr<RunTimeout> timeout;
-    if (config.timeout_s)
-        timeout = std::make_unique<RunTimeout>(*config.timeout_s, vcpu.run_state());
+    // From here on a --timeout kicks the vCPU out of KVM_RUN and the loop ends the VM in order
+    // (until now it ended the launcher at once: run_timeout.hpp).
+    RunTimeout::Attach timeout(vcpu.run_state());
+    // The enclave starts now: only now may output files be truncated.
+    input.console.start();
     // Set-up is over: from here on the launcher only runs the vCPU, serves it and ends, under a
     // seccomp allowlist (seccomp_filter.hpp).
     confine_run_loop(vcpu.fd(), std::array{kvm.fd(), vm.fd(), vcpu.fd()}, input.console);

@@ -12,6 +12,7 @@
 #include "launcher/vm/domain_images.hpp"
 #include "launcher/vm/domain_result.hpp"
 #include "launcher/vm/exit_stats.hpp"
+#include "launcher/vm/guest_ram.hpp"
 #include "launcher/vm/kernel_image.hpp"
 #include "launcher/vm/vm_end.hpp"
 
@@ -19,9 +20,8 @@ namespace er::launcher {
 
 struct MachineConfig {
     uint64_t mem_size;
-    std::optional<double> timeout_s;  // none: no timeout
-    std::string timeout_line;         // printed when the timeout fires
-    uint32_t timer_period_us = 0;     // guest scheduler tick; 0 = no timer
+    std::string timeout_line;      // printed when the --timeout (RunTimeout, if armed) fires
+    uint32_t timer_period_us = 0;  // guest scheduler tick; 0 = no timer
     std::string kvm_device = "/dev/kvm";
     std::string sysfs_root = "/sys";
 };
@@ -30,7 +30,8 @@ struct MachineInput {
     const KernelImage& kernel;
     std::span<const uint8_t> kernel_file;
     const DomainLayout& domains;  // placed (place_domains)
-    Console& console;             // where the domains' output goes
+    GuestRam& ram;                // config.mem_size bytes, the domains loaded (load_domains)
+    Console& console;             // where the domains' output goes; start()ed just before the run
 };
 
 // Runs the VM to its end.  Throws Error when KVM cannot set it up; returns how it ended

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "launcher/common/error.hpp"
+#include "launcher/common/file.hpp"
 #include "launcher/common/full_write.hpp"
 #include "launcher/vm/run_timeout.hpp"
 #include "libos-abi/enclave_abi.h"
@@ -23,6 +24,56 @@ int64_t write_text(int fd, const std::string& text) {
 
 unsigned stream_index(uint32_t stream) {
     return stream == ER_STREAM_STDERR ? 1 : 0;
+}
+
+// DIR itself, opened as a directory and never through a symlink: the files are then created
+// relative to this descriptor, so nothing can redirect them elsewhere after this check.
+UniqueFd open_output_dir(std::string dir) {
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();  // "link/" would follow it
+    UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (fd.valid()) return fd;
+    int err = errno;
+    // O_DIRECTORY|O_NOFOLLOW on a symlink fails with ENOTDIR (or ELOOP): say what it is.
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        throw Error("is a symlink; --output does not follow symlinks", dir);
+    }
+    throw Error("cannot open the output directory", dir, err);
+}
+
+// DIR/NAME, created if missing but never truncated here (DomainOutput::start does that once the
+// enclave runs).  O_NOFOLLOW: an existing symlink is refused, not followed; O_NONBLOCK: an
+// existing FIFO cannot hang the open; fstat: only a regular file is written to.
+OutputFile open_output_file(int dir_fd, const std::string& dir, const std::string& name) {
+    OutputFile f;
+    f.path = dir + "/" + name;
+    f.fd = UniqueFd(::openat(dir_fd, name.c_str(),
+                             O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+                             0644));
+    struct stat st {};
+    if (!f.fd.valid()) {
+        int err = errno;
+        // ELOOP: a symlink; ENXIO: a FIFO without a reader (or a device): say which it is.
+        if ((err == ELOOP || err == ENXIO) &&
+            ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            !S_ISREG(st.st_mode)) {
+            if (S_ISLNK(st.st_mode)) {
+                throw Error("is a symlink; --output does not follow symlinks", f.path);
+            }
+            throw Error(std::string("is ") + file_kind(st.st_mode) + ", not a regular file",
+                        f.path);
+        }
+        throw Error("cannot create", f.path, err);
+    }
+    if (::fstat(f.fd.get(), &st) != 0) throw_errno("cannot stat", f.path);
+    if (!S_ISREG(st.st_mode)) {
+        throw Error(std::string("is ") + file_kind(st.st_mode) + ", not a regular file", f.path);
+    }
+    int fl = ::fcntl(f.fd.get(), F_GETFL);
+    if (fl < 0 || ::fcntl(f.fd.get(), F_SETFL, fl & ~O_NONBLOCK) != 0) {
+        throw_errno("cannot clear O_NONBLOCK", f.path);
+    }
+    return f;
 }
 
 }  // namespace
@@ -70,13 +121,17 @@ DomainOutput::DomainOutput(const std::vector<std::string>& names, Mode mode, con
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw Error("cannot create the output directory", dir, ec.value());
+    UniqueFd dir_fd = open_output_dir(dir);
     for (const std::string& name : names) {
         for (const char* ext : {".stdout", ".stderr"}) {
-            std::string path = dir + "/" + name + ext;
-            UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-            if (!fd.valid()) throw_errno("cannot create", path);
-            files_.push_back(std::move(fd));
+            files_.push_back(open_output_file(dir_fd.get(), dir, name + ext));
         }
+    }
+}
+
+void DomainOutput::start() {
+    for (OutputFile& f : files_) {
+        if (::ftruncate(f.fd.get(), 0) != 0) throw_errno("cannot truncate", f.path);
     }
 }
 
@@ -90,7 +145,7 @@ int64_t DomainOutput::write(uint32_t domain, uint32_t stream, std::span<const ui
         case Mode::direct:
             return write_fully(std_fd, bytes.data(), bytes.size(), RunTimeout::expired);
         case Mode::files:
-            return write_fully(files_[2 * domain + stream_index(stream)].get(), bytes.data(),
+            return write_fully(files_[2 * domain + stream_index(stream)].fd.get(), bytes.data(),
                                bytes.size(), RunTimeout::expired);
         case Mode::prefixed: {
             std::string lines = prefixer_.feed(domain, stream_index(stream), bytes);

@@ -3,7 +3,9 @@
 //  - several domains: each line prefixed "NAME | " (names padded to the longest, as docker
 //    compose does), a partial line held per domain and stream until its newline or the domain's
 //    end (then it goes out with a newline added), so lines of different domains never mix;
-//  - --output DIR: DIR/NAME.stdout and DIR/NAME.stderr, unprefixed, byte-exact.
+//  - --output DIR: DIR/NAME.stdout and DIR/NAME.stderr, unprefixed, byte-exact.  Opened before
+//    the VM (relative to DIR's descriptor, never through a symlink, regular files only) but
+//    truncated only when the enclave starts, so a failed start destroys no earlier output.
 #pragma once
 
 #include <cstdint>
@@ -37,17 +39,25 @@ class LinePrefixer {
     std::vector<std::string> held_[2];
 };
 
+struct OutputFile {
+    UniqueFd fd;
+    std::string path;  // for errors
+};
+
 class DomainOutput final : public Console {
   public:
     enum class Mode { direct, prefixed, files };
-    // `names` in domain order.  Mode files creates `dir` if missing and creates or truncates
-    // DIR/NAME.stdout and DIR/NAME.stderr now (throws Error naming the file).
+    // `names` in domain order.  Mode files creates `dir` if missing and opens (creating if
+    // missing, never truncating) DIR/NAME.stdout and DIR/NAME.stderr now; throws Error naming
+    // the file for a symlink, a FIFO or anything but a regular file.
     DomainOutput(const std::vector<std::string>& names, Mode mode, const std::string& dir = {});
     // Flushes held partial lines.
     ~DomainOutput() override;
     DomainOutput(const DomainOutput&) = delete;
     DomainOutput& operator=(const DomainOutput&) = delete;
 
+    // Mode files: truncates the files (the enclave runs now).  Throws Error naming the file.
+    void start() override;
     int64_t write(uint32_t domain, uint32_t stream, std::span<const uint8_t> bytes) override;
     void end_domain(uint32_t domain) override;
     void log(std::string_view line) override;
@@ -58,7 +68,7 @@ class DomainOutput final : public Console {
   private:
     Mode mode_;
     LinePrefixer prefixer_;
-    std::vector<UniqueFd> files_;  // mode files: 2 per domain, stdout then stderr
+    std::vector<OutputFile> files_;  // mode files: 2 per domain, stdout then stderr
 };
 
 }  // namespace er::launcher

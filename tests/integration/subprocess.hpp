@@ -13,6 +13,7 @@ struct Result {
     bool signaled = false;  // the child itself died of a signal (a crash of the tool under test)
     std::string out;
     std::string err;
+    long max_rss_kib = -1;  // the child's peak resident set (wait4's ru_maxrss)
 };
 
 // Runs argv[0] with argv; kills the process group after timeout_s seconds.

@@ -1,8 +1,12 @@
 #include "launcher/vm/app_image.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "launcher/common/error.hpp"
 #include "libos-abi/enclave_abi.h"
@@ -13,7 +17,10 @@ namespace {
 
 std::string error_of(const std::string& path, uint64_t mem) {
     try {
-        read_app(path, mem);
+        auto app = open_app(path, mem);
+        std::vector<uint8_t> bytes(app->size());
+        app->write_to(bytes);
+        check_app_elf(bytes, path);
     } catch (const Error& e) {
         return e.what();
     }
@@ -36,6 +43,22 @@ TEST(AppImage, MissingFileNamesPathAndErrno) {
 TEST(AppImage, DirectoryIsRefused) {
     test::TempDir dir;
     EXPECT_NE(error_of(dir.path(), 64 << 20).find("is a directory"), std::string::npos);
+}
+
+TEST(AppImage, FifoIsRefusedWithoutBlocking) {
+    test::TempDir dir;
+    std::string fifo = dir.path() + "/app";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    // A blocking open would wait for a writer forever.
+    EXPECT_EQ(error_of(fifo, 64 << 20), fifo + ": is a FIFO, not a program file");
+}
+
+TEST(AppImage, TooBigIsRefusedBeforeAnythingIsRead) {
+    test::TempDir dir;
+    dir.write_file("big", {});
+    ASSERT_EQ(::truncate((dir.path() + "/big").c_str(), 1ll << 40), 0);  // 1 TiB, all hole
+    EXPECT_EQ(error_of(dir.path() + "/big", 3ull << 30),
+              dir.path() + "/big is too big for 3 GiB of guest memory; use --memory");
 }
 
 TEST(AppImage, NotAnElf) {

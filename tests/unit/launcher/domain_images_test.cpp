@@ -13,10 +13,10 @@ namespace {
 DomainImage image(const std::string& name, size_t app, size_t args, size_t fs) {
     DomainImage d;
     d.name = name;
-    d.app.assign(app, 0xAA);
+    d.app = std::make_shared<const BytesImage>(std::vector<uint8_t>(app, 0xAA));
     d.args.bytes.assign(args, 0x11);
     d.args.argc = 1;
-    d.fs.assign(fs, 0xF5);
+    if (fs != 0) d.fs = std::make_shared<const BytesImage>(std::vector<uint8_t>(fs, 0xF5));
     return d;
 }
 

@@ -234,5 +234,75 @@ TEST(ErFsPack, DeviceIsRefused) {
         << e;
 }
 
+// The walk (plan_er_fs) only lists and lstats; the files are opened when the image is written.
+// Whatever a file became in between is found by the open (no follow, no blocking) and its fstat.
+std::string write_error(const ErFsImage& plan) {
+    std::vector<uint8_t> image(plan.size(), 0);
+    try {
+        plan.write_to(image);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(ErFsPack, AFileSwappedForAFifoAfterTheWalkIsRefusedWithoutBlocking) {
+    test::TempDir dir;
+    dir.make_dir("t");
+    dir.write_file("t/f", bytes("data"));
+    std::string f = dir.path() + "/t/f";
+    ErFsImage plan = plan_er_fs(dir.path() + "/t");
+    ASSERT_EQ(::unlink(f.c_str()), 0);
+    ASSERT_EQ(::mkfifo(f.c_str(), 0600), 0);
+    // A blocking open would wait for a writer forever.
+    EXPECT_EQ(write_error(plan), f + ": is a FIFO, not a regular file");
+}
+
+TEST(ErFsPack, AFileSwappedForASymlinkOrResizedAfterTheWalkIsRefused) {
+    test::TempDir dir;
+    dir.make_dir("t");
+    dir.write_file("t/f", bytes("data"));
+    dir.write_file("secret", bytes("SECRET"));
+    std::string f = dir.path() + "/t/f";
+    ErFsImage plan = plan_er_fs(dir.path() + "/t");
+    ASSERT_EQ(::unlink(f.c_str()), 0);
+    ASSERT_EQ(::symlink("../secret", f.c_str()), 0);
+    EXPECT_EQ(write_error(plan), f + ": is a symlink, not a regular file");
+    ASSERT_EQ(::unlink(f.c_str()), 0);
+    dir.write_file("t/f", bytes("longer data"));
+    EXPECT_EQ(write_error(plan), f + ": file changed size while being packed");
+    dir.write_file("t/f", bytes("same"));
+    EXPECT_EQ(write_error(plan), "");
+}
+
+// Sizes are all the walk needs: an image that cannot fit is refused before any file is read,
+// and a sparse file is packed with its holes left unwritten (the destination is zero already).
+TEST(ErFsPack, TheWalkReadsNoFileAndTheWriteSkipsHoles) {
+    test::TempDir dir;
+    dir.make_dir("t");
+    std::string f = dir.path() + "/t/sparse";
+    constexpr uint64_t kSize = 4 << 20;
+    {
+        int fd = ::open(f.c_str(), O_WRONLY | O_CREAT, 0600);
+        ASSERT_GE(fd, 0);
+        ASSERT_EQ(::pwrite(fd, "end", 3, kSize - 3), 3);
+        ::close(fd);
+    }
+    ASSERT_EQ(::chmod(f.c_str(), 0), 0);  // unreadable: only a read would notice
+    ErFsImage plan = plan_er_fs(dir.path() + "/t");
+    ASSERT_GT(plan.size(), kSize);
+    ErFsLimits small;
+    small.max_image = kSize;
+    EXPECT_THROW(plan_er_fs(dir.path() + "/t", small), Error);
+    ASSERT_EQ(::chmod(f.c_str(), 0600), 0);
+
+    std::vector<uint8_t> image(plan.size(), 0);
+    plan.write_to(image);
+    auto files = read_image(image);
+    ASSERT_EQ(files["sparse"].data.size(), kSize);
+    EXPECT_EQ(files["sparse"].data.substr(kSize - 3), "end");
+    EXPECT_EQ(files["sparse"].data.find_first_not_of('\0'), kSize - 3);
+}
+
 }  // namespace
 }  // namespace er::launcher

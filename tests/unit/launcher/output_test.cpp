@@ -1,6 +1,7 @@
 #include "launcher/vm/output.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "launcher/common/error.hpp"
 #include "libos-abi/enclave_abi.h"
 #include "test_support.hpp"
 
@@ -67,9 +69,49 @@ TEST(DomainOutput, FilesModeWritesUnprefixedPerDomainFiles) {
     EXPECT_EQ(slurp(out + "/web.stderr"), "");
     EXPECT_EQ(slurp(out + "/db.stdout"), "");
     EXPECT_EQ(slurp(out + "/db.stderr"), "oops\n");
-    // Existing files are truncated.
-    { DomainOutput o({"web", "db"}, DomainOutput::Mode::files, out); }
-    EXPECT_EQ(slurp(out + "/db.stderr"), "");
+    // Existing files are kept as they are until the enclave starts, then truncated.
+    {
+        DomainOutput o({"web", "db"}, DomainOutput::Mode::files, out);
+        EXPECT_EQ(slurp(out + "/db.stderr"), "oops\n");
+        o.start();
+        EXPECT_EQ(slurp(out + "/db.stderr"), "");
+    }
+}
+
+std::string error_of(const std::vector<std::string>& names, const std::string& dir) {
+    try {
+        DomainOutput o(names, DomainOutput::Mode::files, dir);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(DomainOutput, FilesModeRefusesAnExistingFifoWithoutBlocking) {
+    test::TempDir dir;
+    ASSERT_EQ(::mkfifo((dir.path() + "/a.stdout").c_str(), 0600), 0);
+    // No reader: a blocking open would wait for one forever.
+    EXPECT_EQ(error_of({"a"}, dir.path()), dir.path() + "/a.stdout: is a FIFO, not a regular file");
+    // With a reader the open succeeds, and the type check refuses it.
+    int reader = ::open((dir.path() + "/a.stdout").c_str(), O_RDONLY | O_NONBLOCK);
+    ASSERT_GE(reader, 0);
+    EXPECT_EQ(error_of({"a"}, dir.path()), dir.path() + "/a.stdout: is a FIFO, not a regular file");
+    ::close(reader);
+}
+
+TEST(DomainOutput, FilesModeNeverFollowsASymlink) {
+    test::TempDir dir;
+    dir.make_dir("out");
+    dir.write_file("victim", {'k', 'e', 'e', 'p'});
+    ASSERT_EQ(::symlink((dir.path() + "/victim").c_str(), (dir.path() + "/out/a.stderr").c_str()),
+              0);
+    EXPECT_EQ(error_of({"a"}, dir.path() + "/out"),
+              dir.path() + "/out/a.stderr: is a symlink; --output does not follow symlinks");
+    EXPECT_EQ(slurp(dir.path() + "/victim"), "keep");
+    // DIR itself through a symlink: refused too (trailing slashes do not make it followed).
+    ASSERT_EQ(::symlink((dir.path() + "/out").c_str(), (dir.path() + "/link").c_str()), 0);
+    EXPECT_EQ(error_of({"b"}, dir.path() + "/link/"),
+              dir.path() + "/link: is a symlink; --output does not follow symlinks");
 }
 
 TEST(DomainOutput, FilesModeNamesAFileItCannotCreate) {
