@@ -3,6 +3,7 @@
 #include "arch/x86/cpu.hpp"
 #include "arch/x86/trap_frame.hpp"
 #include "domain/domain.hpp"
+#include "domain/signals.hpp"
 #include "lib/panic.hpp"
 #include "mm/layout.hpp"
 #include "sys/errno.hpp"
@@ -145,7 +146,7 @@ Handler lookup(uint64_t nr) {
 
 }  // namespace uk::sys
 
-// Called from syscall_entry.S.  Returns 0 to resume with sysretq, 1 for iretq.
+// Called from syscall_entry.S.  Returns 0 to resume with sysretq, nonzero for iretq.
 extern "C" int uk_syscall_dispatch(uk::x86::TrapFrame* f) {
     using namespace uk::sys;
     uk::domain::on_kernel_entry();
@@ -153,9 +154,18 @@ extern "C" int uk_syscall_dispatch(uk::x86::TrapFrame* f) {
     uk::sys::Args a{f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
     Handler fn = lookup(f->rax);
     f->rax = uint64_t(fn != nullptr ? fn(a) : unsupported(f->rax));
-    // SYSRET to a non-canonical rip faults in kernel mode on Intel; let iretq raise the #GP in
-    // user mode instead, where it kills the app.  Never true today (rip is where SYSCALL came
-    // from), but signal delivery will rewrite frames.
-    if (!uk::x86::is_canonical(f->rip) || f->rip >= uk::mm::kUserEnd) return 1;
+    // SYSRET to a non-canonical rip takes a #GP at CPL0 with the app's RSP loaded on Intel (and
+    // IRETQ faults at CPL0 too), so no such frame is ever resumed: the domain dies with SIGSEGV
+    // here, as Linux would deliver it.  Never true today (rip is where SYSCALL came from, and the
+    // top page below 2^47 is never mapped, so even a SYSCALL in the last bytes cannot produce
+    // one), but signal delivery will rewrite frames (docs/threat-model.md "Entry and exit").
+    if (!uk::x86::is_canonical(f->rip) || f->rip >= uk::mm::kUserEnd) {
+        uk::domain::Kill k{};
+        k.signal = uk::domain::kSigSegv;
+        k.vector = 13;
+        k.rip = f->rip;
+        k.message = "return to a non-canonical address";
+        uk::domain::kill(uk::domain::current(), k);
+    }
     return 0;
 }

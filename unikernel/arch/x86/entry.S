@@ -27,12 +27,14 @@ uk_kernel_stack_guard:
     .skip 32768
     .global uk_kernel_stack_top
 uk_kernel_stack_top:
-    .global uk_fault_stack_guard
-uk_fault_stack_guard:
-    .skip 4096
-    .skip 8192
-    .global uk_fault_stack_top
-uk_fault_stack_top:
+
+/* The IST stacks (arch/x86/ist.hpp, arch/x86/stacks.hpp): #DB, NMI, #DF, #MC, one each, every
+ * slot an unmapped guard page and 8 KiB of stack. */
+    .global uk_ist_stacks
+uk_ist_stacks:
+    .skip (4096 + 8192) * 4
+    .global uk_ist_stacks_end
+uk_ist_stacks_end:
 
 /* One kernel stack per domain (arch/x86/stacks.hpp: kDomainStackSlot bytes a slot, the first page
  * of each slot an unmapped guard).  A domain's syscalls and traps run on its own stack, so the

@@ -14,7 +14,36 @@ trap_common:
 uk_trap_return:
     RESTORE_REGS
     add $16, %rsp      /* vector, error code */
+    /* A #GP here (a frame whose rip is not canonical) is taken at CPL0 on this stack: traps.cpp
+     * recognises this address and kills the domain instead of panicking. */
+    .global uk_trap_iret
+uk_trap_iret:
     iretq
+
+/* #DB arrives on its own IST stack (arch/x86/ist.hpp).  In kernel mode it stays there: it may
+ * have hit the first instruction of the SYSCALL entry, held pending across MOV SS/POP SS, with
+ * the app's RSP still loaded, so no stack but the IST one can be trusted.  From user mode (single
+ * step, ICEBP) it moves to the domain's kernel stack (uk_syscall_kernel_rsp, equal to TSS.RSP0),
+ * as every other trap from CPL3 lands there: a handler that kills the domain and switches to
+ * another must never leave a live frame on the shared IST stack. */
+debug_common:
+    testb $3, 24(%rsp)          /* CS of the interrupted context (after vector, error code, rip) */
+    jz trap_common
+    push %rsi
+    push %rdi
+    push %rcx
+    mov uk_syscall_kernel_rsp(%rip), %rdi
+    sub $56, %rdi               /* vector, error code, rip, cs, rflags, rsp, ss */
+    lea 24(%rsp), %rsi
+    mov $7, %ecx
+    cld                         /* the app's DF is in the saved rflags */
+    rep movsq
+    pop %rcx
+    pop %rdi
+    pop %rsi
+    mov uk_syscall_kernel_rsp(%rip), %rsp
+    sub $56, %rsp
+    jmp trap_common
 
 /* uk_enter_frame(const TrapFrame* frame): resume the context in *frame via iretq. */
     .global uk_enter_frame
@@ -34,7 +63,11 @@ stub_\vec:
     push $0
     .endif
     push $\vec
+    .if \vec == 1
+    jmp debug_common
+    .else
     jmp trap_common
+    .endif
 .endm
 
     .balign 16

@@ -1,5 +1,6 @@
 #include "arch/x86/gdt.hpp"
 
+#include "arch/x86/ist.hpp"
 #include "arch/x86/stacks.hpp"
 
 namespace uk::x86 {
@@ -42,7 +43,7 @@ void init_gdt_and_tss() {
 
     g_tss = Tss{};
     g_tss.rsp[0] = reinterpret_cast<uint64_t>(uk_kernel_stack_top);
-    g_tss.ist[kIstFault - 1] = reinterpret_cast<uint64_t>(uk_fault_stack_top);
+    for (unsigned ist = 1; ist <= kIstStacks; ist++) g_tss.ist[ist - 1] = ist_stack_top(ist);
     // An I/O bitmap offset past the TSS limit means "no bitmap": every in/out from CPL3 faults,
     // so apps can never issue hypercalls themselves.
     g_tss.iomap_base = sizeof(Tss);

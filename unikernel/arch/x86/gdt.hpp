@@ -1,5 +1,5 @@
 // Segments: the GDT (in the order SYSCALL/SYSRET require) and the one TSS (RSP0 for traps from
-// user mode, IST1 for faults that must not trust the current stack).
+// user mode, IST1-4 for the exceptions that must not trust the current stack).
 #pragma once
 
 #include <stdint.h>
@@ -14,7 +14,7 @@ constexpr uint16_t kUserCs = 0x28 | 3;
 constexpr uint16_t kTssSel = 0x30;
 constexpr uint16_t kStarSysretBase = 0x18;  // SYSRET: CS = base + 16, SS = base + 8
 
-constexpr uint8_t kIstFault = 1;  // IST slot for #DF, NMI, #MC
+// The IST slots: arch/x86/ist.hpp.
 
 // Loads the GDT, reloads every segment register and loads the TSS.
 void init_gdt_and_tss();

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "arch/x86/gdt.hpp"
+#include "arch/x86/ist.hpp"
 
 extern "C" const uint64_t uk_trap_stubs[256];
 
@@ -38,7 +39,7 @@ void init_idt() {
         Gate& g = g_idt[v];
         g.offset_lo = uint16_t(off);
         g.selector = kKernelCs;
-        g.ist = 0;
+        g.ist = ist_for_vector(v);
         // Breakpoint and overflow must be DPL3 so `int3`/`into` in an app report SIGTRAP/SIGSEGV
         // like Linux, instead of a #GP.
         g.type_attr = (v == 3 || v == 4) ? kUserInterruptGate : kInterruptGate;
@@ -46,10 +47,6 @@ void init_idt() {
         g.offset_hi = uint32_t(off >> 32);
         g.reserved = 0;
     }
-    // Double fault (maybe a kernel stack overflow), NMI and machine check run on their own stack.
-    g_idt[2].ist = kIstFault;
-    g_idt[8].ist = kIstFault;
-    g_idt[18].ist = kIstFault;
     IdtPointer idtr{sizeof(g_idt) - 1, reinterpret_cast<uint64_t>(g_idt)};
     asm volatile("lidt %0" ::"m"(idtr));
 }

@@ -1,9 +1,13 @@
 /* SYSCALL entry (LSTAR).  On entry: rcx = user rip, r11 = user rflags, rsp = user stack, and
- * SFMASK has cleared IF/DF/TF/AC.  One vCPU and no interrupts in the kernel, so a plain global
- * holds the user rsp while we switch stacks (SMP will need swapgs and per-CPU data).
+ * SFMASK has cleared IF/DF/TF/AC/NT.  One vCPU and no interrupts in the kernel, so a plain global
+ * holds the user rsp while we switch stacks: no swapgs, and the kernel never reads GS (SMP will
+ * need swapgs and per-CPU data).  The first two instructions touch no stack; #DB, NMI and #MC,
+ * the only events that can arrive before the switch (or after the user rsp is reloaded below),
+ * run on IST stacks (arch/x86/ist.hpp).  docs/threat-model.md "Entry and exit" has the review.
  * The saved state is a TrapFrame (arch/x86/trap_frame.hpp); uk_syscall_dispatch(frame) puts the
  * result in frame->rax and returns nonzero when the frame must be resumed with iretq instead
- * of sysretq (e.g. its rip is not canonical, where sysret would fault in kernel mode). */
+ * of sysretq.  It never lets a non-canonical rip reach sysretq (a #GP at CPL0 on Intel): such
+ * a domain is killed there. */
 #include "frame_macros.inc"
 
     .text
@@ -29,7 +33,7 @@ uk_syscall_entry:
     pop %rcx                            /* rip */
     add $8, %rsp                        /* cs */
     pop %r11                            /* rflags */
-    pop %rsp                            /* user rsp; NMI/#MC use IST so this window is safe */
+    pop %rsp                            /* user rsp; NMI/#MC/#DB use IST: this window is safe */
     sysretq
     .size uk_syscall_entry, . - uk_syscall_entry
 

@@ -8,9 +8,12 @@
 #include "arch/x86/trap_frame.hpp"
 #include "domain/domain.hpp"
 #include "domain/faults.hpp"
+#include "domain/signals.hpp"
 #include "lib/panic.hpp"
 #include "libos-abi/enclave_abi.h"
 #include "sched/scheduler.hpp"
+
+extern "C" char uk_trap_iret[];  // the IRETQ of exception_stubs.S
 
 namespace uk::x86 {
 namespace {
@@ -42,6 +45,19 @@ const char* vector_name(uint64_t v) {
     };
     if (v < sizeof kNames / sizeof kNames[0]) return kNames[v];
     return v < 32 ? "reserved exception" : "unexpected interrupt";
+}
+
+// The domain whose frame IRETQ refused (its rip is not canonical): SIGSEGV, as Linux does for a
+// bad return address.  The faulting IRETQ's own frame is abandoned with the domain.
+[[noreturn]] void on_bad_return_frame() {
+    uk::domain::Domain& d = uk::domain::current();
+    uk::domain::on_kernel_entry();
+    uk::domain::Kill k{};
+    k.signal = uk::domain::kSigSegv;
+    k.vector = 13;
+    k.rip = d.frame != nullptr ? d.frame->rip : 0;
+    k.message = "return to a non-canonical address";
+    uk::domain::kill(d, k);
 }
 
 [[noreturn]] void kernel_trap(const TrapFrame& f) {
@@ -78,6 +94,19 @@ extern "C" void uk_trap_dispatch(uk::x86::TrapFrame* frame) {
     if (from_user) {
         uk::domain::handle_user_trap(*frame);
         return;
+    }
+    if (frame->vector == 1) {
+        // The kernel never arms a debug register, so a #DB in kernel mode is an app's single
+        // step or breakpoint held pending across MOV SS/POP SS and delivered at the first
+        // instruction of the SYSCALL (or a trap) entry.  It ran on its IST stack and touched
+        // nothing; the interrupted entry goes on, and the app's TF (restored by SYSRET) steps it
+        // again in user mode, where a #DB kills it with SIGTRAP.
+        return;
+    }
+    if (frame->vector == 13 && frame->rip == reinterpret_cast<uint64_t>(uk_trap_iret)) {
+        // IRETQ to a non-canonical rip faults at CPL0, before the switch to the app: the frame
+        // being returned to is the current domain's, and only it dies.
+        on_bad_return_frame();
     }
     kernel_trap(*frame);
 }
