@@ -66,6 +66,7 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     facts.tsc_khz = vcpu.tsc_khz();
     fill_entropy(facts.entropy);
     facts.timer_period_us = config.timer_period_us;
+    facts.stats = config.guest_stats;
     facts.realtime_ns = clock_ns(CLOCK_REALTIME);
     memory.write(ER_GPA_BOOT_INFO, make_boot_info(facts, input.kernel, input.domains), "boot info");
 

@@ -22,6 +22,7 @@ struct MachineConfig {
     uint64_t mem_size;
     std::string timeout_line;      // printed when the --timeout (RunTimeout, if armed) fires
     uint32_t timer_period_us = 0;  // guest scheduler tick; 0 = no timer
+    bool guest_stats = false;      // --stats: the guest reports its free frames too
     std::string kvm_device = "/dev/kvm";
     std::string sysfs_root = "/sys";
 };

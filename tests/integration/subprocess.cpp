@@ -52,7 +52,10 @@ Result run(const std::vector<std::string>& argv, int timeout_s) {
         dup2(out.fd[1], 1);
         dup2(err.fd[1], 2);
         int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0) dup2(devnull, 0);
+        if (devnull > 0) {
+            dup2(devnull, 0);
+            close(devnull);  // the program under test must not inherit a stray descriptor
+        }
         execv(cargv[0], cargv.data());
         dprintf(2, "exec %s: %s\n", cargv[0], strerror(errno));
         _exit(127);

@@ -138,9 +138,9 @@ TEST(ExitStats, LineFormatIsStable) {
     s.mmio = 0;
     s.other = 2;
     s.hypercalls = 6;
-    EXPECT_EQ(format_stats(s, 42, 1234),
+    EXPECT_EQ(format_stats(s, 42, 1234, 3),
               "enclave-run: stats: exits=10 io=7 hlt=1 mmio=0 other=2 hypercalls=6 wall_ms=42 "
-              "peak_rss_kib=1234");
+              "peak_rss_kib=1234 open_fds=3");
 }
 
 }  // namespace

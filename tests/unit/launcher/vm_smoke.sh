@@ -189,7 +189,7 @@ expect_end x 124 '^enclave-run: static-app: timed out after 1 s$' --timeout 1
 boot y --stats
 line=$(grep '^enclave-run: stats:' "$tmp/err")
 if [ "$status" = 0 ] && [ "$(tr -d '\n' <"$tmp/out" | wc -c)" = 1000 ] &&
-    [[ $line =~ ^enclave-run:\ stats:\ exits=([0-9]+)\ io=([0-9]+)\ hlt=0\ mmio=0\ other=([0-9]+)\ hypercalls=1002\ wall_ms=[0-9]+\ peak_rss_kib=[0-9]+$ ]] &&
+    [[ $line =~ ^enclave-run:\ stats:\ exits=([0-9]+)\ io=([0-9]+)\ hlt=0\ mmio=0\ other=([0-9]+)\ hypercalls=1002\ wall_ms=[0-9]+\ peak_rss_kib=[0-9]+\ open_fds=[0-9]+$ ]] &&
     [ "${BASH_REMATCH[2]}" = 1002 ]; then
     echo "ok: stats: $line"
 else
