@@ -19,6 +19,11 @@ using fs::NodeKind;
 using fs::OpenFile;
 
 constexpr int64_t kMaxIov = 1024;  // UIO_MAXIOV
+// Console output per call.  A syscall runs with interrupts off, and writev can name one small
+// buffer 1024 times (or sendfile a sparse /tmp file): without a cap one call could push 2 GiB
+// through the console while every other domain waits, with no memory to bound it.  A write to
+// the console may be short, as to a pipe or a terminal on Linux; libc loops (docs/syscalls.md).
+constexpr uint64_t kConsoleMaxPerCall = 64 * 1024;
 constexpr uint64_t kSeekSet = 0, kSeekCur = 1, kSeekEnd = 2;
 
 // Reads of a /tmp hole copy from here.
@@ -89,6 +94,7 @@ int64_t write_file(OpenFile* f, uint64_t buf, uint64_t count, const uint64_t* at
     if (count > kMaxRwCount) count = kMaxRwCount;
     if (console::Stream* s = output_stream(f)) {
         if (at != nullptr) return -kESPIPE;
+        if (count > kConsoleMaxPerCall) count = kConsoleMaxPerCall;
         return count == 0 ? 0 : write_to_stream(s, buf, count);
     }
     if (f->kind != FileKind::node || !writable(f)) return -kEBADF;
@@ -206,11 +212,12 @@ int64_t sys_writev(const Args& a) {
         return -kEBADF;
     }
     if (int64_t r = check_iov(a.a1, int64_t(a.a2), mm::Access::read); r != 0) return r;
+    const uint64_t limit = output_stream(f) != nullptr ? kConsoleMaxPerCall : kMaxRwCount;
     int64_t written = 0;
-    for (int64_t i = 0; i < int64_t(a.a2) && uint64_t(written) < kMaxRwCount; i++) {
+    for (int64_t i = 0; i < int64_t(a.a2) && uint64_t(written) < limit; i++) {
         UserIovec v;
         if (mm::copy_from_user(&v, a.a1 + uint64_t(i) * sizeof v, sizeof v) != 0) return -kEFAULT;
-        uint64_t len = v.len < kMaxRwCount - uint64_t(written) ? v.len : kMaxRwCount - written;
+        uint64_t len = v.len < limit - uint64_t(written) ? v.len : limit - written;
         if (len == 0) continue;
         int64_t r = write_file(f, v.base, len, nullptr);
         if (r < 0) return written > 0 ? written : r;
@@ -275,7 +282,7 @@ int64_t sys_sendfile(const Args& a) {
         if (mm::copy_from_user(&off, a.a2, sizeof off) != 0) return -kEFAULT;
         if (int64_t(off) < 0) return -kEINVAL;
     }
-    uint64_t count = a.a3 < kMaxRwCount ? a.a3 : kMaxRwCount;
+    uint64_t count = a.a3 < kConsoleMaxPerCall ? a.a3 : kConsoleMaxPerCall;  // the console only
     console::Stream* s = output_stream(out);
     if (s == nullptr) {
         // Only the console as a target: a /tmp target goes through the app's read/write
