@@ -17,7 +17,7 @@
 //   - segments that only share a page, where the union of their flags is W+X: writable_executable
 //     (the shared page would be both writable and executable);
 //   - segments that share a page with a harmless union (e.g. R and RW): allowed.
-#include "unikernel/loader/elf.hpp"
+#include "elf/elf.hpp"
 
 namespace er::elf {
 namespace {
