@@ -58,8 +58,11 @@ boot l
 
 # Boot contract: boot info fields, entry registers and the domain table, checked byte by byte.
 boot i --memory 32M --tick-ms 7
+# The version the launcher must report is the one the ABI header defines (bumped on every change).
+abi_version=$(sed -n 's/^#define ER_ABI_VERSION \([0-9]*\)u$/\1/p' \
+    "$(dirname "${BASH_SOURCE[0]}")/../../../libos-abi/enclave_abi.h")
 if [ "$status" = 0 ]; then
-    python3 - "$tmp/out" "$app" <<'PY' && echo "ok: boot info, entry state, domain table" || fail "boot info"
+    ER_ABI=$abi_version python3 - "$tmp/out" "$app" <<'PY' && echo "ok: boot info, entry state, domain table" || fail "boot info"
 import os, struct, sys, time
 data = open(sys.argv[1], "rb").read()
 app_size = os.path.getsize(sys.argv[2])
@@ -76,7 +79,7 @@ name = d[:32]
 args_len = len(sys.argv[2]) + 3
 app_end = (0x800000 + app_size + 4095) & ~4095
 checks = {
-    "magic": magic == 0x544F4F42524E4C45, "abi": ver == 2, "size": size == 224,
+    "magic": magic == 0x544F4F42524E4C45, "abi": ver == int(os.environ["ER_ABI"]), "size": size == 224,
     "mem": mem == 32 << 20,
     "abi1 fields zero": (app_gpa, app_sz, args_gpa, args_size, argc, envc) == (0,) * 6,
     "kernel": kstart == 0x100000 and kstart < kend <= 0x800000,
