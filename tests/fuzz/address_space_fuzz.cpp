@@ -176,6 +176,37 @@ Access pick_access(FuzzedDataProvider& in) {
     return static_cast<Access>(in.ConsumeIntegralInRange(0, 2));
 }
 
+// What a user access to [start, start + len) must give, from the VMAs alone (a second, simple
+// statement of the rule: outside the layout or a hole first is unmapped, a VMA without the right
+// first is protection).
+FaultKind expected_access(Space& s, uint64_t start, uint64_t len, Access acc) {
+    if (len == 0) return FaultKind::none;
+    uint64_t end = start + len;
+    if (end < start || !s.as.layout().contains(start, end)) return FaultKind::unmapped;
+    uint32_t need = acc == Access::write ? kProtWrite : acc == Access::exec ? kProtExec : kProtRead;
+    uint64_t at = page_down(start);
+    for (size_t i = 0; i < s.as.vmas().size() && at < end; i++) {
+        const Vma& v = s.as.vmas().at(i);
+        if (v.end <= at) continue;
+        if (v.start > at) return FaultKind::unmapped;
+        if ((v.prot & need) != need) return FaultKind::protection;
+        at = v.end;
+    }
+    return at < end ? FaultKind::unmapped : FaultKind::none;
+}
+
+// After a successful prepare_access every page of the range is present with the right (at most
+// one page per frame of the simulated RAM, so this loop is short).
+void check_present(Space& s, uint64_t start, uint64_t len, Access acc) {
+    if (len == 0) return;
+    for (uint64_t p = page_down(start); p < start + len; p += kPageSize) {
+        uint64_t* pte = s.as.page_table().walk(p, false);
+        require(pte != nullptr && (*pte & kPtePresent) && (*pte & kPteUser));
+        if (acc == Access::write) require(*pte & kPteWrite);
+        if (acc == Access::exec) require(!(*pte & kPteNx));
+    }
+}
+
 void start(Space& s, FuzzedDataProvider& in, uint64_t shared_root) {
     s.account.reset(in.ConsumeBool() ? in.ConsumeIntegralInRange<uint64_t>(1, 300) : 0);
     if (s.mpk) {
@@ -215,9 +246,15 @@ void one_call(Space& s, FuzzedDataProvider& in) {
         case 3: {  // a syscall's user buffer or iovec entry: any start, any length
             uint64_t start = pick_addr(in, l);
             Access acc = pick_access(in);
+            FaultKind want = expected_access(s, start, len, acc);
             FaultKind k = s.as.prepare_access(start, len, acc);
-            // Refused ranges are refused before anything is faulted in, so check_access agrees.
-            if (k == FaultKind::none && len != 0) require(s.as.vmas().find(start) != nullptr);
+            if (want != FaultKind::none) {
+                require(k == want);  // refused for the first reason, before any fault-in
+            } else if (k == FaultKind::none) {
+                check_present(s, start, len, acc);
+            } else {
+                require(k == FaultKind::out_of_memory);  // allowed, but no frame was left
+            }
             break;
         }
         case 4: {  // a page fault from the app
