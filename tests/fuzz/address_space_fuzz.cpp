@@ -258,8 +258,18 @@ void one_call(Space& s, FuzzedDataProvider& in) {
             break;
         }
         case 4: {  // a page fault from the app
-            FaultKind k = s.as.fault(pick_addr(in, l), pick_access(in));
-            (void)k;
+            uint64_t addr = pick_addr(in, l);
+            Access acc = pick_access(in);
+            FaultKind want =
+                addr >= (1ull << 47) ? FaultKind::kernel_page : expected_access(s, addr, 1, acc);
+            FaultKind k = s.as.fault(addr, acc);
+            if (want != FaultKind::none) {
+                require(k == want);
+            } else if (k == FaultKind::none) {
+                check_present(s, addr, 1, acc);
+            } else {
+                require(k == FaultKind::out_of_memory);
+            }
             break;
         }
         case 5:  // madvise(DONTNEED)
