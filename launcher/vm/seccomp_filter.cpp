@@ -214,6 +214,14 @@ std::vector<int> writable_fds(std::span<const int> except) {
     return out;
 }
 
+bool sanitizer_runtime() {
+#ifdef ER_SANITIZER_RUNTIME
+    return true;
+#else
+    return false;
+#endif
+}
+
 void confine_run_loop(int vcpu_fd, std::span<const int> kvm_fds, Console& console) {
     if (env_is_one("ENCLAVE_RUN_NO_SECCOMP")) {
         console.notice("the run loop is not confined (ENCLAVE_RUN_NO_SECCOMP=1; debugging only)");

@@ -48,4 +48,7 @@ std::vector<int> writable_fds(std::span<const int> except);
 // of SIGSYS.
 void confine_run_loop(int vcpu_fd, std::span<const int> kvm_fds, Console& console);
 
+// True in a sanitizer build (ER_SANITIZE), where confine_run_loop loads no filter.
+bool sanitizer_runtime();
+
 }  // namespace er::launcher
