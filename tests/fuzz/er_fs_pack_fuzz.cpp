@@ -88,6 +88,53 @@ void check_image(const std::vector<uint8_t>& image, const std::string& root,
     }
 }
 
+// The tree changes between the walk (plan_er_fs) and the copy (write_to), as a hostile user of
+// --root could make it: files grow, shrink, vanish or become a FIFO, a symlink or a directory.
+// The copy must then fail with one line naming the file, or give an image the guest accepts; it
+// must never hang (a FIFO is opened without blocking) or write outside the planned size.
+struct Change {
+    uint8_t which;  // index into the made entries, modulo their count
+    uint8_t what;   // what % 5: gone, rewritten (what / 5 bytes), FIFO, symlink, directory
+};
+
+void race(const std::vector<Change>& changes, const std::string& root,
+          const er::launcher::ErFsLimits& limits, const std::vector<Made>& made) {
+    er::launcher::ErFsImage plan = er::launcher::plan_er_fs(root, limits);
+    for (const Change& c : changes) {
+        const Made& m = made[c.which % made.size()];
+        std::string path = root + m.rel;
+        if (m.type == S_IFDIR) continue;  // removing a directory would need its whole subtree
+        ::unlink(path.c_str());
+        switch (c.what % 5) {
+            case 0:
+                break;  // gone
+            case 1:
+                write_all(path, std::string(c.what / 5, 'z'), 0600);  // another size, maybe
+                break;
+            case 2:
+                ::mkfifo(path.c_str(), 0600);
+                break;
+            case 3:
+                ::symlink("elsewhere", path.c_str());
+                break;
+            default:
+                ::mkdir(path.c_str(), 0700);
+                break;
+        }
+    }
+    std::vector<uint8_t> image(plan.size() + 1, 0);  // one byte more, to see it stay untouched
+    image.back() = 0xA5;
+    try {
+        plan.write_to(std::span<uint8_t>(image.data(), plan.size()));
+        ErfsImage img;
+        require(img.validate(image.data(), plan.size()) == ImageStatus::ok);
+    } catch (const er::launcher::Error& e) {
+        std::string what = e.what();
+        require(!what.empty() && what.find('\n') == std::string::npos);
+    }
+    require(image.back() == 0xA5);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -95,6 +142,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     er::launcher::ErFsLimits limits;
     if (in.ConsumeBool()) limits.max_file = in.ConsumeIntegralInRange<uint64_t>(0, 4096);
     if (in.ConsumeBool()) limits.max_image = in.ConsumeIntegralInRange<uint64_t>(0, 16384);
+
+    // Changes made to the tree between its walk and its copy (race()), chosen first so that
+    // every input has some.
+    std::vector<Change> changes(in.ConsumeIntegralInRange(0, 3));
+    for (Change& c : changes)
+        c = Change{in.ConsumeIntegral<uint8_t>(), in.ConsumeIntegral<uint8_t>()};
 
     const std::string root = scratch() + "/t";
     std::error_code ec;
@@ -169,5 +222,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::string what = e.what();
         require(!what.empty() && what.find('\n') == std::string::npos);
     }
+    if (!must_refuse && !made.empty()) race(changes, root, limits, made);
     return 0;
 }
