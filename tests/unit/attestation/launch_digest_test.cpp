@@ -228,7 +228,8 @@ constexpr std::uint32_t kEpycV4Signature = 0x800F12;
 
 // What sev-snp-measure measures for an OVMF guest without kernel hashes: the firmware as
 // NORMAL pages, the metadata sections in table order, then one VMSA per vCPU.
-std::string snp_ovmf_digest(const std::string& file, int vcpus, std::uint64_t features) {
+std::string snp_ovmf_digest(const std::string& file, int vcpus, std::uint64_t features,
+                            const Bytes& hashes_table = {}) {
     Bytes image = fixture(file);
     OvmfInfo ovmf = walk_ovmf(image);
     SnpLaunchDigest d;
@@ -236,9 +237,17 @@ std::string snp_ovmf_digest(const std::string& file, int vcpus, std::uint64_t fe
     for (const OvmfSection& s : ovmf.sections) {
         const std::size_t pages = s.size / kLaunchPageSize;
         switch (s.type) {
-            case 1:     // SNP_SEC_MEM
-            case 4:     // SVSM_CAA
-            case 0x10:  // KERNEL_HASHES, no kernel given: a zero page
+            case 0x10:  // KERNEL_HASHES: the table in a NORMAL page, or a zero page
+                if (!hashes_table.empty()) {
+                    Page page{};
+                    const std::size_t off = ovmf.sev_hashes_table_gpa.value() % kLaunchPageSize;
+                    std::copy(hashes_table.begin(), hashes_table.end(), page.begin() + off);
+                    EXPECT_TRUE(d.add_page(s.gpa, SnpPageType::normal, page).ok());
+                    break;
+                }
+                [[fallthrough]];
+            case 1:  // SNP_SEC_MEM
+            case 4:  // SVSM_CAA
                 EXPECT_TRUE(d.add_pages(s.gpa, SnpPageType::zero, pages).ok());
                 break;
             case 2:
@@ -296,7 +305,74 @@ TEST(SnpOvmfVectors, OvmfX64OneVcpuNoKernel) {
               "1e5b49e21523a9ad993afdb6a30b4005");
 }
 
+const Bytes kEmpty;
+
+Bytes cmdline(const std::string& text) {
+    Bytes b(text.begin(), text.end());
+    b.push_back(0);  // QEMU hashes the command line with its trailing NUL
+    return b;
+}
+
+TEST(SnpOvmfVectors, AmdSevHashesTableLocation) {
+    OvmfInfo ovmf = walk_ovmf(fixture("ovmf_AmdSev_suffix.bin"));
+    ASSERT_TRUE(ovmf.sev_hashes_table_gpa.has_value());
+    EXPECT_EQ(*ovmf.sev_hashes_table_gpa, 0x810C00u);
+    EXPECT_EQ(ovmf_sev_hashes_table(kEmpty, kEmpty, cmdline("")).size(), 176u);
+}
+
+TEST(SnpOvmfVectors, AmdSevOneVcpuEmptyKernelWithCmdline) {
+    Bytes table = ovmf_sev_hashes_table(kEmpty, kEmpty, cmdline("console=ttyS0 loglevel=7"));
+    EXPECT_EQ(snp_ovmf_digest("ovmf_AmdSev_suffix.bin", 1, 0x21, table),
+              "803f691094946e42068aaa3a8f9e26a5c89f36f7b73ecfb28c653360fe4b3aba"
+              "7e534442e7e1e17895dfe778d0228977");
+    EXPECT_EQ(snp_ovmf_digest("ovmf_AmdSev_suffix.bin", 1, 0x1, table),
+              "6d287813eb5222d770f75005c664e34c204f385ce832cc2ce7d0d6f354454362"
+              "f390ef83a92046c042e706363b4b08fa");
+}
+
+// Four vCPUs: the three APs start at the firmware's SEV-ES reset EIP.
+TEST(SnpOvmfVectors, AmdSevFourVcpusEmptyKernel) {
+    Bytes table = ovmf_sev_hashes_table(kEmpty, kEmpty, cmdline(""));
+    EXPECT_EQ(snp_ovmf_digest("ovmf_AmdSev_suffix.bin", 4, 0x21, table),
+              "4953b1fb416fa874980e8442b3706d345926d5f38879134e00813c5d7abcbe78"
+              "eafe7b422907be0b4698e2414a631942");
+    EXPECT_EQ(snp_ovmf_digest("ovmf_AmdSev_suffix.bin", 4, 0x1, table),
+              "5061fffb019493a903613d56d54b94912a1a2f9e4502385f5c194616753720a9"
+              "2441310ba6c4933de877c36e23046ad5");
+}
+
 // ---- SEV / SEV-ES ----
+
+// What sev-snp-measure measures for SEV and SEV-ES OVMF guests: the firmware, then the hashes
+// table (if any) as further LAUNCH_UPDATE_DATA, then (ES) one VMSA per vCPU with no features.
+std::string sev_ovmf_digest(int es_vcpus, const Bytes& hashes_table) {
+    Bytes image = fixture("ovmf_AmdSev_suffix.bin");
+    OvmfInfo ovmf = walk_ovmf(image);
+    SevLaunchDigest d;
+    d.add_data(image);
+    d.add_data(hashes_table);
+    for (int cpu = 0; cpu < es_vcpus; ++cpu) {
+        std::uint32_t eip = cpu == 0 ? 0xFFFFFFF0 : ovmf.sev_es_reset_eip.value();
+        d.add_vmsa(build_vmsa(qemu_reset_vmsa_state(eip, kEpycV4Signature, 0)));
+    }
+    return hex(d.value());
+}
+
+TEST(SevOvmfVectors, SevEmptyKernel) {
+    EXPECT_EQ(sev_ovmf_digest(
+                  0, ovmf_sev_hashes_table(kEmpty, kEmpty, cmdline("console=ttyS0 loglevel=7"))),
+              "82a3ee5d537c3620628270c292ae30cb40c3c878666a7890ee7ef2a08fb535ff");
+    EXPECT_EQ(sev_ovmf_digest(0, ovmf_sev_hashes_table(kEmpty, kEmpty, cmdline(""))),
+              "77f613d7bbcdf12a73782ea9e88b0172aeda50d1a54201cb903594ff52846898");
+}
+
+TEST(SevOvmfVectors, SevEsEmptyKernel) {
+    Bytes table = ovmf_sev_hashes_table(kEmpty, kEmpty, cmdline(""));
+    EXPECT_EQ(sev_ovmf_digest(1, table),
+              "13810ae661ea11e2bb205621f582fee268f0367c8f97bc297b7fadef3e12002c");
+    EXPECT_EQ(sev_ovmf_digest(4, table),
+              "0dccbcaba8e90b261bd0d2e1863a2f9da714768b7b2a19363cd6ae35aa90de91");
+}
 
 TEST(SevLaunchDigest, OvmfX64WithoutKernelIsTheImageHash) {
     Bytes image = fixture("ovmf_OvmfX64_suffix.bin");

@@ -1,5 +1,8 @@
 #include "ovmf_walk.hpp"
 
+#include <openssl/evp.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -32,12 +35,39 @@ std::uint16_t le16(const Bytes& image, std::size_t off) {
     return static_cast<std::uint16_t>(image[off] | (image[off + 1] << 8));
 }
 
+void put_guid_entry(Bytes& out, const char* text, ByteView data) {
+    const Guid g = guid(text);
+    out.insert(out.end(), g.begin(), g.end());
+    const std::uint16_t len = 16 + 2 + 32;
+    out.push_back(static_cast<std::uint8_t>(len));
+    out.push_back(static_cast<std::uint8_t>(len >> 8));
+    std::array<std::uint8_t, 32> h{};
+    unsigned int hlen = 0;
+    EVP_Digest(data.data(), data.size(), h.data(), &hlen, EVP_sha256(), nullptr);
+    out.insert(out.end(), h.begin(), h.end());
+}
+
 }  // namespace
+
+Bytes ovmf_sev_hashes_table(ByteView kernel, ByteView initrd, ByteView cmdline_with_nul) {
+    Bytes out;
+    const Guid header = guid("9438d606-4f22-4cc9-b479-a793d411fd21");
+    out.insert(out.end(), header.begin(), header.end());
+    const std::uint16_t len = 16 + 2 + 3 * 50;
+    out.push_back(static_cast<std::uint8_t>(len));
+    out.push_back(static_cast<std::uint8_t>(len >> 8));
+    put_guid_entry(out, "97d02dd8-bd20-4c94-aa78-e7714d36ab2a", cmdline_with_nul);
+    put_guid_entry(out, "44baf731-3a2f-4bd7-9af1-41e29169781d", initrd);
+    put_guid_entry(out, "4de79437-abd2-427f-b835-d5b172d2045b", kernel);
+    out.resize((out.size() + 15) / 16 * 16, 0);
+    return out;
+}
 
 OvmfInfo walk_ovmf(const Bytes& image) {
     const Guid footer = guid("96b582de-1fb2-45f7-baea-a366c55a082d");
     const Guid sev_metadata = guid("dc886566-984a-4798-a75e-5585a7bf67cc");
     const Guid sev_es_reset = guid("00f771de-1a7e-4fcb-890e-68c77e2fb44e");
+    const Guid sev_hashes = guid("7255371f-3a3b-4b04-927b-1da6efa8d454");
 
     OvmfInfo info;
     const std::size_t n = image.size();
@@ -56,7 +86,9 @@ OvmfInfo walk_ovmf(const Bytes& image) {
         const std::size_t len = le16(image, pos - 18);
         if (len < 18 || len > pos - table_start) throw std::runtime_error("OVMF entry length");
         const std::size_t data = pos - len;
-        if (guid_at(image, pos - 16, sev_es_reset)) {
+        if (guid_at(image, pos - 16, sev_hashes)) {
+            info.sev_hashes_table_gpa = load_le32(&image[data]);
+        } else if (guid_at(image, pos - 16, sev_es_reset)) {
             info.sev_es_reset_eip = load_le32(&image[data]);
         } else if (guid_at(image, pos - 16, sev_metadata)) {
             const std::size_t meta = n - load_le32(&image[data]);

@@ -23,10 +23,16 @@ struct OvmfInfo {
     std::uint64_t gpa = 0;  // the image is mapped so that it ends at 4 GiB
     std::vector<OvmfSection> sections;
     std::optional<std::uint32_t> sev_es_reset_eip;
+    std::optional<std::uint32_t> sev_hashes_table_gpa;  // where QEMU puts the hashes table
 };
 
 // Throws std::runtime_error on a malformed image (tests only).
 OvmfInfo walk_ovmf(const Bytes& image);
+
+// OVMF's SEV hashes table for direct kernel boot (measured kernel, initrd and command line):
+// header GUID || u16 length, then {GUID, u16 50, SHA-256} for cmdline, initrd, kernel; padded
+// with zeros to a multiple of 16 bytes, as QEMU copies it into the guest.
+Bytes ovmf_sev_hashes_table(ByteView kernel, ByteView initrd, ByteView cmdline_with_nul);
 
 // The VMSA QEMU+KVM (KVM_SEV_INIT2) produce for a vCPU reset to `eip`, with the CPUID
 // signature QEMU puts in RDX and the guest's SEV features.
