@@ -8,6 +8,7 @@
 #include <string>
 
 #include "launcher/cli/check_command.hpp"
+#include "launcher/cli/platform_command.hpp"
 #include "launcher/cli/run_options.hpp"
 #include "launcher/common/error.hpp"
 #include "launcher/common/escape.hpp"
@@ -78,6 +79,8 @@ int main(int argc, char** argv) {
 
     er::launcher::CheckOptions check_options;
     CLI::App* check = er::launcher::add_check_command(cli, check_options);
+    er::launcher::PlatformOptions platform_options;
+    CLI::App* platform = er::launcher::add_platform_command(cli, platform_options);
 
     try {
         cli.parse(argc, argv);
@@ -94,6 +97,7 @@ int main(int argc, char** argv) {
 
     try {
         if (check->parsed()) return er::launcher::check_command(check_options);
+        if (platform->parsed()) return er::launcher::platform_command(platform_options);
         options.rest = run->remaining();
         return er::launcher::run_command(options);
     } catch (const er::launcher::Error& e) {
