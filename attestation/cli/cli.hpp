@@ -68,5 +68,6 @@ std::string kds_chain_url(Product product, bool vlek);
 void register_verify(CLI::App& app);
 void register_show(CLI::App& app);
 void register_certs(CLI::App& app);
+void register_measure(CLI::App& app);
 
 }  // namespace er::attest::cli

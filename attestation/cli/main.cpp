@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
     register_verify(app);
     register_show(app);
     register_certs(app);
+    register_measure(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

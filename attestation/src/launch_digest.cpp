@@ -32,11 +32,12 @@ bool known_type(SnpPageType type) {
 
 Status check_page(std::uint64_t gpa, SnpPageType type) {
     if (!known_type(type)) {
-        return Error{Reason::usage_error,
+        return Error{Reason::launch_page_invalid,
                      "unknown SNP page type " + std::to_string(static_cast<unsigned>(type))};
     }
     if (gpa % kLaunchPageSize != 0) {
-        return Error{Reason::usage_error, "SNP page GPA " + hex64(gpa) + " is not 4 KiB aligned"};
+        return Error{Reason::launch_page_invalid,
+                     "SNP page GPA " + hex64(gpa) + " is not 4 KiB aligned"};
     }
     return ok_status();
 }
@@ -85,7 +86,7 @@ Status SnpLaunchDigest::add_page(std::uint64_t gpa, SnpPageType type, PageView c
 Status SnpLaunchDigest::add_page(std::uint64_t gpa, SnpPageType type) {
     if (Status s = check_page(gpa, type); !s) return s;
     if (snp_page_type_measures_contents(type)) {
-        return Error{Reason::usage_error,
+        return Error{Reason::launch_page_invalid,
                      "SNP page at " + hex64(gpa) + " has a measured type but no contents"};
     }
     absorb(Digest384{}, type, gpa);
@@ -94,9 +95,9 @@ Status SnpLaunchDigest::add_page(std::uint64_t gpa, SnpPageType type) {
 
 Status SnpLaunchDigest::add_range(std::uint64_t gpa, SnpPageType type, ByteView data) {
     if (data.size() % kLaunchPageSize != 0) {
-        return Error{Reason::usage_error, "SNP range at " + hex64(gpa) + " is " +
-                                              std::to_string(data.size()) +
-                                              " bytes, not a whole number of 4 KiB pages"};
+        return Error{Reason::launch_page_invalid, "SNP range at " + hex64(gpa) + " is " +
+                                                      std::to_string(data.size()) +
+                                                      " bytes, not a whole number of 4 KiB pages"};
     }
     for (std::size_t off = 0; off < data.size(); off += kLaunchPageSize) {
         PageView page(data.data() + off, kLaunchPageSize);

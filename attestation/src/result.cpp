@@ -48,6 +48,7 @@ std::string_view reason_name(Reason reason) {
         ER_REASON(evidence_not_hardware_backed)
         ER_REASON(evidence_nonce)
         ER_REASON(evidence_log_binding)
+        ER_REASON(launch_page_invalid)
 #undef ER_REASON
     }
     return "unknown_reason";

@@ -58,6 +58,9 @@ enum class Reason {
     evidence_not_hardware_backed,
     evidence_nonce,
     evidence_log_binding,
+    // Launch digests: a page the PSP would refuse (unaligned GPA, unknown type, missing
+    // contents), or a page list that cannot be read as one.
+    launch_page_invalid,
 };
 
 // Stable snake_case name used in human output, JSON output and tests.

@@ -138,6 +138,15 @@ expect 1 evidence_malformed -- "$ATTEST" verify --evidence "$W/garbage.cbor"
 expect 0 "hardware_backed: NO" -- "$ATTEST" show "$W/ev/evidence-plain-kvm.cbor"
 expect 0 '"name": "web"' -- "$ATTEST" show --json "$W/ev/evidence.cbor"
 
+# measure: the SNP launch digest of a page list (docs/attestation.md "Launch digests").
+# The firmware-only digest of sev-snp-measure's AmdSev OVMF fixture, then a list refused by line.
+printf '# OVMF suffix, mapped to end at 4 GiB\n0xFFFFF000 normal %s\n' "$D/sev-snp-measure/ovmf_AmdSev_suffix.bin" >"$W/ovmf-pages.txt"
+expect 0 "086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74" -- "$ATTEST" measure --snp-pages "$W/ovmf-pages.txt"
+expect 0 '"pages": 1' -- "$ATTEST" measure --json --snp-pages "$W/ovmf-pages.txt"
+printf '0x1000 zero\n0x2001 cpuid\n' >"$W/bad-pages.txt"
+expect 2 "launch_page_invalid: $W/bad-pages.txt:2: SNP page GPA 0x2001 is not 4 KiB aligned" -- "$ATTEST" measure --snp-pages "$W/bad-pages.txt"
+expect 2 "io_error" -- "$ATTEST" measure --snp-pages "$W/no-such-list.txt"
+
 if [[ $failures -ne 0 ]]; then
     echo "$failures CLI check(s) failed"
     exit 1

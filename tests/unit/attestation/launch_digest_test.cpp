@@ -181,7 +181,7 @@ TEST(SnpLaunchDigest, RefusesBadPages) {
     Page p = filled(0);
     Status s = d.add_page(0x1234, SnpPageType::normal, p);
     ASSERT_FALSE(s.ok());
-    EXPECT_EQ(s.error().reason, Reason::usage_error);
+    EXPECT_EQ(s.error().reason, Reason::launch_page_invalid);
     EXPECT_NE(s.error().detail.find("0x1234"), std::string::npos) << s.error().detail;
     EXPECT_FALSE(d.add_page(0x1000, static_cast<SnpPageType>(7), p).ok());
     EXPECT_FALSE(d.add_page(0x1000, static_cast<SnpPageType>(0)).ok());
