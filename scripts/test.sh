@@ -34,6 +34,7 @@ build_tree() {
     ninja -C "$dir"
 }
 report() {
+    trap - EXIT
     echo "== test.sh: wall time per step" >&2
     printf '   %s\n' "${times[@]}" >&2
 }
@@ -47,9 +48,9 @@ if [ "$quick" = 0 ]; then
     step "asan: build" build_tree "$asan" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
         -DCMAKE_BUILD_TYPE=Debug -DER_SANITIZE=address,undefined -DER_BUILD_GUEST=OFF \
         -DER_BUILD_BENCH=OFF -DER_BUILD_FUZZ=ON -DER_WERROR=ON
-    step "asan: ctest" ctest --test-dir "$asan" --output-on-failure || status=1
+    step "asan: ctest" ctest --test-dir "$asan" --output-on-failure -j"$(nproc)" || status=1
     step "release: build" build_tree "$release" -DCMAKE_BUILD_TYPE=Release -DER_BUILD_GUEST=OFF \
         -DER_BUILD_BENCH=OFF -DER_WERROR=ON
-    step "release: ctest" ctest --test-dir "$release" --output-on-failure || status=1
+    step "release: ctest" ctest --test-dir "$release" --output-on-failure -j"$(nproc)" || status=1
 fi
 exit "$status"
