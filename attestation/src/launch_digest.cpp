@@ -2,6 +2,7 @@
 
 #include <openssl/hmac.h>
 
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <string>
