@@ -5,16 +5,11 @@
 #include <cstdio>
 #include <cstring>
 
+#include "sev/hex.hpp"
 #include "sev/uapi.hpp"
 
 namespace er::sev {
 namespace {
-
-std::string hex(uint64_t v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-    return buf;
-}
 
 // The pieces every mode needs, in probe order.  `param` names the kvm_amd switch of the mode.
 struct Requirements {

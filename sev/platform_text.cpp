@@ -5,14 +5,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include "sev/hex.hpp"
+
 namespace er::sev {
 namespace {
-
-std::string hex(uint64_t v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-    return buf;
-}
 
 std::string yes_no(bool b) {
     return b ? "yes" : "no";

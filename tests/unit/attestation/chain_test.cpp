@@ -9,15 +9,6 @@
 namespace er::attest::testing {
 namespace {
 
-const TrustStore& builtin() {
-    static TrustStore store = [] {
-        auto s = TrustStore::builtin();
-        if (!s) throw std::runtime_error(s.error().message());
-        return std::move(*s);
-    }();
-    return store;
-}
-
 Reason chain_reason(const std::vector<X509Ptr>& certs, ChainOptions options,
                     const TrustStore& store = builtin()) {
     auto chain = verify_chain(store, certs, options);

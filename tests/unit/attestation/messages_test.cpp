@@ -21,15 +21,6 @@ std::vector<Reason> reasons(const Verdict& v) {
     return out;
 }
 
-const TrustStore& builtin() {
-    static TrustStore store = [] {
-        auto s = TrustStore::builtin();
-        if (!s) throw std::runtime_error(s.error().message());
-        return std::move(*s);
-    }();
-    return store;
-}
-
 class UnauthenticatedFields : public ::testing::Test {
   protected:
     static void SetUpTestSuite() { pki_ = new TestDoublePki(); }

@@ -8,12 +8,23 @@
 #include <vector>
 
 #include "attestation/certificate.hpp"
+#include "attestation/chain.hpp"
 #include "attestation/report.hpp"
 
 namespace er::attest::testing {
 
 // 2025-07-01: inside every vector certificate's validity (the AWS VLEK expired 2025-12-10).
 inline constexpr std::time_t kVectorTime = 1751328000;
+
+// AMD's built-in roots, loaded once for the whole test binary.
+inline const TrustStore& builtin() {
+    static TrustStore store = [] {
+        auto s = TrustStore::builtin();
+        if (!s) throw std::runtime_error(s.error().message());
+        return std::move(*s);
+    }();
+    return store;
+}
 
 inline std::filesystem::path data_path(const std::string& rel) {
     return std::filesystem::path(ER_SEV_TEST_DATA) / rel;
