@@ -24,7 +24,7 @@
 #include <stdint.h>
 #endif
 
-#define ER_ABI_VERSION 3u
+#define ER_ABI_VERSION 4u
 #define ER_BOOT_MAGIC 0x544f4f42524e4c45ull /* "ELNRBOOT" little-endian */
 
 /* The layout is a table aligned by hand: */
@@ -37,6 +37,15 @@
 #define ER_GPA_BOOT_PT 0x10000ull       /* launcher's boot page tables + GDT, 16 pages          */
 #define ER_GPA_BOOT_PT_END 0x20000ull
 #define ER_GPA_BOOT_STACK_TOP 0x80000ull /* boot stack grows down from here, [0x20000, 0x80000) */
+/* ABI 4: [0x80000, 0x89000) confidential-computing pages (docs/sev.md "Guest memory")           */
+#define ER_GPA_HOST_HINTS 0x80000ull    /* struct er_host_hints: shared, never measured, untrusted */
+#define ER_GPA_SNP_SECRETS 0x81000ull   /* SNP secrets page (PSP or software PSP), snp/sim only  */
+#define ER_GPA_SNP_CPUID 0x82000ull     /* SNP CPUID page, snp only                               */
+#define ER_GPA_GUEST_REQ 0x83000ull     /* shared: SNP guest request message (er_snp_msg_hdr+)    */
+#define ER_GPA_GUEST_RESP 0x84000ull    /* shared: SNP guest response message                     */
+#define ER_GPA_EVIDENCE 0x85000ull      /* shared: struct er_evidence, ER_EVIDENCE_PAGES pages    */
+#define ER_EVIDENCE_PAGES 4u
+#define ER_GPA_CC_END 0x89000ull
 #define ER_GPA_KERNEL 0x100000ull       /* unikernel PT_LOAD segments (by p_paddr) start here   */
 #define ER_GPA_KERNEL_MAX 0x800000ull   /* ... and must end below this (7 MiB)                  */
 #define ER_GPA_APP 0x800000ull          /* ABI 1: raw app ELF file bytes, page aligned          */
@@ -55,6 +64,18 @@
 #define ER_BOOT_F_TSC_STABLE (1u << 0) /* tsc_khz is valid: the guest may derive time from TSC */
 #define ER_BOOT_F_DEBUG (1u << 1)      /* verbose guest log (ER_HC_LOG) requested               */
 #define ER_BOOT_F_STATS (1u << 2)      /* --stats: log free frames before and after the domains */
+#define ER_BOOT_F_ATTEST (1u << 3)     /* ABI 4, --attest: measure the domains, issue ER_HC_EVIDENCE */
+
+/* ABI 4: the confidential-computing mode the launcher started the guest in (boot info, measured).
+ * The guest trusts it only as far as the hardware confirms it (SEV_STATUS MSR under SEV). */
+enum er_confidential {
+    ER_CC_OFF = 0,    /* plain KVM: no memory encryption, evidence not hardware-backed */
+    ER_CC_SEV = 1,    /* SEV: encrypted memory */
+    ER_CC_SEV_ES = 2, /* SEV-ES: encrypted memory and register state, GHCB */
+    ER_CC_SNP = 3,    /* SEV-SNP: plus integrity (RMP), PVALIDATE, guest requests to the PSP */
+    ER_CC_SIM = 4     /* plain KVM with the software PSP (sev/sim/, tests only): SNP guest
+                         requests travel over ER_HC_GUEST_REQUEST instead of the GHCB */
+};
 
 struct er_boot_info {
     uint64_t magic;        /* ER_BOOT_MAGIC */
@@ -71,17 +92,39 @@ struct er_boot_info {
     uint64_t args_size; /* bytes used in the blob */
     uint32_t argc;      /* argv[0] is the app name as given to the launcher */
     uint32_t envc;
-    uint64_t tsc_khz;          /* guest TSC frequency, 0 if unknown */
-    uint64_t boot_realtime_ns; /* CLOCK_REALTIME when the launcher started the vCPU */
+    uint64_t tsc_khz;          /* ABI <= 3; zero since ABI 4 (er_host_hints) */
+    uint64_t boot_realtime_ns; /* ABI <= 3; zero since ABI 4 */
     uint32_t flags;            /* ER_BOOT_F_* */
     uint32_t timer_period_us;  /* preemption tick for the guest scheduler; 0 = no timer */
-    uint8_t entropy[32];       /* seed from the host's getrandom(): AT_RANDOM, guest DRBG */
+    uint8_t entropy[32];       /* ABI <= 3; zero since ABI 4 */
     uint64_t reserved[8];      /* zero; future fields are appended after this */
     /* ABI 2: */
     uint64_t domains_gpa;  /* er_domain_desc[domain_count], at ER_GPA_DOMAINS */
     uint32_t domain_count; /* 1 .. ER_MAX_DOMAINS */
     uint32_t pad0;
+    /* ABI 4: this page is measured under SEV, so it holds only what the configuration decides.
+     * tsc_khz, boot_realtime_ns, entropy and ER_BOOT_F_TSC_STABLE above are zero: what changes
+     * from run to run is in the (unmeasured, untrusted) hints page. */
+    uint64_t hints_gpa;    /* ER_GPA_HOST_HINTS */
+    uint32_t confidential; /* er_confidential */
+    uint32_t pad1;
 };
+
+/* ABI 4: what the host tells the guest per run.  Shared (C-bit clear) and never measured: under
+ * SEV the host chooses all of it, so the guest uses it only where a lie costs the guest nothing
+ * it relies on (clock, the verifier's nonce, entropy mixed with its own). */
+#define ER_HINTS_MAGIC 0x53544e4948524e45ull /* "ENRHINTS" little-endian */
+struct er_host_hints {
+    uint64_t magic;       /* ER_HINTS_MAGIC */
+    uint64_t tsc_khz;     /* guest TSC frequency, 0 if unknown */
+    uint64_t realtime_ns; /* CLOCK_REALTIME when the launcher started the vCPU */
+    uint32_t flags;       /* ER_BOOT_F_TSC_STABLE */
+    uint32_t nonce_len;   /* 0, or ER_NONCE_MIN..ER_NONCE_MAX with --attest */
+    uint8_t entropy[32];  /* seed from the host's getrandom(): AT_RANDOM, guest DRBG */
+    uint8_t nonce[64];    /* the verifier's challenge, bound into REPORT_DATA */
+};
+#define ER_NONCE_MIN 8u
+#define ER_NONCE_MAX 64u
 
 /* ---- Domains (ABI 2): one per app, each its own protection domain --------------------------- */
 #define ER_MAX_DOMAINS 64u
@@ -119,7 +162,9 @@ enum er_hypercall {
     ER_HC_TIME = 3,          /* struct er_hc_time */
     ER_HC_LOG = 4,           /* struct er_hc_log: a line from the guest kernel for the host log */
     ER_HC_DOMAIN_EXIT = 5,   /* ABI 2: struct er_hc_domain_exit: one domain ended; the VM goes on */
-    ER_HC_MAX = 6
+    ER_HC_GUEST_REQUEST = 6, /* ABI 4, ER_CC_SIM only: struct er_hc_guest_request */
+    ER_HC_EVIDENCE = 7,      /* ABI 4, --attest: struct er_hc_evidence */
+    ER_HC_MAX = 8
 };
 
 enum er_stream { ER_STREAM_STDOUT = 1, ER_STREAM_STDERR = 2 };
@@ -184,8 +229,49 @@ struct er_hc_log {
     uint64_t len; /* at most ER_MESSAGE_MAX */
 };
 
+/* ABI 4: an SNP guest request (docs/sev.md "Guest requests").  On SNP hardware the guest sends
+ * it with the GHCB (VMGEXIT, SW_EXITCODE 0x8000_0011, EXITINFO1/2 = the two GPAs); under
+ * ER_CC_SIM the same two shared pages go to the software PSP through this hypercall.  The bytes
+ * in them are the SNP firmware ABI's message format (libos-abi/snp_guest_msg.h). */
+struct er_hc_guest_request {
+    uint64_t request_gpa;  /* ER_GPA_GUEST_REQ */
+    uint64_t response_gpa; /* ER_GPA_GUEST_RESP */
+    uint64_t fw_error;     /* out: 0, or the firmware status (SEV_RET_*) */
+};
+
+/* ABI 4: the enclave's measurement log and (under SNP and sim) the report that binds it,
+ * computed by the guest after it has loaded every domain and before any runs.  The host only
+ * packs it into the evidence bundle (docs/attestation.md); it cannot change it unnoticed. */
+#define ER_DIGEST384 48u
+#define ER_SNP_REPORT_SIZE 1184u
+struct er_evidence_entry {
+    char name[ER_DOMAIN_NAME_MAX];  /* as in the domain table */
+    uint8_t image[ER_DIGEST384];      /* SHA-384 of the app's ELF bytes */
+    uint8_t filesystem[ER_DIGEST384]; /* SHA-384 of its er-fs image (of no bytes without one) */
+    uint8_t arguments[ER_DIGEST384];  /* SHA-384 of le32 argc, le32 envc, the args blob */
+    uint32_t isolation;               /* er_isolation it got: PAGETABLE or MPK */
+    uint32_t pad;
+};
+struct er_evidence {
+    uint32_t count;       /* log entries, in launch order */
+    uint32_t report_size; /* 0 (plain KVM) or ER_SNP_REPORT_SIZE */
+    uint8_t report_data[64];
+    uint8_t report[ER_SNP_REPORT_SIZE];
+    struct er_evidence_entry entries[ER_MAX_DOMAINS];
+};
+struct er_hc_evidence {
+    uint64_t gpa;  /* ER_GPA_EVIDENCE */
+    uint64_t size; /* sizeof(struct er_evidence) */
+    int64_t ret;   /* out: 0, or -errno when the host could not take it */
+};
+
 #ifdef __cplusplus
-static_assert(sizeof(er_boot_info) == 224, "er_boot_info layout is ABI");
+static_assert(sizeof(er_host_hints) == 128, "er_host_hints layout is ABI");
+static_assert(sizeof(er_hc_guest_request) == 24, "er_hc_guest_request layout is ABI");
+static_assert(sizeof(er_evidence_entry) == 184, "er_evidence_entry layout is ABI");
+static_assert(sizeof(er_evidence) <= ER_EVIDENCE_PAGES * 4096ull, "er_evidence fits its pages");
+static_assert(sizeof(er_hc_evidence) == 24, "er_hc_evidence layout is ABI");
+static_assert(sizeof(er_boot_info) == 240, "er_boot_info layout is ABI");
 static_assert(sizeof(er_domain_desc) == 136, "er_domain_desc layout is ABI");
 static_assert(sizeof(er_hc_domain_exit) == 112, "er_hc_domain_exit layout is ABI");
 static_assert(sizeof(er_hc_console_write) == 32, "er_hc_console_write layout is ABI");
