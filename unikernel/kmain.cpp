@@ -15,6 +15,8 @@
 #include "arch/x86/stacks.hpp"
 #include "arch/x86/syscall_setup.hpp"
 #include "arch/x86/trap_frame.hpp"
+#include "attest/evidence.hpp"
+#include "boot/host_hints.hpp"
 #include "domain/domain.hpp"
 #include "domain/domain_table.hpp"
 #include "lib/panic.hpp"
@@ -61,6 +63,7 @@ void check_boot_info(uint64_t boot_info_gpa) {
         panic("boot: free_start is not a page-aligned address inside RAM above the kernel");
     }
     if (b.free_start + (1ull << 20) > kBootWindow) panic("boot: free_start beyond the boot map");
+    if (const char* err = boot::load_host_hints(b.hints_gpa)) panic(err);
 }
 
 const void* table_to_virt(uint64_t gpa) {
@@ -112,8 +115,8 @@ void run_constructors() {
         // the second half rotated by their index, so no two domains see the same bytes.
         uint8_t entropy[16];
         for (uint32_t k = 0; k < 16; k++) {
-            entropy[k] =
-                i == 0 ? b.entropy[k] : uint8_t(b.entropy[k] ^ b.entropy[16 + (k + i) % 16] ^ i);
+            const uint8_t* seed = boot::host_hints().entropy;
+            entropy[k] = i == 0 ? seed[k] : uint8_t(seed[k] ^ seed[16 + (k + i) % 16] ^ i);
         }
         if (const char* err = domain::create(i, g_table[i], entropy)) {
             domain::refuse(i, err);
@@ -121,6 +124,8 @@ void run_constructors() {
         }
         domain::Domain& d = *domain::get(i);
         sched::add(d);
+        // Measured as loaded, in launch order; a refused domain never reaches the log.
+        if (b.flags & ER_BOOT_F_ATTEST) attest::record_domain(g_table[i], d);
         if (b.flags & ER_BOOT_F_DEBUG) {
             FixedText<ER_MESSAGE_MAX> t;
             t.str("unikernel: domain ").udec(i).str(" ").str(d.name).str(": ");
@@ -134,6 +139,11 @@ void run_constructors() {
     }
     // Back on the kernel's own CR3 until the first switch.
     x86::write_cr3(mm::g_kernel_pt.root());
+    // The evidence leaves before any domain runs: nothing an app does can change what it says.
+    if (b.flags & ER_BOOT_F_ATTEST) {
+        const er_host_hints& hints = boot::host_hints();
+        attest::send_evidence(b.confidential, hints.nonce, hints.nonce_len);
+    }
     sched::start();
 }
 
@@ -155,10 +165,11 @@ extern "C" [[noreturn]] void kmain(uint64_t boot_info_gpa) {
     x86::enable_cpu_features();
     x86::init_syscall(reinterpret_cast<uint64_t>(uk_kernel_stack_top));
     x86::fpu::init();
-    time::init(g_boot.tsc_khz, (g_boot.flags & ER_BOOT_F_TSC_STABLE) != 0);
+    const er_host_hints& hints = boot::host_hints();
+    time::init(hints.tsc_khz, (hints.flags & ER_BOOT_F_TSC_STABLE) != 0);
     read_domain_table();
     // Before any domain copies the kernel half: the xAPIC page (if used) is a kernel mapping.
     x86::lapic::init(g_boot.timer_period_us,
-                     (g_boot.flags & ER_BOOT_F_TSC_STABLE) != 0 ? g_boot.tsc_khz : 0);
+                     (hints.flags & ER_BOOT_F_TSC_STABLE) != 0 ? hints.tsc_khz : 0);
     start_domains();
 }

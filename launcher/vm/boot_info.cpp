@@ -2,33 +2,51 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <string>
 
 #include "launcher/common/error.hpp"
 
 namespace er::launcher {
 
-er_boot_info make_boot_info(const BootFacts& facts, const KernelImage& kernel,
+er_boot_info make_boot_info(const BootConfig& config, const KernelImage& kernel,
                             const DomainLayout& domains) {
     er_boot_info info{};
     info.magic = ER_BOOT_MAGIC;
     info.abi_version = ER_ABI_VERSION;
     info.size = sizeof(er_boot_info);
-    info.mem_size = facts.mem_size;
+    info.mem_size = config.mem_size;
     info.free_start = domains.free_start;
     info.kernel_start = kernel.start;
     info.kernel_end = kernel.end;
-    if (facts.tsc_khz) {
-        info.tsc_khz = *facts.tsc_khz;
-        info.flags |= ER_BOOT_F_TSC_STABLE;
-    }
-    if (facts.stats) info.flags |= ER_BOOT_F_STATS;
-    info.boot_realtime_ns = facts.realtime_ns;
-    info.timer_period_us = facts.timer_period_us;
-    for (size_t i = 0; i < sizeof info.entropy; ++i) info.entropy[i] = facts.entropy[i];
+    if (config.stats) info.flags |= ER_BOOT_F_STATS;
+    if (config.attest) info.flags |= ER_BOOT_F_ATTEST;
+    info.timer_period_us = config.timer_period_us;
     info.domains_gpa = ER_GPA_DOMAINS;
     info.domain_count = static_cast<uint32_t>(domains.domains.size());
+    info.hints_gpa = ER_GPA_HOST_HINTS;
+    info.confidential = config.confidential;
     return info;
+}
+
+er_host_hints make_host_hints(const HostFacts& facts) {
+    er_host_hints hints{};
+    hints.magic = ER_HINTS_MAGIC;
+    if (facts.tsc_khz) {
+        hints.tsc_khz = *facts.tsc_khz;
+        hints.flags |= ER_BOOT_F_TSC_STABLE;
+    }
+    hints.realtime_ns = facts.realtime_ns;
+    std::copy(std::begin(facts.entropy), std::end(facts.entropy), hints.entropy);
+    if (!facts.nonce.empty() &&
+        (facts.nonce.size() < ER_NONCE_MIN || facts.nonce.size() > ER_NONCE_MAX)) {
+        throw Error("nonce is " + std::to_string(facts.nonce.size()) + " bytes; it must be " +
+                    std::to_string(ER_NONCE_MIN) + " to " + std::to_string(ER_NONCE_MAX));
+    }
+    hints.nonce_len = static_cast<uint32_t>(facts.nonce.size());
+    std::copy(facts.nonce.begin(), facts.nonce.end(), hints.nonce);
+    return hints;
 }
 
 void fill_entropy(uint8_t (&out)[32]) {

@@ -2,6 +2,7 @@
 // not), else a ChaCha20 stream keyed by the launcher's boot entropy with the domain id as nonce,
 // so domains never share a stream.  The launcher's seed is trusted only as far as the host is.
 #include "arch/x86/cpu.hpp"
+#include "boot/host_hints.hpp"
 #include "domain/domain.hpp"
 #include "lib/string.hpp"
 #include "mm/layout.hpp"
@@ -59,11 +60,10 @@ bool rdrand64(uint64_t* v) {
 }
 
 void choose_source() {
-    // The key is loaded either way: a failing RDRAND falls back to the stream.  The seed is in the
-    // boot info page, which the kernel never reuses (it lies below free_start); the kernel's copy
-    // of the boot info is private to kmain.
-    const auto* bi = static_cast<const er_boot_info*>(mm::phys_to_virt(ER_GPA_BOOT_INFO));
-    memcpy(g_key, bi->entropy, sizeof g_key);
+    // The key is loaded either way: a failing RDRAND falls back to the stream.  The seed is the
+    // host's (its hints page, copied at boot): under SEV the host knows it, which is why RDRAND,
+    // the CPU's own, comes first.
+    memcpy(g_key, boot::host_hints().entropy, sizeof g_key);
     g_source = (x86::cpuid(1).ecx & (1u << 30)) ? Source::rdrand : Source::chacha;
 }
 
