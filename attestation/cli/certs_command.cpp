@@ -28,7 +28,8 @@ void run_certs(const CertsArgs& a) {
         std::cout << j.dump(2) << "\n";
     } else if (chain) {
         nlohmann::ordered_json j = chain_json(*chain);
-        std::cout << "chain OK: " << j["root"]["subject"].get<std::string>() << " -> "
+        std::cout << "chain OK" << (chain->simulated_root ? " (SIMULATED root, not AMD)" : "")
+                  << ": " << j["root"]["subject"].get<std::string>() << " -> "
                   << j["intermediate"]["subject"].get<std::string>() << " -> "
                   << j["leaf"]["subject"].get<std::string>() << " (product "
                   << j["product"].get<std::string>() << ")\n";

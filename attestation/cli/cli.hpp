@@ -41,6 +41,7 @@ struct ChainArgs {
     std::vector<std::string> cert_files;
     std::string cert_dir;
     std::string roots_dir;
+    std::string trust_root;
     std::string product;
     std::string at;
 };

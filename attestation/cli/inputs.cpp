@@ -17,6 +17,10 @@ void add_chain_options(CLI::App& app, ChainArgs& args) {
     app.add_option("--certs-dir", args.cert_dir, "directory whose certificate files are all read");
     app.add_option("--roots-dir", args.roots_dir,
                    "replace the built-in AMD roots with the ARK/ASK/ASVK files in this directory");
+    app.add_option("--trust-root", args.trust_root,
+                   "trust this PEM ARK (optionally with its ASK), e.g. the software PSP's "
+                   "ark.pem, for its product in place of AMD's; every verdict that relies on it "
+                   "says SIMULATED");
     app.add_option("--product", args.product,
                    "Milan, Genoa or Turin (needed for v2 reports of unnamed products)");
     app.add_option(
@@ -26,8 +30,13 @@ void add_chain_options(CLI::App& app, ChainArgs& args) {
 }
 
 TrustStore load_trust_store(const ChainArgs& args) {
-    if (!args.roots_dir.empty()) return take(TrustStore::from_directory(args.roots_dir));
-    return take(TrustStore::builtin());
+    TrustStore store = args.roots_dir.empty() ? take(TrustStore::builtin())
+                                              : take(TrustStore::from_directory(args.roots_dir));
+    if (!args.trust_root.empty()) {
+        auto certs = take(load_certificate_file(args.trust_root));
+        take(store.trust_simulated_root(std::move(certs), args.trust_root));
+    }
+    return store;
 }
 
 std::vector<X509Ptr> load_supplied_certs(const ChainArgs& args) {

@@ -129,6 +129,7 @@ json chain_json(const VerifiedChain& c) {
     if (e.csp_id) ext["csp_id"] = *e.csp_id;
     const bool vlek = c.kind == LeafKind::vlek;
     return {{"product", std::string(product_name(c.product))},
+            {"simulated", c.simulated_root},
             {"leaf", cert(c.leaf.get())},
             {"leaf_kind", vlek ? "VLEK" : "VCEK"},
             {"intermediate", cert(c.intermediate.get())},
@@ -142,6 +143,7 @@ json verdict_json(const Verdict& v) {
     for (const Error& e : v.failures)
         failures.push_back({{"reason", std::string(reason_name(e.reason))}, {"detail", e.detail}});
     json j = {{"trusted", v.trusted()},
+              {"simulated", v.simulated_root},
               {"hardware_backed", v.hardware_backed},
               {"product", std::string(product_name(v.product))},
               {"passed", v.passed},
@@ -188,9 +190,14 @@ void print_evidence(const Evidence& ev) {
               << "\n";
 }
 
+// Said on every verdict and chain that relied on a simulated root.
+constexpr const char* kSimulatedVerdict =
+    "SIMULATED root of trust, software PSP test double, not AMD hardware";
+
 void print_verdict(const Verdict& v) {
-    std::cout << (v.trusted() ? "TRUSTED" : "NOT TRUSTED") << " (product "
-              << product_name(v.product) << ")\n";
+    std::cout << (v.trusted() ? "TRUSTED" : "NOT TRUSTED");
+    if (v.simulated_root) std::cout << " (" << kSimulatedVerdict << ")";
+    std::cout << " (product " << product_name(v.product) << ")\n";
     for (const std::string& p : v.passed) std::cout << "  ok    " << p << "\n";
     for (const Error& e : v.failures) std::cout << "  FAIL  " << e.message() << "\n";
     if (!v.trusted() && v.failures.empty())

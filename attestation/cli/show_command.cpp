@@ -45,7 +45,9 @@ void print_product_source(const ShownProduct& shown) {
 void run_show(const ShowArgs& a) {
     Bytes data = take(read_file(a.file));
     std::optional<Product> hint = parse_product(a.product);
-    std::vector<X509Ptr> certs = load_supplied_certs(ChainArgs{a.cert_files, {}, {}, {}, {}});
+    ChainArgs chain_args;
+    chain_args.cert_files = a.cert_files;
+    std::vector<X509Ptr> certs = load_supplied_certs(chain_args);
     if (looks_like_report(data)) {
         Bytes report = take(load_report_file(a.file));
         AttestationReport r = take(parse_report(report));

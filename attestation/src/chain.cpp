@@ -106,6 +106,12 @@ bool starts_with(const std::string& s, std::string_view prefix) {
     return s.rfind(prefix, 0) == 0;
 }
 
+// A root that calls itself SIMULATED (the software PSP's) is marked so even when it was
+// pinned some other way (--roots-dir), so no verdict on it can pass for AMD's.
+bool says_simulated(X509* cert) {
+    return name_line(X509_get_subject_name(cert)).find("SIMULATED") != std::string::npos;
+}
+
 }  // namespace
 
 Status verify_amd_signature(X509* cert, X509* issuer, const char* role) {
@@ -243,6 +249,7 @@ Expected<VerifiedChain> verify_chain(const TrustStore& store, const std::vector<
         return Error{Reason::cert_extension,
                      "VLEK must carry csp_id (1.3.6.1.4.1.3704.1.5) and no hwID"};
     }
+    chain.simulated_root = store.simulated(chain.product) || says_simulated(root);
     chain.leaf = clone_certificate(leaf);
     chain.intermediate = clone_certificate(intermediate);
     chain.root = clone_certificate(root);

@@ -71,6 +71,7 @@ void check_hwid(const AttestationReport& report, const VerifiedChain& chain, Ver
 
 void ReportVerifier::check(ByteView bytes, const Policy& policy, Verdict& verdict) const {
     verdict.product = chain_.product;
+    verdict.simulated_root = chain_.simulated_root;
     if (bytes.size() != report_layout::kSize) {
         // Let the parser name it (truncated or oversized); there is nothing to verify.
         verdict.fail(parse_report(bytes).error());

@@ -60,6 +60,29 @@ Status TrustStore::add(std::vector<X509Ptr> certs, const std::string& origin) {
     return ok_status();
 }
 
+Status TrustStore::trust_simulated_root(std::vector<X509Ptr> certs, const std::string& origin) {
+    std::optional<Product> product;
+    for (const X509Ptr& cert : certs) {
+        std::string cn = subject_cn(cert.get());
+        if (cn.rfind("ARK-", 0) != 0) continue;
+        if (product) return Error{Reason::cert_malformed, origin + " holds more than one ARK"};
+        product = product_from_name(std::string_view(cn).substr(4));
+        if (!product)
+            return Error{Reason::cert_malformed,
+                         origin + ": '" + cn + "' is not an ARK for a known product"};
+    }
+    if (!product)
+        return Error{Reason::chain_missing_cert,
+                     origin + " holds no ARK certificate (subject CN ARK-<Product>)"};
+    TrustStore replacement;
+    if (Status s = replacement.add(std::move(certs), origin); !s) return s;
+    if (replacement.roots_.size() != 1)
+        return Error{Reason::cert_malformed, origin + " mixes certificates of several products"};
+    roots_[*product] = std::move(replacement.roots_.begin()->second);
+    simulated_.insert(*product);
+    return ok_status();
+}
+
 const ProductRoots* TrustStore::roots(Product product) const {
     auto it = roots_.find(product);
     if (it == roots_.end() || !it->second.ark) return nullptr;

@@ -61,6 +61,7 @@ Verdict verify_report(const TrustStore& store, ByteView report, const std::vecto
         verdict.product = chain_opts.product
                               ? *chain_opts.product
                               : product_from_certificates(certs).value_or(Product::unknown);
+        verdict.simulated_root = store.simulated(verdict.product);
         verdict.fail(chain.error());
         if (auto parsed = parse_report(report)) verdict.report = *parsed;
         return verdict;
@@ -123,6 +124,7 @@ Verdict verify_evidence(const TrustStore& store, ByteView cbor, const Policy& po
     verdict.passed.insert(verdict.passed.end(), report_verdict.passed.begin(),
                           report_verdict.passed.end());
     verdict.signature_verified = report_verdict.signature_verified;
+    verdict.simulated_root = report_verdict.simulated_root;
     verdict.product = report_verdict.product;
     verdict.report = report_verdict.report;
 

@@ -21,6 +21,9 @@ struct VerifiedChain {
     KdsExtensions extensions;
     X509Ptr leaf, intermediate, root;
     EvpPkeyPtr leaf_key;  // P-384, used for every report signature check
+    // The root is not AMD's: given by `--trust-root`, or a certificate whose subject says
+    // SIMULATED (the software PSP's, sev/sim/). Every verdict on this chain says so.
+    bool simulated_root = false;
 };
 
 // `supplied` may hold the leaf, the intermediate and the ARK in any order; missing

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,11 +31,20 @@ class TrustStore {
     // Classifies each certificate by its subject CN; refuses names it does not know.
     Status add(std::vector<X509Ptr> certs, const std::string& origin);
 
+    // `verify --trust-root`: trusts `certs` (one ARK-<Product>, optionally its ASK/ASVK) in
+    // place of that product's roots, e.g. the software PSP's generated ARK (sev/sim/). Every
+    // chain that ends there is marked simulated. The product's previous intermediates go with
+    // the replaced ARK.
+    Status trust_simulated_root(std::vector<X509Ptr> certs, const std::string& origin);
+    // True when `product`'s ARK came from trust_simulated_root().
+    bool simulated(Product product) const { return simulated_.count(product) != 0; }
+
     const ProductRoots* roots(Product product) const;
     std::vector<Product> products() const;
 
   private:
     std::map<Product, ProductRoots> roots_;
+    std::set<Product> simulated_;
 };
 
 }  // namespace er::attest

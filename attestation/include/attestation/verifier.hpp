@@ -29,6 +29,9 @@ struct Verdict {
     std::vector<std::string> warnings;
     bool signature_verified = false;
     bool hardware_backed = true;
+    // The chain (verified or not) ends at a simulated root (`--trust-root`, the software PSP):
+    // whatever the verdict, it says nothing about AMD hardware. Shown as SIMULATED.
+    bool simulated_root = false;
     Product product = Product::unknown;
     std::optional<AttestationReport> report;
     std::optional<Evidence> evidence;
