@@ -238,4 +238,10 @@ static_assert(KVM_MEMORY_ENCRYPT_REG_REGION == 0x8010AEBBul && sizeof(kvm_enc_re
 static_assert(KVM_CAP_EXIT_HYPERCALL == 201);
 inline constexpr uint64_t kHcMapGpaRange = 12;  // KVM_HC_MAP_GPA_RANGE (linux/kvm_para.h)
 
+// KVM_GET_DEVICE_ATTR on /dev/kvm, group KVM_X86_GRP_SEV, attribute KVM_X86_SEV_VMSA_FEATURES
+// (Linux 6.10+, with KVM_SEV_INIT2): the vmsa_features INIT2 accepts.  ENXIO where it is missing.
+static_assert(KVM_GET_DEVICE_ATTR == 0x4018AEE2ul && sizeof(kvm_device_attr) == 24);
+inline constexpr uint32_t kX86GrpSev = 1;
+inline constexpr uint64_t kX86SevVmsaFeatures = 0;
+
 }  // namespace er::sev::uapi

@@ -1,3 +1,5 @@
+#include <linux/kvm.h>
+
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -61,6 +63,20 @@ std::string sev_ret_name(std::uint32_t code) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "SEV_RET_0x%" PRIx32, code);
     return buf;
+}
+
+std::optional<std::uint64_t> probe_vmsa_features(IoctlPort& port, int kvm_fd) {
+    std::uint64_t mask = 0;
+    kvm_device_attr attr{};
+    attr.group = uapi::kX86GrpSev;
+    attr.attr = uapi::kX86SevVmsaFeatures;
+    attr.addr = reinterpret_cast<std::uintptr_t>(&mask);
+    int r;
+    do {
+        r = port.ioctl(kvm_fd, KVM_GET_DEVICE_ATTR, &attr);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) return std::nullopt;  // ENXIO: no such attribute, so no INIT2
+    return mask;
 }
 
 std::unique_ptr<KernelLaunch> make_kernel_launch(LaunchMode mode, IoctlPort& port, int kvm_fd,

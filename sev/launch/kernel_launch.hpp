@@ -66,6 +66,12 @@ class KernelLaunch : public ConfidentialLaunch {
     virtual LaunchMode mode() const = 0;
 };
 
+// Asks /dev/kvm for the KVM_X86_SEV_VMSA_FEATURES attribute: the vmsa_features mask
+// KVM_SEV_INIT2 accepts, or nullopt where KVM has no INIT2 (before Linux 6.10: then SEV and
+// SEV-ES need options.init2 = false, and SNP is impossible).  Which of the bits to ask for is the
+// caller's choice: they enter the VMSAs and so the measurement.
+std::optional<std::uint64_t> probe_vmsa_features(IoctlPort& port, int kvm_fd);
+
 // kvm_fd (/dev/kvm) and sev_fd (/dev/sev, opened O_RDWR) stay the caller's and must outlive the
 // launch.  `port` too.
 std::unique_ptr<KernelLaunch> make_kernel_launch(LaunchMode mode, IoctlPort& port, int kvm_fd,

@@ -440,6 +440,29 @@ TEST(SnpLaunchUpdate, EagainRetriesAreBounded) {
               "temporarily unavailable");
 }
 
+// ---- INIT2 probe ----
+
+TEST(VmsaFeaturesProbe, AsksKvmForTheSevAttribute) {
+    RecordingIoctlPort port;
+    port.name_fd(kKvmFd, "kvm", 0x10);
+    port.script = [](std::size_t, unsigned long request, void* arg) -> std::optional<int> {
+        if (request != P::kGetDeviceAttr) return std::nullopt;
+        std::uint64_t mask = 0x21;
+        std::memcpy(reinterpret_cast<void*>(P::load(arg, 16, 8)), &mask, 8);
+        return 0;
+    };
+    EXPECT_EQ(probe_vmsa_features(port, kKvmFd), std::optional<std::uint64_t>(0x21));
+    // flags 0, group 1 KVM_X86_GRP_SEV, attr 0 KVM_X86_SEV_VMSA_FEATURES, addr: a local
+    expect_sequence(port.records,
+                    {{"kvm", P::kGetDeviceAttr, "u32:0 u32:1 u64:0 u64:eeee000000000001"}});
+}
+
+TEST(VmsaFeaturesProbe, NoAttributeMeansNoInit2) {
+    RecordingIoctlPort port;
+    port.fail_call(0, ENXIO);
+    EXPECT_EQ(probe_vmsa_features(port, kKvmFd), std::nullopt);
+}
+
 // ---- guest policy ----
 
 TEST(GuestPolicyBits, SnpDefaultsAndEachField) {

@@ -59,6 +59,7 @@ class RecordingIoctlPort : public IoctlPort {
     static constexpr unsigned long kMemoryEncryptRegRegion = 0x8010AEBB;
     static constexpr unsigned long kCreateGuestMemfd = 0xC040AED4;
     static constexpr unsigned long kSetMemoryAttributes = 0x4020AED2;
+    static constexpr unsigned long kGetDeviceAttr = 0x4018AEE2;
 
     std::vector<IoctlRecord> records;
     // Called before the model, with the call's index and raw argument; an answer replaces the
@@ -140,6 +141,8 @@ class RecordingIoctlPort : public IoctlPort {
                 return Layout{64, {}, {}};
             case kSetMemoryAttributes:
                 return Layout{32, {}, {}};
+            case kGetDeviceAttr:  // kvm_device_attr: addr
+                return Layout{24, {16}, {}};
         }
         return std::nullopt;
     }
