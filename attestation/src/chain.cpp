@@ -195,9 +195,11 @@ Expected<VerifiedChain> verify_chain(const TrustStore& store, const std::vector<
     if (X509* given =
             find_supplied(supplied, [](X509* c) { return starts_with(subject_cn(c), "ARK-"); })) {
         if (X509_cmp(given, root) != 0) {
-            return Error{Reason::chain_untrusted_root,
-                         "supplied ARK " + who(given) + " is not the pinned " + who(root) +
-                             " for " + std::string(product_name(chain.product))};
+            std::string detail = "supplied ARK " + who(given) + " is not the pinned " + who(root) +
+                                 " for " + std::string(product_name(chain.product));
+            if (says_simulated(given))
+                detail += " (the supplied one is SIMULATED: trusted only with --trust-root)";
+            return Error{Reason::chain_untrusted_root, std::move(detail)};
         }
     }
     // Prefer the intermediate of the leaf's kind (bundles may carry both ASK and ASVK);
