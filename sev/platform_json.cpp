@@ -114,4 +114,10 @@ nlohmann::json platform_json(const PlatformReport& report) {
     return j;
 }
 
+nlohmann::json platform_json(const PlatformReport& report, const asid::AsidReport& asids) {
+    json j = platform_json(report);
+    j["asids"] = asid::asid_json(asids);
+    return j;
+}
+
 }  // namespace er::sev

@@ -114,10 +114,13 @@ std::string vm_types_text(uint32_t mask) {
     return hex(mask) + " (" + names + ")";
 }
 
-std::vector<std::string> platform_text(const PlatformReport& report) {
+// The facts, then `after_facts`, then each mode and the strongest.
+static std::vector<std::string> platform_lines(const PlatformReport& report,
+                                               const std::vector<std::string>& after_facts) {
     const PlatformFacts& f = report.facts;
     std::vector<std::string> lines{kvm_line(f.kvm), cpu_line(f.cpu), kvm_amd_line(f.kvm_amd),
                                    sev_device_line(f.sev_device)};
+    lines.insert(lines.end(), after_facts.begin(), after_facts.end());
     for (Mode m : {Mode::snp, Mode::es, Mode::sev}) {
         const ModeStatus& s = report.mode(m);
         lines.push_back(std::string(mode_name(m)) + ": " +
@@ -134,6 +137,15 @@ std::vector<std::string> platform_text(const PlatformReport& report) {
         lines.push_back("strongest mode: none");
     }
     return lines;
+}
+
+std::vector<std::string> platform_text(const PlatformReport& report) {
+    return platform_lines(report, {});
+}
+
+std::vector<std::string> platform_text(const PlatformReport& report,
+                                       const asid::AsidReport& asids) {
+    return platform_lines(report, asid::asid_text(asids));
 }
 
 }  // namespace er::sev
