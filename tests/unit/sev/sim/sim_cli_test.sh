@@ -29,6 +29,9 @@ expect 0 '"simulated": true' -- "$ATTEST" verify --json --evidence "$W/evidence.
 expect 0 "TRUSTED (SIMULATED" -- "$ATTEST" verify --report "$W/report.bin" --certs "$W/vcek.der" --certs "$W/ask.der" --trust-root "$ARK" --measurement "$M"
 expect 1 "NOT TRUSTED (SIMULATED" -- "$ATTEST" verify --evidence "$W/evidence.cbor" --trust-root "$ARK" --nonce 00112233445566778899
 expect 0 "chain OK (SIMULATED" -- "$ATTEST" certs --certs "$W/vcek.der" --certs "$W/ask.der" --trust-root "$ARK"
+# A SIMULATED root pinned through --roots-dir is still called so.
+mkdir -p "$W/roots" && cp "$(dirname "$ARK")/ark.pem" "$(dirname "$ARK")/ask.pem" "$W/roots/"
+expect 0 "TRUSTED (SIMULATED" -- "$ATTEST" verify --evidence "$W/evidence.cbor" --roots-dir "$W/roots" --measurement "$M" --nonce "$N"
 # Without the flag: refused as any other untrusted root, and SIMULATED is not claimed.
 expect 1 chain_untrusted_root -- "$ATTEST" verify --evidence "$W/evidence.cbor" --measurement "$M" --nonce "$N"
 expect 1 '"simulated": false' -- "$ATTEST" verify --json --evidence "$W/evidence.cbor"
