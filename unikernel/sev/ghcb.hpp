@@ -160,11 +160,13 @@ constexpr unsigned valid_bit(Field f) {
     return static_cast<unsigned>(f) / 8;
 }
 
-// Before each event: clear the exit fields and the valid bitmap, so nothing from the last event
-// is passed on (56421: the hypervisor must only use fields marked valid).
+constexpr size_t kSaveAreaSize = 0x400;  // up to and including the valid bitmap
+
+// Before each event: clear the whole save area with its valid bitmap, so nothing from the last
+// event (registers either side wrote) is passed on or read back (56421: only fields marked valid
+// count, but a cleared page leaves nothing to get wrong).
 inline void reset(uint8_t* page) {
-    memset(page + kSwExitCode, 0, 4 * 8);
-    memset(page + kValidBitmapOffset, 0, kValidBitmapSize);
+    memset(page, 0, kSaveAreaSize);
     uint16_t v = kProtocolVersion;
     memcpy(page + kProtocolVersionOffset, &v, sizeof v);
     uint32_t u = kUsageStandard;

@@ -132,8 +132,9 @@ TEST(GhcbPage, SetWritesTheFieldAndOnlyItsValidBit) {
 TEST(GhcbPage, ResetClearsExitFieldsAndBitmapAndSetsVersionAndUsage) {
     std::vector<uint8_t> page(kPageSize, 0xEE);
     reset(page.data());
-    for (size_t i = 0x390; i < 0x3B0; ++i) EXPECT_EQ(page[i], 0) << i;
-    for (size_t i = 0x3F0; i < 0x400; ++i) EXPECT_EQ(page[i], 0) << i;
+    for (size_t i = 0; i < 0x400; ++i) ASSERT_EQ(page[i], 0) << i;  // save area and bitmap
+    EXPECT_EQ(page[0x400], 0xEE);  // the shared buffer and the rest are left alone
+    EXPECT_EQ(page[0x800], 0xEE);
     EXPECT_EQ(page[0xFFA], 2);
     EXPECT_EQ(page[0xFFB], 0);
     for (size_t i = 0xFFC; i < 0x1000; ++i) EXPECT_EQ(page[i], 0) << i;
