@@ -13,6 +13,8 @@ alignas(64) er_hc_exit g_exit_req;
 alignas(64) er_hc_time g_time_req;
 alignas(64) er_hc_domain_exit g_domain_exit_req;
 alignas(64) er_hc_log g_log_req;
+alignas(64) er_hc_evidence g_evidence_req;
+alignas(64) er_hc_guest_request g_guest_req;
 
 inline void call(er_hypercall nr, const void* request) {
     x86::outl(uint16_t(ER_HC_PORT_BASE + nr), uint32_t(mm::kernel_gpa(request)));
@@ -55,6 +57,22 @@ void log(const char* text, size_t len) {
     g_log_req.gpa = mm::kernel_gpa(text);
     g_log_req.len = len > ER_MESSAGE_MAX ? ER_MESSAGE_MAX : len;
     call(ER_HC_LOG, &g_log_req);
+}
+
+int64_t evidence(uint64_t gpa, uint64_t size) {
+    g_evidence_req = er_hc_evidence{};
+    g_evidence_req.gpa = gpa;
+    g_evidence_req.size = size;
+    call(ER_HC_EVIDENCE, &g_evidence_req);
+    return g_evidence_req.ret;
+}
+
+uint64_t guest_request(uint64_t request_gpa, uint64_t response_gpa) {
+    g_guest_req = er_hc_guest_request{};
+    g_guest_req.request_gpa = request_gpa;
+    g_guest_req.response_gpa = response_gpa;
+    call(ER_HC_GUEST_REQUEST, &g_guest_req);
+    return g_guest_req.fw_error;
 }
 
 }  // namespace uk::hv

@@ -24,4 +24,12 @@ er_hc_time time();
 // One line for the host's log (truncated to ER_MESSAGE_MAX).
 void log(const char* text, size_t len);
 
+// ABI 4, --attest: hands the host the evidence page at `gpa` (struct er_evidence, `size` bytes).
+// Returns the host's result: 0, or -errno.
+int64_t evidence(uint64_t gpa, uint64_t size);
+
+// ABI 4, ER_CC_SIM: one SNP guest request through the software PSP (request and response pages
+// at the two GPAs).  Returns the firmware status: 0, or SEV_RET_*.
+uint64_t guest_request(uint64_t request_gpa, uint64_t response_gpa);
+
 }  // namespace uk::hv
