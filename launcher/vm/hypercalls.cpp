@@ -74,6 +74,12 @@ std::optional<VmEnd> HypercallServer::serve(uint32_t nr, uint64_t request_gpa) {
         case ER_HC_DOMAIN_EXIT:
             domain_exit(request_gpa);
             return std::nullopt;
+        case ER_HC_GUEST_REQUEST:
+            guest_request(request_gpa);
+            return std::nullopt;
+        case ER_HC_EVIDENCE:
+            take_evidence(request_gpa);
+            return std::nullopt;
         default:
             throw GuestError("unknown hypercall " + std::to_string(nr));
     }
@@ -244,6 +250,60 @@ void HypercallServer::domain_exit(uint64_t gpa) {
     results_[d] = std::move(r);
 }
 
+void HypercallServer::set_guest_request_handler(GuestRequestHandler handler) {
+    guest_request_ = std::move(handler);
+}
+
+void HypercallServer::set_evidence_handler(EvidenceHandler handler) {
+    on_evidence_ = std::move(handler);
+}
+
+// Both pages are copied, never used in place: the guest (or, under SEV, the host's view of a
+// shared page) may change them while the PSP works.
+void HypercallServer::guest_request(uint64_t gpa) {
+    auto req = fetch<er_hc_guest_request>(gpa, "guest request");
+    if (!guest_request_) {
+        throw GuestError(
+            "guest request without a PSP (ER_HC_GUEST_REQUEST needs --confidential sim)");
+    }
+    for (auto [page, what] : {std::pair{req.request_gpa, "guest request page"},
+                              std::pair{req.response_gpa, "guest response page"}}) {
+        refuse_null_page(page, kGuestMessagePage, what);
+        if (page % kGuestMessagePage != 0) {
+            throw GuestError(std::string(what) + " at GPA " + hex(page) + " is not page aligned");
+        }
+        memory_.check(page, kGuestMessagePage, what);
+    }
+    if (req.request_gpa == req.response_gpa) {
+        throw GuestError("guest request and response pages are the same page at GPA " +
+                         hex(req.request_gpa));
+    }
+    std::array<uint8_t, kGuestMessagePage> request{};
+    std::memcpy(request.data(),
+                memory_.view(req.request_gpa, kGuestMessagePage, "guest request page").data(),
+                kGuestMessagePage);
+    GuestRequestReply reply = guest_request_(request);
+    memory_.copy_in(req.response_gpa, reply.response, "guest response page");
+    req.fw_error = reply.fw_error;
+    memory_.write(gpa, req, "guest request");
+}
+
+void HypercallServer::take_evidence(uint64_t gpa) {
+    auto req = fetch<er_hc_evidence>(gpa, "evidence request");
+    if (evidence_) throw GuestError("evidence sent twice (ER_HC_EVIDENCE)");
+    if (req.size != sizeof(er_evidence)) {
+        throw GuestError("evidence size " + std::to_string(req.size) +
+                         " is not sizeof(struct er_evidence) (" +
+                         std::to_string(sizeof(er_evidence)) + ")");
+    }
+    auto copy = std::make_unique<er_evidence>(fetch<er_evidence>(req.gpa, "evidence"));
+    check_evidence(*copy, domains_.size());
+    evidence_ = std::move(copy);
+    if (on_evidence_) on_evidence_(*evidence_);
+    req.ret = 0;
+    memory_.write(gpa, req, "evidence request");
+}
+
 void HypercallServer::time(uint64_t gpa) {
     auto req = fetch<er_hc_time>(gpa, "time request");
     HostTimes t = now_();
@@ -256,6 +316,56 @@ void HypercallServer::time(uint64_t gpa) {
 void HypercallServer::log(uint64_t gpa) {
     auto req = fetch<er_hc_log>(gpa, "log request");
     console_.log(message(req.gpa, req.len, "log text"));
+}
+
+namespace {
+
+// Printable ASCII without blanks, NUL-padded, not empty: the rule of the domain table.
+bool evidence_name_ok(const char (&name)[ER_DOMAIN_NAME_MAX]) {
+    if (name[0] == '\0') return false;
+    bool ended = false;
+    for (char c : name) {
+        if (ended) {
+            if (c != '\0') return false;
+        } else if (c == '\0') {
+            ended = true;
+        } else if (c < 0x21 || c > 0x7E) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+void check_evidence(const er_evidence& evidence, size_t domain_count) {
+    if (evidence.count > domain_count) {
+        throw GuestError("evidence count " + std::to_string(evidence.count) +
+                         " exceeds the enclave's " + std::to_string(domain_count) + " domains");
+    }
+    if (evidence.report_size != 0 && evidence.report_size != ER_SNP_REPORT_SIZE) {
+        throw GuestError("evidence report_size " + std::to_string(evidence.report_size) +
+                         " (0 or " + std::to_string(ER_SNP_REPORT_SIZE) + ")");
+    }
+    std::vector<std::string> names;
+    for (uint32_t i = 0; i < evidence.count; ++i) {
+        const er_evidence_entry& e = evidence.entries[i];
+        std::string at = "evidence entry " + std::to_string(i);
+        if (!evidence_name_ok(e.name)) {
+            throw GuestError(at + ": name is empty, unprintable or not NUL-padded");
+        }
+        std::string name(e.name, strnlen(e.name, ER_DOMAIN_NAME_MAX));
+        for (size_t j = 0; j < names.size(); ++j) {
+            if (names[j] == name) {
+                throw GuestError(at + ": name " + name + " repeats entry " + std::to_string(j));
+            }
+        }
+        if (e.isolation != ER_ISO_PAGETABLE && e.isolation != ER_ISO_MPK) {
+            throw GuestError(at + " (" + name + "): isolation " + std::to_string(e.isolation) +
+                             " is not PAGETABLE or MPK");
+        }
+        names.push_back(std::move(name));
+    }
 }
 
 std::string signal_name(uint32_t signal) {

@@ -3,9 +3,12 @@
 // request that breaks the protocol throws GuestError (the VM ends, never the host).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -30,6 +33,23 @@ struct ServedDomain {
     uint32_t isolation = ER_ISO_AUTO;  // er_isolation, as in its er_domain_desc
 };
 
+// ABI 4, ER_HC_GUEST_REQUEST: what the software PSP (sev/sim/) answers to one request page.
+constexpr size_t kGuestMessagePage = 4096;
+struct GuestRequestReply {
+    std::array<uint8_t, kGuestMessagePage> response{};  // written to the guest's response page
+    uint64_t fw_error = 0;                              // 0, or the firmware status (SEV_RET_*)
+};
+// Takes the request page as copied out of guest memory (never the guest's own bytes).
+using GuestRequestHandler =
+    std::function<GuestRequestReply(std::span<const uint8_t, kGuestMessagePage> request)>;
+// Takes the guest's evidence once it passed check_evidence.
+using EvidenceHandler = std::function<void(const er_evidence& evidence)>;
+
+// Throws GuestError naming the field unless `evidence` is well formed for an enclave of
+// `domain_count` domains: count <= domain_count, report_size 0 or ER_SNP_REPORT_SIZE, and each
+// entry's name non-empty, printable, NUL-padded and unique, its isolation PAGETABLE or MPK.
+void check_evidence(const er_evidence& evidence, size_t domain_count);
+
 class HypercallServer {
   public:
     // `domains` (in domain order, at least one) label the domains in kill lines ("hello: killed
@@ -45,6 +65,15 @@ class HypercallServer {
     // What each domain reported with ER_HC_DOMAIN_EXIT so far.
     const DomainResults& results() const { return results_; }
 
+    // ER_HC_GUEST_REQUEST goes to `handler` (set only with the software PSP); without one it is
+    // a guest error.
+    void set_guest_request_handler(GuestRequestHandler handler);
+    // Called once, with the checked copy, when ER_HC_EVIDENCE arrives (so evidence is written
+    // even while the domains run on).  An Error it throws ends the VM.
+    void set_evidence_handler(EvidenceHandler handler);
+    // The checked copy of the guest's evidence, or nullptr before ER_HC_EVIDENCE.
+    const er_evidence* evidence() const { return evidence_.get(); }
+
   private:
     template <typename T>
     T fetch(uint64_t gpa, const char* what) const;
@@ -57,12 +86,17 @@ class HypercallServer {
     void time(uint64_t gpa);
     void log(uint64_t gpa);
     std::string message(uint64_t gpa, uint64_t len, const char* what) const;
+    void guest_request(uint64_t gpa);
+    void take_evidence(uint64_t gpa);
 
     GuestMemory& memory_;
     Console& console_;
     std::function<HostTimes()> now_;
     std::vector<ServedDomain> domains_;
     DomainResults results_;
+    GuestRequestHandler guest_request_;
+    EvidenceHandler on_evidence_;
+    std::unique_ptr<const er_evidence> evidence_;
 };
 
 // "SIGSEGV" for 11; "signal 77" for numbers without a name.

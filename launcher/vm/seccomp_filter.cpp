@@ -108,7 +108,8 @@ void allow(scmp_filter_ctx ctx, int nr, const char* what,
     add_rule(ctx, SCMP_ACT_ALLOW, nr, args, what);
 }
 
-void build_allowlist(scmp_filter_ctx ctx, const RunLoopAllowance& allowance) {
+void build_allowlist(scmp_filter_ctx ctx, const RunLoopAllowance& allowance,
+                     const std::optional<CommitFds>& commit) {
     // The vCPU and nothing else of KVM: no new memory slots, no new vCPUs, no other VM.
     // KVM_GET_REGS names the guest rip in an error line; KVM_GET_MSRS reads the guest TSC for
     // the time hypercall.
@@ -147,6 +148,16 @@ void build_allowlist(scmp_filter_ctx ctx, const RunLoopAllowance& allowance) {
                    SCMP_SYS(exit_group)})
         allow(ctx, nr, "exit");
     allow(ctx, SCMP_SYS(fcntl), "fcntl", {arg_eq(1, F_GETFD)});
+    // --evidence: the bundle is committed when the guest sends it, mid-run (CommitFds).
+    if (commit) {
+        auto dir = static_cast<uint64_t>(commit->dir_fd);
+        auto file = static_cast<uint64_t>(commit->file_fd);
+        for (int nr : {SCMP_SYS(fsync), SCMP_SYS(fdatasync)})
+            allow(ctx, nr, "fsync", {arg_eq(0, file)});
+        for (int nr : {SCMP_SYS(renameat), SCMP_SYS(renameat2)})
+            allow(ctx, nr, "renameat", {arg_eq(0, dir), arg_eq(2, dir)});
+        allow(ctx, SCMP_SYS(unlinkat), "unlinkat", {arg_eq(0, dir), arg_eq(2, 0)});
+    }
     add_rule(ctx, SCMP_ACT_KILL_PROCESS, kDieSyscall, {}, "the SIGSYS handler's end");
 }
 
@@ -157,7 +168,7 @@ bool env_is_one(const char* name) {
 
 }  // namespace
 
-SeccompFilter::SeccompFilter(const RunLoopAllowance& allowance)
+SeccompFilter::SeccompFilter(const RunLoopAllowance& allowance, std::optional<CommitFds> commit)
     : ctx_(seccomp_init(SCMP_ACT_TRAP)) {
     if (ctx_ == nullptr) throw Error("cannot set up a filter", "seccomp");
     try {
@@ -165,7 +176,7 @@ SeccompFilter::SeccompFilter(const RunLoopAllowance& allowance)
         // An x32 or i386 call could name a different system call under the same number.
         if (rc == 0) rc = seccomp_attr_set(ctx_, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
         if (rc != 0) throw Error("cannot set the filter's attributes", "seccomp", -rc);
-        build_allowlist(ctx_, allowance);
+        build_allowlist(ctx_, allowance, commit);
     } catch (...) {
         seccomp_release(ctx_);
         throw;
@@ -222,7 +233,8 @@ bool sanitizer_runtime() {
 #endif
 }
 
-void confine_run_loop(int vcpu_fd, std::span<const int> kvm_fds, Console& console) {
+void confine_run_loop(int vcpu_fd, std::span<const int> kvm_fds, Console& console,
+                      std::optional<CommitFds> commit) {
     if (env_is_one("ENCLAVE_RUN_NO_SECCOMP")) {
         console.notice("the run loop is not confined (ENCLAVE_RUN_NO_SECCOMP=1; debugging only)");
         return;
@@ -230,9 +242,10 @@ void confine_run_loop(int vcpu_fd, std::span<const int> kvm_fds, Console& consol
 #ifdef ER_SANITIZER_RUNTIME
     (void)vcpu_fd;
     (void)kvm_fds;
+    (void)commit;
 #else
     bool probe = env_is_one("ENCLAVE_RUN_SECCOMP_PROBE");
-    SeccompFilter filter(RunLoopAllowance{vcpu_fd, writable_fds(kvm_fds)});
+    SeccompFilter filter(RunLoopAllowance{vcpu_fd, writable_fds(kvm_fds)}, commit);
     filter.load();
     if (probe) {
         ::syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY | O_CLOEXEC);

@@ -6,6 +6,7 @@
 
 #include <seccomp.h>
 
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -14,6 +15,14 @@ namespace er::launcher {
 class Console;
 
 // What the run loop may still touch.
+// One file the run loop commits (--evidence, written when the guest sends it): fsync on
+// file_fd, renameat and unlinkat with both directory fds dir_fd.  A rename inside the one
+// directory the user named is all a subverted run loop could do with it.
+struct CommitFds {
+    int dir_fd = -1;
+    int file_fd = -1;
+};
+
 struct RunLoopAllowance {
     int vcpu_fd = -1;            // ioctl: KVM_RUN, KVM_GET_REGS, KVM_GET_MSRS on this fd only
     std::vector<int> write_fds;  // write and writev: these fds only
@@ -24,7 +33,9 @@ struct RunLoopAllowance {
 // by SIGSYS): the call itself never runs.
 class SeccompFilter {
   public:
-    explicit SeccompFilter(const RunLoopAllowance& allowance);  // throws Error
+    // Throws Error.
+    explicit SeccompFilter(const RunLoopAllowance& allowance,
+                           std::optional<CommitFds> commit = std::nullopt);
     SeccompFilter(const SeccompFilter&) = delete;
     SeccompFilter& operator=(const SeccompFilter&) = delete;
     ~SeccompFilter();
@@ -46,7 +57,8 @@ std::vector<int> writable_fds(std::span<const int> except);
 // sanitizer build (its runtime needs calls of its own at exit).  ENCLAVE_RUN_SECCOMP_PROBE=1 is a
 // test hook: right after loading, the launcher makes one forbidden call (openat) and must die
 // of SIGSYS.
-void confine_run_loop(int vcpu_fd, std::span<const int> kvm_fds, Console& console);
+void confine_run_loop(int vcpu_fd, std::span<const int> kvm_fds, Console& console,
+                      std::optional<CommitFds> commit = std::nullopt);
 
 // True in a sanitizer build (ER_SANITIZE), where confine_run_loop loads no filter.
 bool sanitizer_runtime();

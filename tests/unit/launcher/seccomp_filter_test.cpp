@@ -3,6 +3,9 @@
 // the call.  The real launcher runs under it in every KVM test (vm_smoke.sh has the probe).
 #include "launcher/vm/seccomp_filter.hpp"
 
+#include "launcher/attest/evidence_bundle.hpp"
+#include "test_support.hpp"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/futex.h>
@@ -20,6 +23,9 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <iterator>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -58,14 +64,15 @@ struct Child {
 
 // Runs `body` in a child whose stderr is a pipe, under the filter for `allowance` (stderr is
 // always writable); the child exits 0 when `body` returns.
-Child run_confined(RunLoopAllowance allowance, const std::function<void()>& body) {
+Child run_confined(RunLoopAllowance allowance, const std::function<void()>& body,
+                   std::optional<CommitFds> commit = std::nullopt) {
     Pipe err;
     pid_t pid = ::fork();
     if (pid == 0) {
         ::dup2(err.write_end, STDERR_FILENO);
         allowance.write_fds.push_back(STDERR_FILENO);
         try {
-            SeccompFilter filter(allowance);
+            SeccompFilter filter(allowance, commit);
             filter.load();
         } catch (...) {
             ::_exit(100);
@@ -150,6 +157,37 @@ TEST(SeccompFilter, RunLoopCallsStillWork) {
     EXPECT_EQ(WEXITSTATUS(child.status), 0) << child.err;
     EXPECT_EQ(out.drain(), "ok\n");
     EXPECT_EQ(child.err, "");
+}
+
+// --evidence: the bundle is committed mid-run (write, fsync, rename in its directory) only with
+// the CommitFds of that file; without them, or renaming into another directory, the launcher dies.
+TEST(SeccompFilter, EvidenceCommitNeedsItsCommitFds) {
+    if (sanitizer_runtime()) GTEST_SKIP() << "no filter in a sanitizer build";
+    test::TempDir dir;
+    dir.make_dir("other");
+    const std::vector<uint8_t> bytes{0xA1, 0x01, 0x02};
+    auto commit_in_child = [&](bool with_fds, const std::function<void(EvidenceFile&)>& body) {
+        auto file = std::make_unique<EvidenceFile>(dir.path() + "/ev.cbor");
+        std::optional<CommitFds> fds;
+        if (with_fds) fds = CommitFds{file->dir_fd(), file->file_fd()};
+        return run_confined(
+            {-1, {file->file_fd()}}, [&] { body(*file); }, fds);
+    };
+    Child ok = commit_in_child(true, [&](EvidenceFile& f) {
+        f.commit(bytes);
+        ::_exit(f.committed() ? 0 : 1);
+    });
+    EXPECT_TRUE(WIFEXITED(ok.status) && WEXITSTATUS(ok.status) == 0) << ok.err;
+    std::ifstream in(dir.path() + "/ev.cbor", std::ios::binary);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "\xA1\x01\x02");
+
+    expect_killed_for(commit_in_child(false, [&](EvidenceFile& f) { f.commit(bytes); }), "fsync");
+    int other = ::open((dir.path() + "/other").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    expect_killed_for(
+        commit_in_child(
+            true, [&](EvidenceFile& f) { ::renameat(f.dir_fd(), "ev.cbor", other, "stolen"); }),
+        "renameat");
+    ::close(other);
 }
 
 std::string status_field(pid_t pid, const std::string& field) {
