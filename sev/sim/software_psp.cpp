@@ -18,14 +18,6 @@ using er::attest::SnpPageType;
 
 namespace {
 
-// SNP GUEST_POLICY from the launcher's policy (SNP ABI 56860 "Guest Policy", notes/sev.md §3.2):
-// ABI_MINOR 7:0, ABI_MAJOR 15:8, SMT 16, bit 17 must be one, MIGRATE_MA 18, DEBUG 19.
-std::uint64_t snp_policy_bits(const GuestPolicy& p) {
-    return std::uint64_t{p.abi_minor} | std::uint64_t{p.abi_major} << 8 |
-           std::uint64_t{p.smt} << 16 | 1ull << 17 | std::uint64_t{p.migrate_ma} << 18 |
-           std::uint64_t{p.debug} << 19;
-}
-
 void random_bytes(std::span<std::uint8_t> out, const char* what) {
     if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1)
         throw LaunchError(std::string(kSimNotice) + ": RAND_bytes failed for " + what);
@@ -55,7 +47,7 @@ void SoftwarePsp::require_state(State expected, const char* command) const {
 
 void SoftwarePsp::start(const GuestPolicy& policy) {
     require_state(State::created, "SNP_LAUNCH_START");
-    policy_ = snp_policy_bits(policy);
+    policy_ = policy.snp_policy();  // the same word the kernel launch passes
     // Per guest, as the PSP makes them at launch: the VMPCKs the secrets page hands the guest,
     // and the REPORT_ID every report of this guest carries.
     for (Vmpck& key : vmpck_) random_bytes(key, "a VMPCK");
