@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "launcher/common/error.hpp"
@@ -67,7 +68,11 @@ EvidenceFile::EvidenceFile(const std::string& path) : path_(path) {
         throw Error("is a directory; --evidence names the file to write", path);
     }
     // Hidden beside the final name, so the rename stays inside one directory (one file system).
-    temp_name_ = "." + name_ + ".tmp." + std::to_string(::getpid());
+    // The random part keeps a stale file of a killed launcher with the same pid out of the way.
+    std::vector<uint8_t> tag = random_nonce();
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, "%02x%02x%02x%02x", tag[0], tag[1], tag[2], tag[3]);
+    temp_name_ = "." + name_ + ".tmp." + std::to_string(::getpid()) + "." + suffix;
     file_ = UniqueFd(::openat(dir_.get(), temp_name_.c_str(),
                               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (!file_.valid()) throw_errno("cannot create a temporary file beside", path);
