@@ -49,6 +49,7 @@ std::string_view reason_name(Reason reason) {
         ER_REASON(evidence_nonce)
         ER_REASON(evidence_log_binding)
         ER_REASON(launch_page_invalid)
+        ER_REASON(enclave_input)
 #undef ER_REASON
     }
     return "unknown_reason";

@@ -114,7 +114,9 @@ void EvidenceWriter::take(const er_evidence& guest) {
 std::string EvidenceWriter::summary_line() const {
     return "evidence: " + file_.path() + " (" + std::to_string(domains_) +
            (domains_ == 1 ? " domain, " : " domains, ") +
-           (hardware_backed_ ? "hardware-backed)" : "not hardware-backed)");
+           (!hardware_backed_ ? "not hardware-backed)"
+            : simulated_      ? "signed by the software PSP: simulated, not hardware)"
+                              : "hardware-backed)");
 }
 
 std::vector<uint8_t> nonce_from_hex(const std::string& text) {

@@ -59,6 +59,8 @@ class EvidenceWriter {
 
     // The certificate chain to put beside a report (the software PSP's or the host's VCEK).
     void set_certs(std::vector<std::vector<uint8_t>> certs) { certs_ = std::move(certs); }
+    // The report comes from the software PSP (sev/sim/): the summary line says so.
+    void set_simulated(bool simulated) { simulated_ = simulated; }
     const std::vector<uint8_t>& nonce() const { return nonce_; }
 
     // Builds, encodes and commits the bundle for `guest`.
@@ -77,6 +79,7 @@ class EvidenceWriter {
     std::vector<std::vector<uint8_t>> certs_;
     uint32_t domains_ = 0;
     bool hardware_backed_ = false;
+    bool simulated_ = false;
 };
 
 // --nonce: 8..64 bytes of hex (either case).  Throws Error with one line otherwise.

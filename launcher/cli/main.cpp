@@ -8,6 +8,7 @@
 #include <string>
 
 #include "launcher/cli/check_command.hpp"
+#include "launcher/cli/enclave_options.hpp"
 #include "launcher/cli/platform_command.hpp"
 #include "launcher/cli/run_options.hpp"
 #include "launcher/common/error.hpp"
@@ -42,33 +43,13 @@ int main(int argc, char** argv) {
     run->footer(
         "Apps: APP [ARGS...] [--- APP [ARGS...]]...  (everything after APP is its argv until "
         "---; APP -- ARGS also works), or -f enclave.json (docs/manifest.md).");
-    // Everything from the first positional (APP) on is the apps' (split_app_args), never ours.
-    run->prefix_command();
-    run->add_option("-m,--memory", options.memory,
-                    "Total guest memory: bytes with optional K, M or G suffix (16M to 3G; "
-                    "default 64M)")
-        ->type_name("SIZE");
+    er::launcher::add_enclave_options(*run, options);
     run->add_option("--timeout", options.timeout, "Stop the enclave after SECONDS (status 124)")
         ->type_name("SECONDS");
-    run->add_option("--kernel", options.kernel,
-                    "Boot this unikernel ELF instead of the built-in one")
-        ->type_name("PATH");
-    run->add_option("-e,--env", options.env,
-                    "Set KEY=VALUE in every app's environment (repeatable)")
-        ->type_name("KEY=VALUE")
-        ->allow_extra_args(false);
-    run->add_option("--tick-ms", options.tick_ms,
-                    "Guest scheduler tick in milliseconds (default 10; 0 disables the timer)")
-        ->type_name("MS");
-    run->add_option("--isolation", options.isolation,
-                    "Isolate every app with auto, pagetable or mpk (protection keys; needs a "
-                    "static PIE); overrides a manifest's per-app isolation")
-        ->type_name("auto|pagetable|mpk");
-    run->add_option("-f,--file", options.manifest, "Run the enclave described in this manifest")
-        ->type_name("enclave.json");
-    run->add_option("--root", options.root,
-                    "Pack DIR as the app's read-only file tree (one app only)")
-        ->type_name("DIR");
+    run->add_option("--asid-budget", options.asid_budget,
+                    "Confidential enclaves this host may run at once (default: "
+                    "$ENCLAVE_RUN_ASID_BUDGET, else the CPU's ASIDs; sim: 16)")
+        ->type_name("N");
     run->add_option("--output", options.output,
                     "Write each app's output to DIR/NAME.stdout and DIR/NAME.stderr")
         ->type_name("DIR");
@@ -76,6 +57,15 @@ int main(int argc, char** argv) {
                   "Print the per-app summary even for one app (always printed for several)");
     run->add_flag("--stats", options.stats,
                   "Print exit and hypercall counters to stderr at the end");
+    run->add_flag("--attest", options.attest,
+                  "Have the unikernel measure every domain and write the evidence bundle to "
+                  "--evidence FILE (docs/attestation.md)");
+    run->add_option("--nonce", options.nonce,
+                    "The verifier's challenge for --attest: 8 to 64 bytes as hex (default: 32 "
+                    "random bytes, printed)")
+        ->type_name("HEX");
+    run->add_option("--evidence", options.evidence, "Where --attest writes the evidence (CBOR)")
+        ->type_name("FILE");
 
     er::launcher::CheckOptions check_options;
     CLI::App* check = er::launcher::add_check_command(cli, check_options);

@@ -5,13 +5,18 @@
 #include <cstdio>
 #include <memory>
 
+#include "launcher/attest/evidence_bundle.hpp"
 #include "launcher/cli/app_args.hpp"
 #include "launcher/cli/run_options.hpp"
 #include "launcher/common/error.hpp"
+#include "launcher/common/escape.hpp"
 #include "launcher/common/file.hpp"
 #include "launcher/common/full_write.hpp"
+#include "launcher/confidential/confidential_mode.hpp"
+#include "launcher/confidential/confidential_run.hpp"
 #include "launcher/embedded/embedded_kernel.hpp"
 #include "launcher/enclave/app_checks.hpp"
+#include "launcher/enclave/enclave_setup.hpp"
 #include "launcher/enclave/enclave_spec.hpp"
 #include "launcher/enclave/isolation.hpp"
 #include "launcher/enclave/manifest.hpp"
@@ -31,9 +36,6 @@
 namespace er::launcher {
 namespace {
 
-// A kernel file may carry debug info far beyond its loaded size; this only stops absurd reads.
-constexpr uint64_t kMaxKernelFile = 256ull << 20;
-
 void print_text(const std::string& text) {
     write_fully(STDERR_FILENO, reinterpret_cast<const uint8_t*>(text.data()), text.size());
 }
@@ -42,89 +44,21 @@ void print_line(const std::string& line) {
     print_text(line + "\n");
 }
 
-struct Plan {
-    uint64_t mem_size = 0;
-    std::optional<double> timeout_s;
-    std::string timeout_text;
-    uint32_t tick_ms = kDefaultTickMs;
-    std::vector<AppSpec> apps;
-};
-
-// The enclave from the command line alone: APP [ARGS...] [--- APP [ARGS...]]...
-std::vector<AppSpec> apps_from_command_line(const RunOptions& options) {
-    std::vector<AppArgs> split = split_app_args(options.rest);
-    if (split.size() > ER_MAX_DOMAINS) {
-        throw Error("too many apps: " + std::to_string(split.size()) +
-                    " (an enclave holds at most " + std::to_string(ER_MAX_DOMAINS) + ")");
+// --attest's nonce, checked before anything is read: --nonce as given, else 32 random bytes,
+// printed so the verifier can be told.  Empty without --attest.
+std::vector<uint8_t> attest_nonce(const RunOptions& options) {
+    if (!options.attest) {
+        if (options.nonce || options.evidence) throw Error("--nonce and --evidence need --attest");
+        return {};
     }
-    if (options.root && split.size() > 1) {
-        throw Error(
-            "--root gives one app its tree; with several apps use a manifest (-f) and "
-            "give each app its \"root\"");
-    }
-    std::vector<AppSpec> apps;
-    for (AppArgs& a : split) {
-        AppSpec spec;
-        spec.path = a.app;
-        spec.argv0 = a.app;
-        spec.args = std::move(a.args);
-        spec.env = options.env;
-        spec.root = options.root;
-        apps.push_back(std::move(spec));
-    }
-    assign_domain_names(apps);
-    return apps;
-}
-
-// Global settings: a command-line flag wins over the manifest, the manifest over the default.
-Plan make_plan(const RunOptions& options) {
-    Plan plan;
-    std::optional<Manifest> manifest;
-    if (options.manifest) {
-        if (!options.rest.empty()) {
-            throw Error("-f " + *options.manifest +
-                        " describes the apps; give no APP on the command line as well");
-        }
-        if (options.root) {
-            throw Error(
-                "--root is for one app on the command line; in a manifest give each app "
-                "its \"root\"");
-        }
-        manifest = read_manifest(*options.manifest);
-    }
-    if (options.memory) {
-        plan.mem_size = memory_size_from(*options.memory);
-    } else if (manifest && manifest->memory) {
-        plan.mem_size = *manifest->memory;
-    } else {
-        plan.mem_size = memory_size_from(kDefaultMemory);
-    }
-    if (options.timeout) {
-        plan.timeout_s = timeout_from(*options.timeout);
-        plan.timeout_text = *options.timeout;
-    } else if (manifest && manifest->timeout_s) {
-        plan.timeout_s = manifest->timeout_s;
-        plan.timeout_text = *manifest->timeout_text;
-    }
-    if (options.tick_ms) {
-        plan.tick_ms = tick_ms_from(*options.tick_ms);
-    } else if (manifest && manifest->tick_ms) {
-        plan.tick_ms = *manifest->tick_ms;
-    }
-    std::optional<uint32_t> isolation;
-    if (options.isolation) isolation = isolation_from(*options.isolation);
-    for (const std::string& kv : options.env) check_env_entry(kv);
-    if (manifest) {
-        plan.apps = std::move(manifest->apps);
-        for (AppSpec& app : plan.apps) merge_env(app.env, options.env);
-    } else {
-        plan.apps = apps_from_command_line(options);
-    }
-    // Like the globals above, the flag wins over each app's own (manifest) isolation.
-    if (isolation) {
-        for (AppSpec& app : plan.apps) app.isolation = *isolation;
-    }
-    return plan;
+    if (!options.evidence) throw Error("--attest needs --evidence FILE (where the bundle goes)");
+    if (options.nonce) return nonce_from_hex(*options.nonce);
+    std::vector<uint8_t> nonce = random_nonce();
+    static const char digits[] = "0123456789abcdef";
+    std::string hex;
+    for (uint8_t b : nonce) hex += {digits[b >> 4], digits[b & 15]};
+    print_line("enclave-run: --attest without --nonce: using the random nonce " + hex);
+    return nonce;
 }
 
 }  // namespace
@@ -144,7 +78,12 @@ int run_command(const RunOptions& options) {
             std::make_unique<RunTimeout>(timeout_from(*options.timeout), started,
                                          "enclave: timed out after " + *options.timeout + " s");
     }
-    Plan plan = make_plan(options);
+    std::vector<uint8_t> nonce = attest_nonce(options);
+    EnclavePlan plan = make_plan(options);
+    // The confidential mode and its ASID are settled before any app is read: a mode the host
+    // lacks is one line, before anything else happens.
+    ConfidentialRun confidential = prepare_confidential(plan.confidential, options);
+    for (const std::string& w : confidential.warnings) print_line("enclave-run: " + w);
     bool several = plan.apps.size() > 1;
     std::vector<std::string> names;
     for (const AppSpec& spec : plan.apps) names.push_back(spec.name);
@@ -156,80 +95,31 @@ int run_command(const RunOptions& options) {
         timeout = std::make_unique<RunTimeout>(*plan.timeout_s, started, timeout_line);
     }
 
-    // Everything that can be wrong with the input is found before any VM exists.  Sizes come
-    // first: every app is opened and every tree walked (fstat, lstat: nothing read) and the
-    // layout is checked against guest memory, so an input that cannot fit costs nothing.  Only
-    // then is each streamed straight into guest RAM (holes skipped) and the apps checked there,
-    // on the bytes the guest will load; the kernel last.
-    DomainLayout domains;
-    for (const AppSpec& spec : plan.apps) {
-        DomainImage d;
-        d.name = spec.name;
-        d.app = open_app(spec.path, plan.mem_size);
-        d.mem_limit = spec.mem_limit;
-        d.isolation = spec.isolation;
-        domains.domains.push_back(std::move(d));
-    }
-    for (size_t i = 0; i < plan.apps.size(); ++i) {
-        if (!plan.apps[i].root) continue;
-        ErFsLimits limits;
-        limits.max_image = layout::kBootMappedBytes;
-        domains.domains[i].fs =
-            std::make_shared<const ErFsImage>(plan_er_fs(*plan.apps[i].root, limits));
-    }
-    for (size_t i = 0; i < plan.apps.size(); ++i) {
-        const AppSpec& spec = plan.apps[i];
-        std::vector<std::string> argv{spec.argv0};
-        argv.insert(argv.end(), spec.args.begin(), spec.args.end());
-        domains.domains[i].args = build_args_blob(argv, spec.env, ER_ARGS_MAX);
-    }
-    place_domains(domains, plan.mem_size);
-    check_memory_limits(domains, plan.mem_size);
-
-    GuestRam ram(plan.mem_size);
-    load_domains(domains, ram.memory());
-    for (size_t i = 0; i < plan.apps.size(); ++i) {
-        const DomainImage& d = domains.domains[i];
-        std::span<const uint8_t> app =
-            ram.memory().view(d.app_gpa, d.app_size(), "application image");
-        check_app_elf(app, plan.apps[i].path);
-        check_app_loadable(plan.apps[i].path, app, d.args);  // what the guest would refuse
-        check_isolation_fits_app(d.name, app, d.isolation);
-    }
-    // Every image is in guest RAM and checked there: the app files are closed before the enclave
-    // runs, so a run holds no descriptor per domain (tests/soak counts them).  From here on only
-    // the domains' names, isolation and placement are used.
-    for (DomainImage& d : domains.domains) d.app.reset(), d.fs.reset();
-
-    Mapping kernel_file;
-    std::span<const uint8_t> kernel_bytes;
-    std::string kernel_name = "embedded unikernel";
-    if (options.kernel) {
-        kernel_name = *options.kernel;
-        InputFile file = open_input(kernel_name, "program file");
-        if (file.size > kMaxKernelFile) throw Error(kernel_name + " is too big to be a unikernel");
-        kernel_file = read_input_mapped(file);
-        kernel_bytes = {kernel_file.data(), kernel_file.size()};
-    } else {
-        kernel_bytes = embedded_kernel();
-        if (kernel_bytes.empty()) {
-            throw Error(
-                "this enclave-run was built without an embedded unikernel; "
-                "pass --kernel PATH");
-        }
-    }
-    KernelImage kernel = parse_kernel(kernel_bytes, kernel_name);
+    // Everything that can be wrong with the input is found before any VM exists
+    // (enclave_setup.hpp says in which order).
+    std::unique_ptr<GuestRam> ram;
+    DomainLayout domains = load_enclave_domains(plan, ram);
+    KernelInput kernel_input = load_kernel_input(options.kernel, embedded_kernel());
+    const KernelImage& kernel = kernel_input.image;
+    std::span<const uint8_t> kernel_bytes = kernel_input.bytes;
 
     MachineConfig config;
     config.mem_size = plan.mem_size;
     config.timeout_line = timeout_line;
     config.timer_period_us = plan.tick_ms * 1000;
     config.guest_stats = options.stats;
+    config.confidential = confidential.mode;
+    config.guest_policy = confidential.policy;
 
     DomainOutput::Mode mode = options.output ? DomainOutput::Mode::files
                               : several      ? DomainOutput::Mode::prefixed
                                              : DomainOutput::Mode::direct;
     auto output = std::make_unique<DomainOutput>(names, mode, options.output.value_or(""));
+
+    // The evidence file's directory and temporary file are opened now, before the run loop is
+    // confined; the bundle is written when the guest sends it.
+    std::unique_ptr<EvidenceWriter> evidence;
+    if (options.attest) evidence = std::make_unique<EvidenceWriter>(*options.evidence, nonce);
 
     ExitStats stats;
     DomainResults results;
@@ -242,8 +132,10 @@ int run_command(const RunOptions& options) {
     };
     VmEnd end;
     try {
-        end = run_machine(config, MachineInput{kernel, kernel_bytes, domains, ram, *output}, stats,
-                          results);
+        end = run_machine(config,
+                          MachineInput{kernel, kernel_bytes, domains, *ram, *output, evidence.get(),
+                                       confidential.sim.get()},
+                          stats, results);
     } catch (const Error&) {
         output.reset();
         if (stats.exits > 0) print_stats();
@@ -252,7 +144,24 @@ int run_command(const RunOptions& options) {
     output.reset();  // held partial lines go out before the launcher's own lines
     if (!end.message.empty()) print_line("enclave-run: " + end.message);
     if (several || options.summary) print_text(format_summary(names, results));
+    if (several || options.summary || options.stats) {
+        print_line(std::string("enclave-run: confidential: ") +
+                   confidential_mode_name(confidential.mode));
+    }
+    if (evidence && evidence->written() && confidential.sim) {
+        print_line(
+            "enclave-run: the evidence is signed by the software PSP (simulated, not "
+            "hardware); its root: " +
+            escape_text(confidential.sim->ark_path()));
+    }
+    if (evidence && evidence->written() && (several || options.summary || options.stats))
+        print_line("enclave-run: " + escape_text(evidence->summary_line()));
     print_stats();
+    if (evidence && !evidence->written()) {
+        print_line("enclave-run: no evidence: the enclave ended before the unikernel sent it (" +
+                   escape_text(*options.evidence) + " not written)");
+        return end.status != 0 ? end.status : kExitLauncherError;
+    }
     return end.status;
 }
 

@@ -13,17 +13,26 @@ constexpr uint32_t kDefaultTickMs = 10;
 constexpr uint32_t kMaxTickMs = 1000;
 
 struct RunOptions {
-    std::optional<std::string> memory;     // total guest RAM; default kDefaultMemory
-    std::optional<std::string> timeout;    // seconds, as typed
-    std::optional<std::string> kernel;     // overrides the embedded unikernel
-    std::optional<std::string> tick_ms;    // scheduler tick, as typed; default kDefaultTickMs
-    std::optional<std::string> manifest;   // -f enclave.json
-    std::optional<std::string> root;       // --root DIR (one app only)
-    std::optional<std::string> output;     // --output DIR
-    std::optional<std::string> isolation;  // --isolation, as typed; overrides every app's
-    std::vector<std::string> env;          // KEY=VALUE, in order, for every app
+    std::optional<std::string> memory;        // total guest RAM; default kDefaultMemory
+    std::optional<std::string> timeout;       // seconds, as typed
+    std::optional<std::string> kernel;        // overrides the embedded unikernel
+    std::optional<std::string> tick_ms;       // scheduler tick, as typed; default kDefaultTickMs
+    std::optional<std::string> manifest;      // -f enclave.json
+    std::optional<std::string> root;          // --root DIR (one app only)
+    std::optional<std::string> output;        // --output DIR
+    std::optional<std::string> isolation;     // --isolation, as typed; overrides every app's
+    std::optional<std::string> confidential;  // --confidential, as typed; overrides the manifest
+    std::optional<std::string> guest_policy;  // --guest-policy LIST, as typed
+    std::optional<std::string> asid_budget;   // --asid-budget N, as typed
+    std::vector<std::string> env;             // KEY=VALUE, in order, for every app
     bool stats = false;
     bool summary = false;
+
+    // --attest (docs/launcher.md "Evidence")
+    bool attest = false;                  // the guest measures, sends evidence
+    std::optional<std::string> nonce;     // --nonce HEX, as typed
+    std::optional<std::string> evidence;  // --evidence FILE
+
     std::vector<std::string> rest;  // APP and everything after it (split_app_args)
 };
 

@@ -74,7 +74,7 @@ class Parser {
 
     Manifest parse(const json& root) {
         if (!root.is_object()) fail("$", "expected an object, got " + shown(root));
-        keys(root, "$", {"memory", "timeout", "tick_ms", "apps"});
+        keys(root, "$", {"memory", "timeout", "tick_ms", "confidential", "apps"});
         Manifest m;
         if (root.contains("memory")) {
             const json& v = root["memory"];
@@ -106,6 +106,20 @@ class Parser {
                                       std::to_string(kMaxTickMs) + "], got " + shown(v));
             }
             m.tick_ms = static_cast<uint32_t>(v.get<uint64_t>());
+        }
+        if (root.contains("confidential")) {
+            // The same names as --confidential; which are usable is decided at run time.
+            const json& v = root["confidential"];
+            static constexpr const char* kModes[] = {"auto", "snp", "es", "sev", "off", "sim"};
+            bool ok = v.is_string();
+            bool known = false;
+            for (const char* mode : kModes) known = known || (ok && v.get<std::string>() == mode);
+            if (!known) {
+                fail("$.confidential",
+                     "expected \"auto\", \"snp\", \"es\", \"sev\", \"off\" or \"sim\", got " +
+                         shown(v));
+            }
+            m.confidential = v.get<std::string>();
         }
         if (!root.contains("apps")) fail("$.apps", "missing (the list of apps is required)");
         const json& apps = root["apps"];

@@ -20,6 +20,7 @@ struct Manifest {
     std::optional<double> timeout_s;          // seconds
     std::optional<std::string> timeout_text;  // as written, for the timeout line
     std::optional<uint32_t> tick_ms;          // scheduler tick; 0 disables the timer
+    std::optional<std::string> confidential;  // as --confidential: auto, snp, es, sev, off, sim
     std::vector<AppSpec> apps;                // names assigned and unique; paths resolved
 };
 

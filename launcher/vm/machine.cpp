@@ -5,7 +5,10 @@
 #include <memory>
 #include <utility>
 
+#include "launcher/attest/evidence_bundle.hpp"
 #include "launcher/common/error.hpp"
+#include "launcher/confidential/launch_plan.hpp"
+#include "launcher/confidential/sim_session.hpp"
 #include "launcher/enclave/isolation.hpp"
 #include "launcher/kvm/cpuid.hpp"
 #include "launcher/kvm/kvm_system.hpp"
@@ -15,6 +18,7 @@
 #include "launcher/vm/boot_state.hpp"
 #include "launcher/vm/guest_memory.hpp"
 #include "launcher/vm/hypercalls.hpp"
+#include "launcher/vm/launch_image.hpp"
 #include "launcher/vm/layout.hpp"
 #include "launcher/vm/run_timeout.hpp"
 #include "launcher/vm/seccomp_filter.hpp"
@@ -49,10 +53,19 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     vm.set_memory(0, 0, config.mem_size, input.ram.data());
     GuestMemory& memory = input.ram.memory();
 
-    // Only the pages the boot needs are touched; the rest stay unallocated until the guest uses
-    // them (MAP_NORESERVE).
-    load_kernel(input.kernel, input.kernel_file, memory);
-    write_boot_tables(memory);
+    BootConfig boot{};
+    boot.mem_size = config.mem_size;
+    boot.timer_period_us = config.timer_period_us;
+    boot.stats = config.guest_stats;
+    boot.attest = input.evidence != nullptr;
+    boot.confidential = config.confidential;
+    write_launch_image(memory, input.kernel, input.kernel_file, input.domains, boot);
+    // The software PSP measures exactly what a hardware launch would (launch_plan.hpp) and
+    // plants the secrets page; the run then goes on as plain KVM.
+    if (input.sim != nullptr) {
+        input.sim->launch(memory, launch_regions(input.kernel, input.domains, ER_CC_SIM),
+                          config.guest_policy, input.kernel.entry);
+    }
 
     KvmVcpu vcpu(kvm, vm, 0);
     vcpu.set_cpuid(cpuid);
@@ -61,14 +74,12 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     vcpu.set_sregs(sregs);
     vcpu.set_regs(entry_registers(input.kernel.entry));
 
-    BootFacts facts{};
-    facts.mem_size = config.mem_size;
+    HostFacts facts{};
     facts.tsc_khz = vcpu.tsc_khz();
     fill_entropy(facts.entropy);
-    facts.timer_period_us = config.timer_period_us;
-    facts.stats = config.guest_stats;
     facts.realtime_ns = clock_ns(CLOCK_REALTIME);
-    memory.write(ER_GPA_BOOT_INFO, make_boot_info(facts, input.kernel, input.domains), "boot info");
+    if (input.evidence != nullptr) facts.nonce = input.evidence->nonce();
+    memory.write(ER_GPA_HOST_HINTS, make_host_hints(facts), "host hints");
 
     std::vector<ServedDomain> served;
     for (const DomainImage& d : input.domains.domains) served.push_back({d.name, d.isolation});
@@ -82,6 +93,25 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
             return t;
         },
         std::move(served));
+    // Written the moment the guest sends it, not at the end: a long-running app still yields it.
+    std::optional<CommitFds> evidence_fds;
+    if (input.evidence != nullptr) {
+        EvidenceWriter& writer = *input.evidence;
+        server.set_evidence_handler([&writer](const er_evidence& e) { writer.take(e); });
+        evidence_fds = CommitFds{writer.file().dir_fd(), writer.file().file_fd()};
+    }
+    if (input.sim != nullptr) {
+        SimSession& sim = *input.sim;
+        if (input.evidence != nullptr) {
+            input.evidence->set_certs(sim.certs());
+            input.evidence->set_simulated(true);
+        }
+        server.set_guest_request_handler([&sim](std::span<const uint8_t, kGuestMessagePage> req) {
+            GuestRequestReply reply;
+            reply.fw_error = sim.guest_request(req, reply.response);
+            return reply;
+        });
+    }
 
     // From here on a --timeout kicks the vCPU out of KVM_RUN and the loop ends the VM in order
     // (until now it ended the launcher at once: run_timeout.hpp).
@@ -90,7 +120,8 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     input.console.start();
     // Set-up is over: from here on the launcher only runs the vCPU, serves it and ends, under a
     // seccomp allowlist (seccomp_filter.hpp).
-    confine_run_loop(vcpu.fd(), std::array{kvm.fd(), vm.fd(), vcpu.fd()}, input.console);
+    confine_run_loop(vcpu.fd(), std::array{kvm.fd(), vm.fd(), vcpu.fd()}, input.console,
+                     evidence_fds);
     // Results are copied out however the run ends, so the summary can show who finished.
     struct CopyResults {
         const HypercallServer& server;

@@ -15,14 +15,21 @@
 #include "launcher/vm/guest_ram.hpp"
 #include "launcher/vm/kernel_image.hpp"
 #include "launcher/vm/vm_end.hpp"
+#include "libos-abi/enclave_abi.h"
+#include "sev/launch/confidential_launch.hpp"
 
 namespace er::launcher {
 
+class EvidenceWriter;
+class SimSession;
+
 struct MachineConfig {
     uint64_t mem_size;
-    std::string timeout_line;      // printed when the --timeout (RunTimeout, if armed) fires
-    uint32_t timer_period_us = 0;  // guest scheduler tick; 0 = no timer
-    bool guest_stats = false;      // --stats: the guest reports its free frames too
+    std::string timeout_line;           // printed when the --timeout (RunTimeout, if armed) fires
+    uint32_t timer_period_us = 0;       // guest scheduler tick; 0 = no timer
+    bool guest_stats = false;           // --stats: the guest reports its free frames too
+    uint32_t confidential = ER_CC_OFF;  // er_confidential: OFF, or SIM (with input.sim)
+    sev::GuestPolicy guest_policy;      // --guest-policy, for a confidential launch
     std::string kvm_device = "/dev/kvm";
     std::string sysfs_root = "/sys";
 };
@@ -33,6 +40,8 @@ struct MachineInput {
     const DomainLayout& domains;  // placed (place_domains)
     GuestRam& ram;                // config.mem_size bytes, the domains loaded (load_domains)
     Console& console;             // where the domains' output goes; start()ed just before the run
+    EvidenceWriter* evidence = nullptr;  // --attest: the nonce, and where ER_HC_EVIDENCE goes
+    SimSession* sim = nullptr;           // --confidential sim: the software PSP
 };
 
 // Runs the VM to its end.  Throws Error when KVM cannot set it up; returns how it ended

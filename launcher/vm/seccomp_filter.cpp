@@ -148,6 +148,9 @@ void build_allowlist(scmp_filter_ctx ctx, const RunLoopAllowance& allowance,
                    SCMP_SYS(exit_group)})
         allow(ctx, nr, "exit");
     allow(ctx, SCMP_SYS(fcntl), "fcntl", {arg_eq(1, F_GETFD)});
+    // --confidential sim: the software PSP signs reports while the guest runs, and OpenSSL's
+    // DRBG may reseed from the kernel then.  getrandom reads no file and names no object.
+    allow(ctx, SCMP_SYS(getrandom), "getrandom");
     // --evidence: the bundle is committed when the guest sends it, mid-run (CommitFds).
     if (commit) {
         auto dir = static_cast<uint64_t>(commit->dir_fd);

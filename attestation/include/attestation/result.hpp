@@ -61,6 +61,9 @@ enum class Reason {
     // Launch digests: a page the PSP would refuse (unaligned GPA, unknown type, missing
     // contents), or a page list that cannot be read as one.
     launch_page_invalid,
+    // `measure` of an enclave: its unikernel, apps or configuration cannot be measured (the
+    // same one-line reason `enclave-run run` would give before any VM).
+    enclave_input,
 };
 
 // Stable snake_case name used in human output, JSON output and tests.

@@ -60,8 +60,9 @@ TEST(Manifest, EachProblemNamesItsJsonPath) {
     EXPECT_EQ(error_of(R"({})"), p + "$.apps: missing (the list of apps is required)");
     EXPECT_EQ(error_of(R"({"apps": []})"), p + "$.apps: expected 1 to 64 apps, got 0");
     EXPECT_EQ(error_of(R"({"apps": {}})"), p + "$.apps: expected a list of apps, got {}");
-    EXPECT_EQ(error_of(R"({"apps": [{"path": "a"}], "bogus": 1})"),
-              p + "$.bogus: unknown key (expected one of memory, timeout, tick_ms, apps)");
+    EXPECT_EQ(
+        error_of(R"({"apps": [{"path": "a"}], "bogus": 1})"),
+        p + "$.bogus: unknown key (expected one of memory, timeout, tick_ms, confidential, apps)");
     EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "cmd": "x"}]})"),
               p + "$.apps[0].cmd: unknown key (expected one of name, path, args, env, memory, "
                   "root, isolation)");
@@ -99,6 +100,18 @@ TEST(Manifest, EachProblemNamesItsJsonPath) {
               p + "$.timeout: expected seconds in (0, 10000000], got 0");
     EXPECT_EQ(error_of(R"({"tick_ms": -1, "apps": [{"path": "a"}]})"),
               p + "$.tick_ms: expected whole milliseconds in [0, 1000], got -1");
+    EXPECT_EQ(error_of(R"({"confidential": "tdx", "apps": [{"path": "a"}]})"),
+              p + "$.confidential: expected \"auto\", \"snp\", \"es\", \"sev\", \"off\" or "
+                  "\"sim\", got \"tdx\"");
+    EXPECT_EQ(error_of(R"({"confidential": 1, "apps": [{"path": "a"}]})"),
+              p + "$.confidential: expected \"auto\", \"snp\", \"es\", \"sev\", \"off\" or "
+                  "\"sim\", got 1");
+}
+
+TEST(Manifest, ConfidentialModeIsKeptAsNamed) {
+    Manifest m = parse_manifest(R"({"confidential": "sim", "apps": [{"path": "a"}]})",
+                                "enclave.json", "/base");
+    EXPECT_EQ(m.confidential, std::optional<std::string>("sim"));
 }
 
 // A number beyond a double's range makes the JSON parser give up mid-value; the line still names
