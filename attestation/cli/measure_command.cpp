@@ -56,11 +56,13 @@ uint32_t measured_mode(const std::optional<std::string>& requested) {
     std::string mode = requested.value_or("snp");
     if (mode == "snp") return ER_CC_SNP;
     if (mode == "sim") return ER_CC_SIM;
+    if (mode == "es") return ER_CC_SEV_ES;
+    if (mode == "sev") return ER_CC_SEV;
     throw launcher::Error("measure: --confidential " + mode +
-                          ": only snp and sim launches produce an SNP report to check");
+                          ": expected snp, sim, es or sev (a launch that is measured)");
 }
 
-launcher::ExpectedMeasurement measure_enclave(const MeasureArgs& a) {
+launcher::ExpectedMeasurement measure_enclave(const MeasureArgs& a, uint32_t& mode) {
     if (!a.enclave.kernel) {
         throw launcher::Error(
             "measure: --kernel PATH is required (the unikernel enclave-run boots: "
@@ -69,8 +71,7 @@ launcher::ExpectedMeasurement measure_enclave(const MeasureArgs& a) {
     if (a.assume_pku != "yes" && a.assume_pku != "no")
         throw launcher::Error("measure: --assume-pku " + a.assume_pku + ": expected yes or no");
     launcher::EnclavePlan plan = launcher::make_plan(a.enclave);
-    uint32_t mode =
-        measured_mode(a.enclave.confidential ? a.enclave.confidential : plan.confidential);
+    mode = measured_mode(a.enclave.confidential ? a.enclave.confidential : plan.confidential);
     std::unique_ptr<launcher::GuestRam> ram;
     launcher::DomainLayout domains = launcher::load_enclave_domains(plan, ram);
     launcher::KernelInput kernel = launcher::load_kernel_input(a.enclave.kernel, {});
@@ -107,18 +108,31 @@ void run_measure(MeasureArgs& a, const std::vector<std::string>& rest) {
     }
     a.enclave.rest = rest;
     launcher::ExpectedMeasurement m;
+    uint32_t mode = ER_CC_SNP;
     try {
-        m = measure_enclave(a);
+        m = measure_enclave(a, mode);
     } catch (const launcher::Error& e) {
         throw InputError{Error{Reason::enclave_input, e.what()}};
     }
-    if (!a.policy_out.empty()) write_policy(a.policy_out, m);
+    if (!a.policy_out.empty()) {
+        if (mode == ER_CC_SEV || mode == ER_CC_SEV_ES) {
+            throw InputError{Error{Reason::usage_error,
+                                   "--policy-out pins an SNP measurement; SEV and SEV-ES have none "
+                                   "a verifier can check without the guest owner's TIK"}};
+        }
+        write_policy(a.policy_out, m);
+    }
+    bool sev = mode == ER_CC_SEV || mode == ER_CC_SEV_ES;
     if (!a.json) {
-        std::cout << to_hex(m.snp_launch_digest) << "\n";
+        std::cout << (sev ? to_hex(m.sev_launch_digest) : to_hex(m.snp_launch_digest)) << "\n";
         return;
     }
     nlohmann::ordered_json j;
-    j["snp_launch_digest"] = to_hex(m.snp_launch_digest);
+    if (sev) {
+        j["sev_launch_digest"] = to_hex(m.sev_launch_digest);
+    } else {
+        j["snp_launch_digest"] = to_hex(m.snp_launch_digest);
+    }
     j["regions"] = nlohmann::ordered_json::array();
     for (const launcher::PlannedRegion& r : m.regions) {
         nlohmann::ordered_json rj;

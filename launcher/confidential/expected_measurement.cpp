@@ -65,18 +65,33 @@ ExpectedMeasurement expected_measurement(GuestMemory& memory, const KernelImage&
                                          bool assume_pku) {
     ExpectedMeasurement m;
     m.regions = launch_regions(kernel, domains, mode);
-    attest::SnpLaunchDigest digest;
-    for (const PlannedRegion& r : m.regions) {
-        auto type = static_cast<attest::SnpPageType>(r.type);
-        attest::Status s = attest::snp_page_type_measures_contents(type)
-                               ? digest.add_range(r.gpa, type, memory.view(r.gpa, r.size, r.what))
-                               : digest.add_pages(r.gpa, type, r.size / attest::kLaunchPageSize);
-        if (!s)
-            throw Error(std::string("cannot measure the ") + r.what + ": " + s.error().message());
-    }
     sev::VmsaPage vmsa = launch_vmsa(kernel.entry, mode);
-    digest.add_vmsa(attest::PageView(vmsa.data(), vmsa.size()));
-    m.snp_launch_digest = digest.value();
+    if (mode == ER_CC_SEV || mode == ER_CC_SEV_ES) {
+        // LAUNCH_UPDATE_DATA takes the normal regions only (sev/launch skips zero ones), then
+        // SEV-ES's LAUNCH_UPDATE_VMSA adds the VMSA.
+        attest::SevLaunchDigest digest;
+        for (const PlannedRegion& r : m.regions) {
+            if (r.type == sev::PageType::normal)
+                digest.add_data(memory.view(r.gpa, r.size, r.what));
+        }
+        if (mode == ER_CC_SEV_ES) digest.add_vmsa(attest::PageView(vmsa.data(), vmsa.size()));
+        m.sev_launch_digest = digest.value();
+    } else {
+        attest::SnpLaunchDigest digest;
+        for (const PlannedRegion& r : m.regions) {
+            auto type = static_cast<attest::SnpPageType>(r.type);
+            attest::Status s =
+                attest::snp_page_type_measures_contents(type)
+                    ? digest.add_range(r.gpa, type, memory.view(r.gpa, r.size, r.what))
+                    : digest.add_pages(r.gpa, type, r.size / attest::kLaunchPageSize);
+            if (!s) {
+                throw Error(std::string("cannot measure the ") + r.what + ": " +
+                            s.error().message());
+            }
+        }
+        digest.add_vmsa(attest::PageView(vmsa.data(), vmsa.size()));
+        m.snp_launch_digest = digest.value();
+    }
 
     for (size_t i = 0; i < domains.domains.size(); ++i) {
         auto desc = memory.read<er_domain_desc>(ER_GPA_DOMAINS + i * sizeof(er_domain_desc),

@@ -16,11 +16,14 @@ namespace er::launcher {
 
 struct ExpectedMeasurement {
     attest::Digest384 snp_launch_digest{};  // the SNP report's MEASUREMENT (snp and sim)
+    attest::Digest256 sev_launch_digest{};  // GCTX.LD of SEV and SEV-ES (what LAUNCH_MEASURE
+                                            // MACs with the guest owner's TIK)
     std::vector<PlannedRegion> regions;     // what was measured, in order
     std::vector<attest::DomainEntry> log;   // one entry per domain, in launch order
 };
 
-// `memory` holds the whole launch image (write_launch_image); `mode` is ER_CC_SNP or ER_CC_SIM.
+// `memory` holds the whole launch image (write_launch_image); `mode` is not ER_CC_OFF: SNP and
+// sim give snp_launch_digest, SEV and SEV-ES sev_launch_digest.
 // `assume_pku`: whether the enclave's CPU has protection keys, which decides what `auto`
 // isolation becomes (docs/mpk.md "Choosing the backend").
 ExpectedMeasurement expected_measurement(GuestMemory& memory, const KernelImage& kernel,

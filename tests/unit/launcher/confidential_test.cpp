@@ -1,6 +1,7 @@
 // The confidential-mode policy (confidential_mode.hpp), --guest-policy, the launch plan, and the
 // offline measurement against the software PSP fed through the launcher's own run_launch().
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <unistd.h>
 #include <algorithm>
@@ -176,6 +177,33 @@ TEST(ExpectedMeasurement, EqualsWhatTheSoftwarePspMeasures) {
         expected_measurement(memory, fake_kernel(), domains, ER_CC_SIM, true).snp_launch_digest,
         m.snp_launch_digest);
     std::filesystem::remove_all(dir);
+}
+
+// SEV and SEV-ES: GCTX.LD is SHA-256 over every LAUNCH_UPDATE_DATA buffer in order (the normal
+// regions), then SEV-ES's VMSA.
+TEST(ExpectedMeasurement, SevDigestIsSha256OfTheNormalRegionsInOrder) {
+    GuestRam ram(16 << 20);
+    GuestMemory& memory = ram.memory();
+    for (uint64_t gpa = 0x1000; gpa < 0x20000; gpa += 8) memory.write<uint64_t>(gpa, ~gpa, "low");
+    DomainLayout domains;
+    domains.free_start = ER_GPA_IMAGES;
+    ExpectedMeasurement sev = expected_measurement(memory, fake_kernel(), domains, ER_CC_SEV, true);
+    ExpectedMeasurement es =
+        expected_measurement(memory, fake_kernel(), domains, ER_CC_SEV_ES, true);
+
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ASSERT_EQ(EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr), 1);
+    for (const PlannedRegion& r : launch_regions(fake_kernel(), domains, ER_CC_SEV)) {
+        if (r.type != sev::PageType::normal) continue;
+        auto bytes = memory.view(r.gpa, r.size, r.what);
+        EVP_DigestUpdate(ctx, bytes.data(), bytes.size());
+    }
+    attest::Digest256 want{};
+    unsigned len = 0;
+    EVP_DigestFinal_ex(ctx, want.data(), &len);
+    EVP_MD_CTX_free(ctx);
+    EXPECT_EQ(sev.sev_launch_digest, want);
+    EXPECT_NE(es.sev_launch_digest, want);  // plus the VMSA
 }
 
 }  // namespace
