@@ -283,3 +283,27 @@ TEST_F(Confidential, AsidBudgetOfTwoRefusesAThirdAndAKilledLaunchersSlotComesBac
 }
 
 }  // namespace
+
+namespace {
+
+// Wherever it runs (here: no /dev/kvm, no SEV), a named mode that cannot run is one line and
+// status 125 before anything is read; a malformed mode or policy likewise.
+TEST(HostOnly, ConfidentialRefusalsComeBeforeAnyInputIsRead) {
+    for (const char* mode : {"snp", "es", "sev"}) {
+        Result r = er::test::enclave({"run", "--confidential", mode, "/nonexistent/app"});
+        EXPECT_EQ(r.status, 125) << mode;
+        expect_one_error_line(r, std::string("--confidential ") + mode + ": ");
+    }
+    Result bad = er::test::enclave({"run", "--confidential", "tdx", app("hello")});
+    EXPECT_EQ(bad.status, 125);
+    expect_one_error_line(bad, "expected auto, snp, es, sev, off or sim");
+    Result policy = er::test::enclave({"run", "--guest-policy", "debug,x", app("hello")});
+    EXPECT_EQ(policy.status, 125);
+    expect_one_error_line(policy, "--guest-policy: unknown item 'x'");
+    Result budget =
+        er::test::enclave({"run", "--confidential", "sim", "--asid-budget", "two", app("hello")});
+    EXPECT_EQ(budget.status, 125);
+    expect_one_error_line(budget, "--asid-budget");
+}
+
+}  // namespace
