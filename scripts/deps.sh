@@ -9,6 +9,7 @@ packages=(
     clang libclang-rt-14-dev
     musl-tools binutils file strace time
     qemu-system-x86 busybox-static cpio
+    docker.io containerd runc curl # tests/e2e: dockerd inside the test VM (not started on the host)
 )
 missing=()
 for p in "${packages[@]}"; do
