@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# The docker end-to-end cases.  Runs inside tests/e2e/docker-env.sh (which sets DOCKER_HOST,
+# E2E_DOCKER, E2E_CTR, E2E_IMAGE, E2E_OCI, E2E_STATE); start it with tests/e2e/docker-in-vm.sh.
+#
+#   run-cases.sh [--runtimes "runc enclave-run"] [--strict] [CASE]...
+#
+# Every case runs once per runtime (runc is the baseline: it proves the harness and the case, so a
+# failure with enclave-run alone is the runtime's).  One line per case and runtime:
+#   PASS | FAIL (what was expected, what came) | XFAIL (known to fail with enclave-run, and why)
+#   | XPASS (marked as known to fail, but passed: take it off the list below)
+# then a summary.  Exit status 1 when a case FAILed (or, with --strict, XPASSed), else 0.
+# Cases: hello exit-code logs stop rm-f tty ctr (default: all).
+set -uo pipefail
+
+runtimes="runc enclave-run" strict=0
+while [ $# -gt 0 ]; do
+    case $1 in
+    --runtimes) runtimes=$2; shift 2 ;;
+    --strict) strict=1; shift ;;
+    -h | --help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) break ;;
+    esac
+done
+all_cases="hello exit-code logs stop rm-f tty ctr"
+cases=${*:-$all_cases}
+: "${E2E_DOCKER:?run inside tests/e2e/docker-env.sh}" "${E2E_IMAGE:?}" "${E2E_OCI:?}" "${E2E_STATE:?}"
+docker=$E2E_DOCKER
+hello="Hello from enclave-run!"
+
+# Cases known to fail with enclave-run today, with the reason.  Keep this list true: a case
+# leaves it when it passes (the XPASS line says so).
+declare -A xfail=(
+)
+
+# Every docker call is bounded: a hung daemon or runtime must fail a case, not hang the VM.
+d() { timeout 120 "$docker" "$@"; }
+# run_capture OUT ERR CMD...: runs CMD, stdout to OUT, stderr to ERR; returns its status.
+run_capture() {
+    local out=$1 err=$2
+    shift 2
+    "$@" >"$out" 2>"$err"
+}
+tmp=$E2E_STATE/cases
+mkdir -p "$tmp"
+why=""
+# expect WHAT EXPECTED GOT: records a mismatch in $why (the first one) and returns 1.
+expect() {
+    [ "$2" = "$3" ] && return 0
+    [ -n "$why" ] || why="$1: expected '$2', got '$3'"
+    return 1
+}
+rt_args() { echo "--runtime $1"; }
+
+# Each case_NAME RUNTIME returns 0 when every check held; it leaves nothing behind.
+case_hello() {
+    local rc=0
+    run_capture "$tmp/out" "$tmp/err" d run --rm $(rt_args "$1") "$E2E_IMAGE" /hello || rc=$?
+    expect "status" 0 "$rc" && expect "stdout" "$hello" "$(cat "$tmp/out")" &&
+        expect "stderr" "" "$(cat "$tmp/err")"
+}
+
+case_exit-code() {
+    local rc=0
+    run_capture "$tmp/out" "$tmp/err" d run --rm $(rt_args "$1") "$E2E_IMAGE" /exit-code 3 || rc=$?
+    expect "status of /exit-code 3" 3 "$rc" || return 1
+    rc=0
+    run_capture "$tmp/out" "$tmp/err" d run --rm $(rt_args "$1") "$E2E_IMAGE" /exit-code 300 || rc=$?
+    expect "status of /exit-code 300 (low 8 bits)" 44 "$rc"
+}
+
+# A detached container's stdout and stderr reach docker logs, each on its own stream.
+case_logs() {
+    local name=e2e-logs-$1 ok=0 code
+    d rm -f "$name" >/dev/null 2>&1
+    d run -d --name "$name" $(rt_args "$1") "$E2E_IMAGE" /stderr >"$tmp/out" 2>"$tmp/err" ||
+        { why="docker run -d failed: $(tail -c 400 "$tmp/err")"; return 1; }
+    code=$(d wait "$name" 2>&1)
+    expect "docker wait" 0 "$code" &&
+        d logs "$name" >"$tmp/out" 2>"$tmp/err" &&
+        expect "docker logs stdout" "to stdout" "$(cat "$tmp/out")" &&
+        expect "docker logs stderr" "to stderr" "$(cat "$tmp/err")" || ok=1
+    d rm -f "$name" >/dev/null 2>&1
+    return $ok
+}
+
+# wait_running NAME: until docker says the container runs (at most 60 s).
+wait_running() {
+    for _ in $(seq 120); do
+        [ "$(d inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ] && return 0
+        sleep 0.5
+    done
+    why="$1 never ran"
+    return 1
+}
+
+# docker stop -t 2 of an app that spins without a system call: stop returns once the container
+# is down, well within the timeout plus the SIGKILL's round trip (emulated: 20 s slack), and the
+# exit code is SIGTERM's or SIGKILL's (128+15 or 128+9).
+case_stop() {
+    local name=e2e-stop-$1 ok=0 t rc=0 code
+    d rm -f "$name" >/dev/null 2>&1
+    d run -d --name "$name" $(rt_args "$1") "$E2E_IMAGE" /spin >"$tmp/out" 2>"$tmp/err" ||
+        { why="docker run -d failed: $(tail -c 400 "$tmp/err")"; return 1; }
+    if wait_running "$name"; then
+        t=$SECONDS
+        d stop -t 2 "$name" >"$tmp/out" 2>"$tmp/err" || rc=$?
+        t=$((SECONDS - t))
+        code=$(d inspect -f '{{.State.Running}} {{.State.ExitCode}}' "$name" 2>&1)
+        expect "docker stop status" 0 "$rc" && { [ $t -le 22 ] || { why="docker stop took $t s"; false; }; } &&
+            { [ "$code" = "false 137" ] || [ "$code" = "false 143" ]; } ||
+            { [ -n "$why" ] || why="state after stop: '$code' (want 'false 137' or 'false 143')"; ok=1; }
+    else
+        ok=1
+    fi
+    d rm -f "$name" >/dev/null 2>&1
+    return $ok
+}
+
+# docker rm -f of a running container: it is gone from docker, and so is its process.
+case_rm-f() {
+    local name=e2e-rmf-$1 rc=0 pid
+    d rm -f "$name" >/dev/null 2>&1
+    d run -d --name "$name" $(rt_args "$1") "$E2E_IMAGE" /spin >"$tmp/out" 2>"$tmp/err" ||
+        { why="docker run -d failed: $(tail -c 400 "$tmp/err")"; return 1; }
+    wait_running "$name" || { d rm -f "$name" >/dev/null 2>&1; return 1; }
+    pid=$(d inspect -f '{{.State.Pid}}' "$name")
+    d rm -f "$name" >"$tmp/out" 2>"$tmp/err" || rc=$?
+    expect "docker rm -f status" 0 "$rc" &&
+        expect "containers named $name" "" "$(d ps -aq --filter "name=^$name\$")" || return 1
+    for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+    why="the container's process $pid still runs after docker rm -f"
+    return 1
+}
+
+# docker run -t: the output comes through the pty (so "\n" arrives as "\r\n").
+case_tty() {
+    local rc=0
+    run_capture "$tmp/out" "$tmp/err" d run --rm -t $(rt_args "$1") "$E2E_IMAGE" /hello || rc=$?
+    expect "status" 0 "$rc" && expect "stdout" "$hello"$'\r' "$(cat "$tmp/out")"
+}
+
+# containerd alone: ctr run with the runc shim (io.containerd.runc.v2), whose BinaryName is
+# enclave-run-oci for enclave-run (ctr's --runc-binary), runc from PATH for the baseline.
+ctr_imported=0
+case_ctr() {
+    local ref=docker.io/library/$E2E_IMAGE bin=() rc=0 name=e2e-ctr-$1
+    read -r -a ctr <<<"$E2E_CTR"
+    ctr+=(-n "$E2E_CTR_NS")
+    if [ $ctr_imported = 0 ]; then
+        d save "$E2E_IMAGE" >"$tmp/image.tar" && timeout 120 "${ctr[@]}" images import "$tmp/image.tar" >/dev/null 2>"$tmp/err" ||
+            { why="ctr images import failed: $(tail -c 400 "$tmp/err")"; return 1; }
+        rm -f "$tmp/image.tar"
+        ctr_imported=1
+    fi
+    [ "$1" = runc ] || bin=(--runc-binary "$E2E_OCI")
+    run_capture "$tmp/out" "$tmp/err" timeout 120 "${ctr[@]}" run --rm --runtime io.containerd.runc.v2 \
+        "${bin[@]}" "$ref" "$name" /hello || rc=$?
+    expect "ctr run /hello status" 0 "$rc" && expect "ctr run /hello stdout" "$hello" "$(cat "$tmp/out")" || return 1
+    rc=0
+    run_capture "$tmp/out" "$tmp/err" timeout 120 "${ctr[@]}" run --rm --runtime io.containerd.runc.v2 \
+        "${bin[@]}" "$ref" "$name" /exit-code 3 || rc=$?
+    expect "ctr run /exit-code 3 status" 3 "$rc"
+}
+
+pass=0 fail=0 xfails=0 xpass=0
+failed=()
+for c in $cases; do
+    declare -F "case_$c" >/dev/null || { echo "run-cases: unknown case $c (known: $all_cases)" >&2; exit 2; }
+    for r in $runtimes; do
+        why="" t=$SECONDS
+        if "case_$c" "$r"; then res=PASS; else res=FAIL; fi
+        known=${xfail[$r/$c]:-}
+        if [ -n "$known" ]; then
+            [ $res = PASS ] && res=XPASS || res=XFAIL
+        fi
+        case $res in
+        PASS) pass=$((pass + 1)); echo "PASS  $r $c ($((SECONDS - t)) s)" ;;
+        XFAIL) xfails=$((xfails + 1)); echo "XFAIL $r $c: $known (this run: $why)" ;;
+        XPASS) xpass=$((xpass + 1)); echo "XPASS $r $c: passed, but listed as known to fail ($known)" ;;
+        FAIL) fail=$((fail + 1)); failed+=("$r/$c"); echo "FAIL  $r $c: ${why:-failed}" ;;
+        esac
+        if [ $res = FAIL ] && [ -s "$tmp/err" ]; then
+            echo "      its stderr: $(tail -c 600 "$tmp/err" | tr '\n' ' ')"
+        fi
+    done
+done
+echo "e2e: $pass passed, $fail failed, $xfails known failures, $xpass unexpected passes (runtimes: $runtimes)"
+if [ $fail -gt 0 ]; then
+    echo "--- failed: ${failed[*]}; tails of the daemons' logs (the shim logs into containerd's):"
+    tail -n 25 "$E2E_STATE/containerd.log" | sed 's/^/containerd: /'
+    tail -n 15 "$E2E_STATE/dockerd.log" | sed 's/^/dockerd: /'
+    exit 1
+fi
+[ $strict = 1 ] && [ $xpass -gt 0 ] && exit 1
+exit 0
