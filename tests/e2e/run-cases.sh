@@ -2,21 +2,23 @@
 # The docker end-to-end cases.  Runs inside tests/e2e/docker-env.sh (which sets DOCKER_HOST,
 # E2E_DOCKER, E2E_CTR, E2E_IMAGE, E2E_OCI, E2E_STATE); start it with tests/e2e/docker-in-vm.sh.
 #
-#   run-cases.sh [--runtimes "runc enclave-run"] [--strict] [CASE]...
+#   run-cases.sh [--runtimes "runc enclave-run"] [--baseline-on-fail] [--strict] [CASE]...
 #
 # Every case runs once per runtime (runc is the baseline: it proves the harness and the case, so a
-# failure with enclave-run alone is the runtime's).  One line per case and runtime:
+# failure with enclave-run alone is the runtime's).  --baseline-on-fail: after a case fails with a
+# runtime other than runc, run it with runc too and say how that went (ctest's cheaper form).  One line per case and runtime:
 #   PASS | FAIL (what was expected, what came) | XFAIL (known to fail with enclave-run, and why)
 #   | XPASS (marked as known to fail, but passed: take it off the list below)
 # then a summary.  Exit status 1 when a case FAILed (or, with --strict, XPASSed), else 0.
 # Cases: hello exit-code logs stop rm-f tty ctr (default: all).
 set -uo pipefail
 
-runtimes="runc enclave-run" strict=0
+runtimes="runc enclave-run" strict=0 baseline=0
 while [ $# -gt 0 ]; do
     case $1 in
     --runtimes) runtimes=$2; shift 2 ;;
     --strict) strict=1; shift ;;
+    --baseline-on-fail) baseline=1; shift ;;
     -h | --help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) break ;;
     esac
@@ -54,17 +56,17 @@ rt_args() { echo "--runtime $1"; }
 # Each case_NAME RUNTIME returns 0 when every check held; it leaves nothing behind.
 case_hello() {
     local rc=0
-    run_capture "$tmp/out" "$tmp/err" d run --rm $(rt_args "$1") "$E2E_IMAGE" /hello || rc=$?
+    run_capture "$tmp/out" "$tmp/err" d run --rm --name e2e-hello-$1 $(rt_args "$1") "$E2E_IMAGE" /hello || rc=$?
     expect "status" 0 "$rc" && expect "stdout" "$hello" "$(cat "$tmp/out")" &&
         expect "stderr" "" "$(cat "$tmp/err")"
 }
 
 case_exit-code() {
     local rc=0
-    run_capture "$tmp/out" "$tmp/err" d run --rm $(rt_args "$1") "$E2E_IMAGE" /exit-code 3 || rc=$?
+    run_capture "$tmp/out" "$tmp/err" d run --rm --name e2e-exit-code-$1 $(rt_args "$1") "$E2E_IMAGE" /exit-code 3 || rc=$?
     expect "status of /exit-code 3" 3 "$rc" || return 1
     rc=0
-    run_capture "$tmp/out" "$tmp/err" d run --rm $(rt_args "$1") "$E2E_IMAGE" /exit-code 300 || rc=$?
+    run_capture "$tmp/out" "$tmp/err" d run --rm --name e2e-exit-code-$1-2 $(rt_args "$1") "$E2E_IMAGE" /exit-code 300 || rc=$?
     expect "status of /exit-code 300 (low 8 bits)" 44 "$rc"
 }
 
@@ -118,7 +120,7 @@ case_stop() {
 
 # docker rm -f of a running container: it is gone from docker, and so is its process.
 case_rm-f() {
-    local name=e2e-rmf-$1 rc=0 pid
+    local name=e2e-rm-f-$1 rc=0 pid
     d rm -f "$name" >/dev/null 2>&1
     d run -d --name "$name" $(rt_args "$1") "$E2E_IMAGE" /spin >"$tmp/out" 2>"$tmp/err" ||
         { why="docker run -d failed: $(tail -c 400 "$tmp/err")"; return 1; }
@@ -135,7 +137,7 @@ case_rm-f() {
 # docker run -t: the output comes through the pty (so "\n" arrives as "\r\n").
 case_tty() {
     local rc=0
-    run_capture "$tmp/out" "$tmp/err" d run --rm -t $(rt_args "$1") "$E2E_IMAGE" /hello || rc=$?
+    run_capture "$tmp/out" "$tmp/err" d run --rm -t --name e2e-tty-$1 $(rt_args "$1") "$E2E_IMAGE" /hello || rc=$?
     expect "status" 0 "$rc" && expect "stdout" "$hello"$'\r' "$(cat "$tmp/out")"
 }
 
@@ -164,6 +166,11 @@ case_ctr() {
 
 pass=0 fail=0 xfails=0 xpass=0
 failed=()
+# docker events, for the diagnosis of a failed case (printed for its containers).
+"$docker" events --format '{{.Time}} {{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}' \
+    >"$tmp/events" 2>&1 &
+events_pid=$!
+trap 'kill $events_pid 2>/dev/null' EXIT
 for c in $cases; do
     declare -F "case_$c" >/dev/null || { echo "run-cases: unknown case $c (known: $all_cases)" >&2; exit 2; }
     for r in $runtimes; do
@@ -181,6 +188,13 @@ for c in $cases; do
         esac
         if [ $res = FAIL ] && [ -s "$tmp/err" ]; then
             echo "      its stderr: $(tail -c 600 "$tmp/err" | tr '\n' ' ')"
+        fi
+        if [ $res = FAIL ]; then
+            grep -F -- "-$c-$r" "$tmp/events" | tail -n 12 | sed 's/^/      docker event: /'
+        fi
+        if [ $res = FAIL ] && [ $baseline = 1 ] && [ "$r" != runc ]; then
+            why=""
+            if "case_$c" runc; then echo "      runc baseline: PASS"; else echo "      runc baseline: FAIL: $why"; fi
         fi
     done
 done
