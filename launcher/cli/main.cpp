@@ -13,6 +13,8 @@
 #include "launcher/cli/run_options.hpp"
 #include "launcher/common/error.hpp"
 #include "launcher/common/escape.hpp"
+#include "launcher/embedded/embedded_kernel.hpp"
+#include "launcher/oci/oci_main.hpp"
 #include "launcher/vm/vm_end.hpp"
 
 namespace {
@@ -31,6 +33,11 @@ int fail(const std::string& line) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // enclave-run-oci, or `enclave-run oci`: runc's command line (docs/oci.md).
+    if (int skip = 0; er::launcher::oci::oci_mode_selected(argc, argv, skip)) {
+        return er::launcher::oci::oci_main(argc, argv, skip, er::launcher::embedded_kernel(),
+                                           ER_VERSION);
+    }
     er::launcher::RunOptions options;
     CLI::App cli{"Boots a static Linux x86-64 app inside a unikernel enclave on KVM.",
                  "enclave-run"};
