@@ -40,7 +40,7 @@
 /* ABI 4: [0x80000, 0x89000) confidential-computing pages (docs/sev.md "Guest memory")           */
 #define ER_GPA_HOST_HINTS 0x80000ull    /* struct er_host_hints: shared, never measured, untrusted */
 #define ER_GPA_SNP_SECRETS 0x81000ull   /* SNP secrets page (PSP or software PSP), snp/sim only  */
-#define ER_GPA_SNP_CPUID 0x82000ull     /* SNP CPUID page, snp only                               */
+#define ER_GPA_SNP_CPUID 0x82000ull     /* SNP CPUID page, snp and sim (sim: measured by type only)*/
 #define ER_GPA_GUEST_REQ 0x83000ull     /* shared: SNP guest request message (er_snp_msg_hdr+)    */
 #define ER_GPA_GUEST_RESP 0x84000ull    /* shared: SNP guest response message                     */
 #define ER_GPA_EVIDENCE 0x85000ull      /* shared: struct er_evidence, ER_EVIDENCE_PAGES pages    */

@@ -13,6 +13,7 @@
 #include "launcher/common/error.hpp"
 #include "launcher/common/hex.hpp"
 #include "launcher/confidential/expected_measurement.hpp"
+#include "launcher/confidential/guest_policy_option.hpp"
 #include "launcher/enclave/enclave_setup.hpp"
 #include "launcher/vm/launch_image.hpp"
 
@@ -86,9 +87,13 @@ launcher::ExpectedMeasurement measure_enclave(const MeasureArgs& a, uint32_t& mo
                                           a.assume_pku == "yes");
 }
 
-void write_policy(const std::string& path, const launcher::ExpectedMeasurement& m) {
+void write_policy(const std::string& path, const launcher::ExpectedMeasurement& m,
+                  const sev::GuestPolicy& guest) {
     nlohmann::ordered_json policy;
     policy["measurements"] = nlohmann::ordered_json::array({to_hex(m.snp_launch_digest)});
+    // The report's POLICY is the launch's --guest-policy: accept exactly what it allows.
+    policy["allow_debug"] = guest.debug;
+    policy["allow_smt"] = guest.smt;
     policy["domains"] = nlohmann::ordered_json::array();
     for (const DomainEntry& e : m.log) policy["domains"].push_back(entry_json(e));
     std::ofstream out(path, std::ios::trunc);
@@ -120,7 +125,14 @@ void run_measure(MeasureArgs& a, const std::vector<std::string>& rest) {
                                    "--policy-out pins an SNP measurement; SEV and SEV-ES have none "
                                    "a verifier can check without the guest owner's TIK"}};
         }
-        write_policy(a.policy_out, m);
+        sev::GuestPolicy guest;
+        try {
+            if (a.enclave.guest_policy)
+                guest = launcher::guest_policy_from(*a.enclave.guest_policy);
+        } catch (const launcher::Error& e) {
+            throw InputError{Error{Reason::enclave_input, e.what()}};
+        }
+        write_policy(a.policy_out, m, guest);
     }
     bool sev = mode == ER_CC_SEV || mode == ER_CC_SEV_ES;
     if (!a.json) {

@@ -120,15 +120,24 @@ ConfidentialChoice choose_confidential(ConfidentialRequest request,
         case ConfidentialRequest::automatic:
             break;
     }
+    // The strongest mode the host offers and this build can boot; an offered mode it cannot
+    // boot is named in the warning, so the fallback never hides it.
+    std::string offered_but_not_bootable;
     for (sev::Mode m : {sev::Mode::snp, sev::Mode::es, sev::Mode::sev}) {
         if (!platform.mode(m).available) continue;
         if (auto gap = hardware_launch_gap(m)) {
-            choice.warning = std::string("warning: --confidential auto: the host offers ") +
-                             long_name(m) + ", but " + *gap +
-                             "; running on plain KVM: the evidence is not hardware-backed";
-            return choice;
+            if (offered_but_not_bootable.empty()) {
+                offered_but_not_bootable =
+                    std::string("the host offers ") + long_name(m) + ", but " + *gap;
+            }
+            continue;
         }
         choice.mode = abi_mode(m);
+        return choice;
+    }
+    if (!offered_but_not_bootable.empty()) {
+        choice.warning = "warning: --confidential auto: " + offered_but_not_bootable +
+                         "; running on plain KVM: the evidence is not hardware-backed";
         return choice;
     }
     // The first reason is the most basic one (probe order): the whole list is `platform`'s.

@@ -3,6 +3,7 @@
 #include "launcher/common/error.hpp"
 #include "launcher/confidential/confidential_mode.hpp"
 #include "launcher/confidential/guest_policy_option.hpp"
+#include "sev/asid/asid_report.hpp"
 #include "sev/platform_probe.hpp"
 
 namespace er::launcher {

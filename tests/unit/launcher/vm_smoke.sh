@@ -66,25 +66,33 @@ if [ "$status" = 0 ]; then
 import os, struct, sys, time
 data = open(sys.argv[1], "rb").read()
 app_size = os.path.getsize(sys.argv[2])
-assert len(data) == 224 + 72 + 136, len(data)
+assert len(data) == 240 + 128 + 72 + 136, len(data)
 (magic, ver, size, mem, free, kstart, kend, app_gpa, app_sz, args_gpa, args_size, argc, envc,
  tsc_khz, rt, flags, timer) = struct.unpack_from("<QIIQQQQQQQQIIQQII", data)
 entropy = data[112:144]
 domains_gpa, domain_count, pad0 = struct.unpack_from("<QII", data, 208)
-rdi, rsp, cr0, cr3, cr4, efer, cs, ss, rflags = struct.unpack_from("<9Q", data, 224)
-d = data[296:]
+hints_gpa, confidential, pad1 = struct.unpack_from("<QII", data, 224)
+h = data[240:368]
+h_magic, h_tsc, h_rt, h_flags, h_nonce_len = struct.unpack_from("<QQQII", h)
+h_entropy = h[32:64]
+rdi, rsp, cr0, cr3, cr4, efer, cs, ss, rflags = struct.unpack_from("<9Q", data, 368)
+d = data[440:]
 name = d[:32]
 (d_app, d_app_size, d_args, d_args_size, d_argc, d_envc, d_fs, d_fs_size, d_mem, d_iso,
  d_flags) = struct.unpack_from("<QQQQIIQQQII", d, 32)
 args_len = len(sys.argv[2]) + 3
 app_end = (0x800000 + app_size + 4095) & ~4095
 checks = {
-    "magic": magic == 0x544F4F42524E4C45, "abi": ver == int(os.environ["ER_ABI"]), "size": size == 224,
+    "magic": magic == 0x544F4F42524E4C45, "abi": ver == int(os.environ["ER_ABI"]), "size": size == 240,
     "mem": mem == 32 << 20,
     "abi1 fields zero": (app_gpa, app_sz, args_gpa, args_size, argc, envc) == (0,) * 6,
     "kernel": kstart == 0x100000 and kstart < kend <= 0x800000,
-    "tsc": (flags & 1) == (tsc_khz != 0), "timer": timer == 7000,
-    "realtime": abs(rt / 1e9 - time.time()) < 120, "entropy": entropy != bytes(32),
+    # ABI 4: nothing that changes per run in the (measured) boot info; it is in the hints page.
+    "per-run fields zero": (tsc_khz, rt, flags, entropy) == (0, 0, 0, bytes(32)),
+    "timer": timer == 7000, "hints_gpa": hints_gpa == 0x80000, "plain KVM": confidential == 0,
+    "hints magic": h_magic == 0x53544E4948524E45, "tsc": (h_flags & 1) == (h_tsc != 0),
+    "realtime": abs(h_rt / 1e9 - time.time()) < 120, "entropy": h_entropy != bytes(32),
+    "no nonce": h_nonce_len == 0 and h[64:128] == bytes(64),
     "reserved": data[144:208] == bytes(64),
     "domains": domains_gpa == 0x2000 and domain_count == 1 and pad0 == 0,
     "name": name == b"static-app".ljust(32, b"\0"),
@@ -98,7 +106,7 @@ checks = {
     "efer": efer & 0xD00 == 0xD00, "cs": cs == 0x08, "ss": ss == 0x10, "rflags": rflags == 2,
 }
 bad = [k for k, ok in checks.items() if not ok]
-print("boot info: tsc_khz=%d flags=%#x cr0=%#x cr4=%#x efer=%#x" % (tsc_khz, flags, cr0, cr4, efer))
+print("boot info: tsc_khz=%d flags=%#x cr0=%#x cr4=%#x efer=%#x" % (h_tsc, h_flags, cr0, cr4, efer))
 sys.exit("bad: " + " ".join(bad) if bad else 0)
 PY
 else
@@ -118,7 +126,7 @@ mkdir -p "$tmp/root/sub" && printf 'data' >"$tmp/root/sub/f"
 boot i --root "$tmp/root"
 python3 - "$tmp/out" <<'PY' && echo "ok: --root tree in the domain table" || fail "--root: status $status"
 import struct, sys
-d = open(sys.argv[1], "rb").read()[296:]
+d = open(sys.argv[1], "rb").read()[440:]  # after boot info, hints and the entry state
 fs, fs_size = struct.unpack_from("<QQ", d, 72)
 assert fs > 0x800000 and fs % 4096 == 0 and fs_size > 64, (hex(fs), fs_size)
 PY

@@ -7,7 +7,7 @@
  *   h  "test-guest: hello\n" to stdout, exit status 7
  *   e  "test-guest: to stderr\n" to stderr, exit 0
  *   a  the args blob with NULs turned into newlines to stdout, exit 0
- *   i  raw er_boot_info (224 bytes), the entry state (rdi, rsp, cr0, cr3, cr4, efer, cs, ss,
+ *   i  raw er_boot_info (240 bytes), er_host_hints (128 bytes at 0x80000), the entry state (rdi, rsp, cr0, cr3, cr4, efer, cs, ss,
  *      rflags: 9 x 8 bytes), then domain 0's er_domain_desc (136 bytes) to stdout, exit 0
  *   t  two ER_HC_TIME results (2 x 24 bytes) to stdout, exit 0
  *   l  ER_HC_LOG of "log\x01line\n", exit 0
@@ -201,7 +201,11 @@ mode_args:
 mode_info:
     mov $1, %edi
     mov %r15, %rsi
-    mov $224, %edx
+    mov $240, %edx
+    call console_write
+    mov $1, %edi
+    mov $0x80000, %esi
+    mov $128, %edx
     call console_write
     mov $1, %edi
     mov $ENTRY_STATE, %esi
