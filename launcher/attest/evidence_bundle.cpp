@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
 #include "launcher/common/error.hpp"
 #include "launcher/common/full_write.hpp"
+#include "launcher/vm/boot_info.hpp"
 
 namespace er::launcher {
 namespace {
@@ -19,13 +21,6 @@ attest::Digest384 digest(const uint8_t (&d)[ER_DIGEST384]) {
     attest::Digest384 out{};
     std::memcpy(out.data(), d, out.size());
     return out;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 }  // namespace
@@ -120,20 +115,17 @@ std::string EvidenceWriter::summary_line() const {
 }
 
 std::vector<uint8_t> nonce_from_hex(const std::string& text) {
-    std::vector<uint8_t> out;
     if (text.size() % 2 != 0) {
         throw Error("--nonce has an odd number of hex digits; give " +
                     std::to_string(ER_NONCE_MIN) + " to " + std::to_string(ER_NONCE_MAX) +
                     " bytes as hex");
     }
-    for (size_t i = 0; i < text.size(); i += 2) {
-        int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
-        if (hi < 0 || lo < 0) {
-            throw Error("--nonce is not hex (character " + std::to_string(i + (hi < 0 ? 1 : 2)) +
-                        ")");
-        }
-        out.push_back(static_cast<uint8_t>(hi << 4 | lo));
+    // attest::from_hex would skip white space; a nonce is hex digits and nothing else.
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (!std::isxdigit(static_cast<unsigned char>(text[i])))
+            throw Error("--nonce is not hex (character " + std::to_string(i + 1) + ")");
     }
+    std::vector<uint8_t> out = attest::from_hex(text).value();
     if (out.size() < ER_NONCE_MIN || out.size() > ER_NONCE_MAX) {
         throw Error("--nonce has " + std::to_string(out.size()) + " bytes; it must have " +
                     std::to_string(ER_NONCE_MIN) + " to " + std::to_string(ER_NONCE_MAX));
@@ -142,17 +134,9 @@ std::vector<uint8_t> nonce_from_hex(const std::string& text) {
 }
 
 std::vector<uint8_t> random_nonce() {
-    std::vector<uint8_t> out(32);
-    size_t done = 0;
-    while (done < out.size()) {
-        ssize_t n = ::getrandom(out.data() + done, out.size() - done, 0);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw_errno("cannot get random bytes for the nonce", "getrandom");
-        }
-        done += static_cast<size_t>(n);
-    }
-    return out;
+    uint8_t bytes[32];
+    fill_entropy(bytes);
+    return std::vector<uint8_t>(std::begin(bytes), std::end(bytes));
 }
 
 }  // namespace er::launcher
