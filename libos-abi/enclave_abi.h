@@ -24,7 +24,7 @@
 #include <stdint.h>
 #endif
 
-#define ER_ABI_VERSION 4u
+#define ER_ABI_VERSION 5u
 #define ER_BOOT_MAGIC 0x544f4f42524e4c45ull /* "ELNRBOOT" little-endian */
 
 /* The layout is a table aligned by hand: */
@@ -65,6 +65,9 @@
 #define ER_BOOT_F_DEBUG (1u << 1)      /* verbose guest log (ER_HC_LOG) requested               */
 #define ER_BOOT_F_STATS (1u << 2)      /* --stats: log free frames before and after the domains */
 #define ER_BOOT_F_ATTEST (1u << 3)     /* ABI 4, --attest: measure the domains, issue ER_HC_EVIDENCE */
+#define ER_BOOT_F_PERSISTENT (1u << 4) /* ABI 5: the enclave outlives its domains: when idle the
+                                          guest asks for work (ER_HC_DOMAIN_POLL) instead of ending;
+                                          staging_gpa/staging_size are set; needs a timer */
 
 /* ABI 4: the confidential-computing mode the launcher started the guest in (boot info, measured).
  * The guest trusts it only as far as the hardware confirms it (SEV_STATUS MSR under SEV). */
@@ -108,6 +111,12 @@ struct er_boot_info {
     uint64_t hints_gpa;    /* ER_GPA_HOST_HINTS */
     uint32_t confidential; /* er_confidential */
     uint32_t pad1;
+    /* ABI 5, ER_BOOT_F_PERSISTENT only (else zero): the staging area, page aligned, at the top
+     * of RAM ([staging_gpa, mem_size)).  The host writes each new domain's app ELF and args blob
+     * there before answering ER_HC_DOMAIN_POLL with ER_POLL_ADD; the guest copies them into its
+     * own memory once, then checks and measures only its copy.  Under SEV the area is shared. */
+    uint64_t staging_gpa;
+    uint64_t staging_size;
 };
 
 /* ABI 4: what the host tells the guest per run.  Shared (C-bit clear) and never measured: under
@@ -164,7 +173,8 @@ enum er_hypercall {
     ER_HC_DOMAIN_EXIT = 5,   /* ABI 2: struct er_hc_domain_exit: one domain ended; the VM goes on */
     ER_HC_GUEST_REQUEST = 6, /* ABI 4, ER_CC_SIM only: struct er_hc_guest_request */
     ER_HC_EVIDENCE = 7,      /* ABI 4, --attest: struct er_hc_evidence */
-    ER_HC_MAX = 8
+    ER_HC_DOMAIN_POLL = 8,   /* ABI 5, ER_BOOT_F_PERSISTENT: struct er_hc_domain_poll */
+    ER_HC_MAX = 9
 };
 
 enum er_stream { ER_STREAM_STDOUT = 1, ER_STREAM_STDERR = 2 };
@@ -265,13 +275,34 @@ struct er_hc_evidence {
     int64_t ret;   /* out: 0, or -errno when the host could not take it */
 };
 
+/* ABI 5: a persistent enclave asks the host for work when it idles and on each timer tick that
+ * interrupts an app (polling: the guest has no interrupt path from the host; one exit per poll).
+ * The host answers with one action; a new domain's images are already in the staging area. */
+enum er_poll_action {
+    ER_POLL_NONE = 0,     /* nothing to do */
+    ER_POLL_ADD = 1,      /* desc describes a new domain, staged; it becomes domain free_slot */
+    ER_POLL_KILL = 2,     /* end domain `domain` with `signal` (SIGKILL semantics: no handler) */
+    ER_POLL_SHUTDOWN = 3  /* take no more domains: the guest ends (ER_HC_EXIT) once none is live */
+};
+#define ER_POLL_NO_SLOT 0xFFFFFFFFu
+struct er_hc_domain_poll {
+    uint32_t free_slot; /* in: the domain index a new domain would get (the lowest one that is
+                           not live), or ER_POLL_NO_SLOT: the host must not answer ADD then */
+    uint32_t action;    /* out: er_poll_action */
+    uint32_t domain;    /* out: KILL: the domain to end; ADD: free_slot again */
+    uint32_t signal;    /* out: KILL: the Linux signal to report (9) */
+    struct er_domain_desc desc; /* out: ADD: app and args inside the staging area; fs 0 */
+    uint64_t reserved[2];
+};
+
 #ifdef __cplusplus
+static_assert(sizeof(er_hc_domain_poll) == 168, "er_hc_domain_poll layout is ABI");
 static_assert(sizeof(er_host_hints) == 128, "er_host_hints layout is ABI");
 static_assert(sizeof(er_hc_guest_request) == 24, "er_hc_guest_request layout is ABI");
 static_assert(sizeof(er_evidence_entry) == 184, "er_evidence_entry layout is ABI");
 static_assert(sizeof(er_evidence) <= ER_EVIDENCE_PAGES * 4096ull, "er_evidence fits its pages");
 static_assert(sizeof(er_hc_evidence) == 24, "er_hc_evidence layout is ABI");
-static_assert(sizeof(er_boot_info) == 240, "er_boot_info layout is ABI");
+static_assert(sizeof(er_boot_info) == 256, "er_boot_info layout is ABI");
 static_assert(sizeof(er_domain_desc) == 136, "er_domain_desc layout is ABI");
 static_assert(sizeof(er_hc_domain_exit) == 112, "er_hc_domain_exit layout is ABI");
 static_assert(sizeof(er_hc_console_write) == 32, "er_hc_console_write layout is ABI");

@@ -19,6 +19,7 @@
 #include "boot/host_hints.hpp"
 #include "domain/domain.hpp"
 #include "domain/domain_table.hpp"
+#include "domain/hotadd.hpp"
 #include "lib/panic.hpp"
 #include "lib/string.hpp"
 #include "mm/frame_allocator.hpp"
@@ -159,7 +160,8 @@ extern "C" [[noreturn]] void kmain(uint64_t boot_info_gpa) {
     run_constructors();
     x86::detect_cpu_features();
 
-    mm::g_frames.init(g_boot.free_start, mm::page_down(g_boot.mem_size), mm::phys_to_virt);
+    // A persistent enclave keeps the top of RAM for the staging and private copy areas (ABI 5).
+    mm::g_frames.init(g_boot.free_start, hotadd::frames_end(g_boot), mm::phys_to_virt);
     if (const char* err = mm::build_kernel_map(g_boot.mem_size)) panic(err);
     x86::check_ist_setup();  // #DB, NMI, #DF, #MC on their own guarded stacks
     x86::enable_cpu_features();
@@ -168,6 +170,7 @@ extern "C" [[noreturn]] void kmain(uint64_t boot_info_gpa) {
     const er_host_hints& hints = boot::host_hints();
     time::init(hints.tsc_khz, (hints.flags & ER_BOOT_F_TSC_STABLE) != 0);
     read_domain_table();
+    hotadd::init(g_boot);
     // Before any domain copies the kernel half: the xAPIC page (if used) is a kernel mapping.
     x86::lapic::init(g_boot.timer_period_us,
                      (hints.flags & ER_BOOT_F_TSC_STABLE) != 0 ? hints.tsc_khz : 0);

@@ -27,6 +27,28 @@ er_boot_info make_boot_info(const BootConfig& config, const KernelImage& kernel,
     info.domain_count = static_cast<uint32_t>(domains.domains.size());
     info.hints_gpa = ER_GPA_HOST_HINTS;
     info.confidential = config.confidential;
+    if (config.persistent) {
+        // The guest keeps [mem_size - 2 * staging, mem_size) out of its frame pool: its private
+        // copy area, then the staging area (docs/abi.md "Hot add").
+        uint64_t s = config.staging_size;
+        if (s == 0 || s % 4096 != 0 || s > config.mem_size / 4 ||
+            domains.free_start + 2 * s > config.mem_size - s) {
+            throw Error("a persistent enclave needs a page-aligned staging area of at most a "
+                        "quarter of RAM, with as much again free above the domains: " +
+                        std::to_string(s >> 20) + " MiB of staging does not fit " +
+                        std::to_string(config.mem_size >> 20) + " MiB");
+        }
+        if (config.timer_period_us == 0) {
+            throw Error("a persistent enclave needs the scheduler tick (it polls for work)");
+        }
+        if (config.confidential != ER_CC_OFF) {
+            throw Error("a persistent enclave cannot be confidential yet (its staging area "
+                        "would have to be shared memory)");
+        }
+        info.flags |= ER_BOOT_F_PERSISTENT;
+        info.staging_gpa = config.mem_size - s;
+        info.staging_size = s;
+    }
     return info;
 }
 

@@ -20,6 +20,8 @@ struct BootConfig {
     bool stats = false;                 // --stats: the guest logs its free frames
     bool attest = false;                // --attest: the guest measures domains, sends evidence
     uint32_t confidential = ER_CC_OFF;  // er_confidential the guest is started in
+    bool persistent = false;            // ABI 5: takes domains after boot (domain_queue.hpp)
+    uint64_t staging_size = 0;          // persistent: the staging area at the top of RAM
 };
 
 // What the host learns only at run time.

@@ -20,6 +20,11 @@ class Console {
     virtual int64_t write(uint32_t domain, uint32_t stream, std::span<const uint8_t> bytes) = 0;
     // Domain `domain` ended: nothing more comes from it (a held partial line goes out now).
     virtual void end_domain(uint32_t domain) = 0;
+    // ABI 5: a hot-added domain `name` takes index `domain` (a new one, or one that ended).
+    virtual void begin_domain(uint32_t domain, const std::string& name) {
+        (void)domain;
+        (void)name;
+    }
     // One already-sanitised line of guest log for the launcher's stderr.
     virtual void log(std::string_view line) = 0;
     // One launcher line for stderr (without the "enclave-run: " prefix), e.g. a kill report.

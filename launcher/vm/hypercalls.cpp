@@ -80,6 +80,9 @@ std::optional<VmEnd> HypercallServer::serve(uint32_t nr, uint64_t request_gpa) {
         case ER_HC_EVIDENCE:
             take_evidence(request_gpa);
             return std::nullopt;
+        case ER_HC_DOMAIN_POLL:
+            domain_poll(request_gpa);
+            return std::nullopt;
         default:
             throw GuestError("unknown hypercall " + std::to_string(nr));
     }
@@ -166,6 +169,9 @@ void HypercallServer::check_isolation_fits(uint32_t domain, const er_hc_domain_e
                          " isolation but reports " + isolation_name(req.isolation));
     }
     if (req.isolation != ER_ISO_MPK) return;
+    // A persistent enclave hands a dead domain's key to a later one: telling a clash from reuse
+    // needs lifetimes, which this table does not keep (the guest's mpk_spaces is the authority).
+    if (queue_ != nullptr) return;
     for (size_t e = 0; e < results_.size(); ++e) {
         const std::optional<DomainResult>& other = results_[e];
         if (other && other->isolation == ER_ISO_MPK && other->pkey == req.pkey &&
@@ -248,6 +254,44 @@ void HypercallServer::domain_exit(uint64_t gpa) {
                         (text.empty() ? std::string("(no reason given)") : text));
     }
     results_[d] = std::move(r);
+    if (queue_ != nullptr) queue_->ended(d, *results_[d]);
+}
+
+void HypercallServer::set_domain_queue(DomainQueue* queue, uint64_t staging_gpa) {
+    queue_ = queue;
+    staging_gpa_ = staging_gpa;
+}
+
+// The slot the guest offers must be one the host also sees as free: an index that ended, or the
+// next new one (the guest offers the lowest free slot, so the table never has holes).
+void HypercallServer::domain_poll(uint64_t gpa) {
+    auto req = fetch<er_hc_domain_poll>(gpa, "domain poll request");
+    if (queue_ == nullptr) {
+        throw GuestError("domain poll, but the enclave was not started persistent");
+    }
+    uint32_t slot = req.free_slot;
+    if (slot != ER_POLL_NO_SLOT) {
+        bool ended = slot < domains_.size() && results_[slot].has_value();
+        if (slot >= ER_MAX_DOMAINS || (slot != domains_.size() && !ended)) {
+            throw GuestError("domain poll offers slot " + std::to_string(slot) +
+                             ", which is not free (the enclave has " +
+                             std::to_string(domains_.size()) + " slots)");
+        }
+    }
+    er_hc_domain_poll answer = queue_->answer(slot, memory_, staging_gpa_);
+    if (answer.action == ER_POLL_ADD) {
+        std::optional<HotDomain> d = queue_->staged(slot);
+        ServedDomain served{d ? d->name : std::string("?"), answer.desc.isolation};
+        console_.begin_domain(slot, served.name);
+        if (slot == domains_.size()) {
+            domains_.push_back(std::move(served));
+            results_.emplace_back();
+        } else {
+            domains_[slot] = std::move(served);
+            results_[slot].reset();
+        }
+    }
+    memory_.write(gpa, answer, "domain poll request");
 }
 
 void HypercallServer::set_guest_request_handler(GuestRequestHandler handler) {

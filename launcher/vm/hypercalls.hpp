@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "launcher/vm/console.hpp"
+#include "launcher/vm/domain_queue.hpp"
 #include "launcher/vm/domain_result.hpp"
 #include "launcher/vm/guest_memory.hpp"
 #include "launcher/vm/vm_end.hpp"
@@ -71,6 +72,10 @@ class HypercallServer {
     // Called once, with the checked copy, when ER_HC_EVIDENCE arrives (so evidence is written
     // even while the domains run on).  An Error it throws ends the VM.
     void set_evidence_handler(EvidenceHandler handler);
+    // ABI 5: a persistent enclave (ER_BOOT_F_PERSISTENT) whose ER_HC_DOMAIN_POLLs `queue`
+    // answers, staging at `staging_gpa`; without one a poll is a guest error.  Slots reported
+    // ended are reused for hot-added domains (their earlier results are replaced).
+    void set_domain_queue(DomainQueue* queue, uint64_t staging_gpa);
     // The checked copy of the guest's evidence, or nullptr before ER_HC_EVIDENCE.
     const er_evidence* evidence() const { return evidence_.get(); }
 
@@ -88,6 +93,7 @@ class HypercallServer {
     std::string message(uint64_t gpa, uint64_t len, const char* what) const;
     void guest_request(uint64_t gpa);
     void take_evidence(uint64_t gpa);
+    void domain_poll(uint64_t gpa);
 
     GuestMemory& memory_;
     Console& console_;
@@ -97,6 +103,8 @@ class HypercallServer {
     GuestRequestHandler guest_request_;
     EvidenceHandler on_evidence_;
     std::unique_ptr<const er_evidence> evidence_;
+    DomainQueue* queue_ = nullptr;
+    uint64_t staging_gpa_ = 0;
 };
 
 // "SIGSEGV" for 11; "signal 77" for numbers without a name.

@@ -59,6 +59,10 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     boot.stats = config.guest_stats;
     boot.attest = input.evidence != nullptr;
     boot.confidential = config.confidential;
+    if (input.hot_add != nullptr) {
+        boot.persistent = true;
+        boot.staging_size = input.hot_add->staging_size();
+    }
     write_launch_image(memory, input.kernel, input.kernel_file, input.domains, boot);
     // The software PSP measures exactly what a hardware launch would (launch_plan.hpp) and
     // plants the secrets page; the run then goes on as plain KVM.
@@ -93,6 +97,8 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
             return t;
         },
         std::move(served));
+    if (input.hot_add != nullptr)
+        server.set_domain_queue(input.hot_add, config.mem_size - input.hot_add->staging_size());
     // Written the moment the guest sends it, not at the end: a long-running app still yields it.
     std::optional<CommitFds> evidence_fds;
     if (input.evidence != nullptr) {

@@ -22,6 +22,7 @@ namespace er::launcher {
 
 class EvidenceWriter;
 class SimSession;
+class DomainQueue;
 
 struct MachineConfig {
     uint64_t mem_size;
@@ -42,6 +43,7 @@ struct MachineInput {
     Console& console;             // where the domains' output goes; start()ed just before the run
     EvidenceWriter* evidence = nullptr;  // --attest: the nonce, and where ER_HC_EVIDENCE goes
     SimSession* sim = nullptr;           // --confidential sim: the software PSP
+    DomainQueue* hot_add = nullptr;      // ABI 5: a persistent enclave fed from this queue
 };
 
 // Runs the VM to its end.  Throws Error when KVM cannot set it up; returns how it ended

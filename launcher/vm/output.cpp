@@ -81,10 +81,23 @@ OutputFile open_output_file(int dir_fd, const std::string& dir, const std::strin
 LinePrefixer::LinePrefixer(const std::vector<std::string>& names) {
     size_t width = 0;
     for (const std::string& n : names) width = std::max(width, n.size());
+    width_ = width;
     for (const std::string& n : names)
         prefixes_.push_back(n + std::string(width - n.size(), ' ') + " | ");
     held_[0].resize(names.size());
     held_[1].resize(names.size());
+}
+
+void LinePrefixer::set(uint32_t domain, const std::string& name) {
+    if (domain >= prefixes_.size()) {
+        prefixes_.resize(domain + 1);
+        held_[0].resize(domain + 1);
+        held_[1].resize(domain + 1);
+    }
+    prefixes_[domain] = name + std::string(width_ > name.size() ? width_ - name.size() : 0, ' ') +
+                        " | ";
+    held_[0][domain].clear();
+    held_[1][domain].clear();
 }
 
 std::string LinePrefixer::feed(uint32_t domain, unsigned stream, std::span<const uint8_t> bytes) {
@@ -163,6 +176,13 @@ void DomainOutput::end_domain(uint32_t domain) {
     if (mode_ != Mode::prefixed) return;
     write_text(STDOUT_FILENO, prefixer_.flush(domain, 0));
     write_text(STDERR_FILENO, prefixer_.flush(domain, 1));
+}
+
+void DomainOutput::begin_domain(uint32_t domain, const std::string& name) {
+    if (mode_ == Mode::files) {
+        throw Error(name + ": a hot-added domain cannot write to per-domain output files yet");
+    }
+    if (mode_ == Mode::prefixed) prefixer_.set(domain, name);
 }
 
 void DomainOutput::finish() {

@@ -32,11 +32,15 @@ class LinePrefixer {
     // The held partial line of (domain, stream), prefixed and newline-terminated, or "".
     std::string flush(uint32_t domain, unsigned stream);
     const std::string& prefix(uint32_t domain) const { return prefixes_[domain]; }
+    // ABI 5: domain `domain` (an existing index or the next one) is now `name`; its held lines
+    // were flushed when it ended.  Padded to the boot names' width.
+    void set(uint32_t domain, const std::string& name);
     uint32_t size() const { return static_cast<uint32_t>(prefixes_.size()); }
 
   private:
     std::vector<std::string> prefixes_;
     std::vector<std::string> held_[2];
+    size_t width_ = 0;
 };
 
 struct OutputFile {
@@ -60,6 +64,9 @@ class DomainOutput final : public Console {
     void start() override;
     int64_t write(uint32_t domain, uint32_t stream, std::span<const uint8_t> bytes) override;
     void end_domain(uint32_t domain) override;
+    // Prefixed: the new name's prefix; direct: nothing.  Files: throws Error (the run loop may
+    // not open files: per-domain stdio for hot-added domains is the OCI mode's next step).
+    void begin_domain(uint32_t domain, const std::string& name) override;
     void log(std::string_view line) override;
     void notice(std::string_view line) override;
     // Every held partial line goes out (the VM ended, however it ended).

@@ -42,6 +42,10 @@ void record_domain(const er_domain_desc& desc, const domain::Domain& d) {
     }
 }
 
+bool log_full() {
+    return g_log.count() >= ER_MAX_DOMAINS;
+}
+
 void send_evidence(uint32_t confidential, const uint8_t* nonce, size_t nonce_len) {
     if (nonce_len < ER_NONCE_MIN || nonce_len > ER_NONCE_MAX) {
         FixedText<128> t;

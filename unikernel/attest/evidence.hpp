@@ -19,6 +19,10 @@ namespace uk::attest {
 // the guest holds them, and the backend it got.  A refused domain is never recorded.
 void record_domain(const er_domain_desc& desc, const domain::Domain& d);
 
+// ABI 5: whether the log has room for no more entries (ER_MAX_DOMAINS), so a hot add is refused
+// instead of panicking in record_domain.
+bool log_full();
+
 // Binds the log to the verifier's nonce (ER_NONCE_MIN..ER_NONCE_MAX bytes, from the guest's own
 // copy of the host hints), fetches the report for `confidential` (report.hpp), then issues
 // ER_HC_EVIDENCE.  Any failure is a panic naming it: evidence that cannot be produced must not

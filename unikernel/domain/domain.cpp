@@ -55,8 +55,8 @@ void prepare_first_entry(Domain& d, const EntryState& entry) {
 }
 
 // Everything the domain held goes back: output to the host, files, frames, page tables, FPU
-// area.  Then the host hears of its end and the scheduler drops it for good.
-[[noreturn]] void end_domain(Domain& d, er_hc_exit& req) {
+// area.  Then the host hears of its end.
+void release_and_report(Domain& d, er_hc_exit& req) {
     console::flush_domain(d.id);
     req.domain = d.id;
     uint64_t run_ns = d.started ? time::uptime_ns() - d.start_ns : 0;
@@ -79,7 +79,30 @@ void prepare_first_entry(Domain& d, const EntryState& entry) {
         de.mpk_space = d.mpk.space;
     }
     hv::domain_exit(de);
+}
+
+// ... and the scheduler drops it for good and runs another.
+[[noreturn]] void end_domain(Domain& d, er_hc_exit& req) {
+    release_and_report(d, req);
     sched::retire(d);
+}
+
+er_hc_exit kill_request(const Kill& why) {
+    er_hc_exit req{};
+    req.reason = ER_EXIT_SIGNAL;
+    req.signal = why.signal;
+    req.vector = why.vector;
+    req.fault_addr = why.fault_addr;
+    req.rip = why.rip;
+    req.error_code = why.error_code;
+    if (why.message != nullptr) {
+        size_t n = strlen(why.message);
+        if (n > sizeof g_kill_text) n = sizeof g_kill_text;
+        memcpy(g_kill_text, why.message, n);  // the host needs a GPA: copy into kernel .bss
+        req.message_gpa = mm::kernel_gpa(g_kill_text);
+        req.message_len = n;
+    }
+    return req;
 }
 
 // Undoes what a failed create() took, in reverse order; `stage` says how far it got.
@@ -275,21 +298,17 @@ void exit(Domain& d, int status) {
 }
 
 void kill(Domain& d, const Kill& why) {
-    er_hc_exit req{};
-    req.reason = ER_EXIT_SIGNAL;
-    req.signal = why.signal;
-    req.vector = why.vector;
-    req.fault_addr = why.fault_addr;
-    req.rip = why.rip;
-    req.error_code = why.error_code;
-    if (why.message != nullptr) {
-        size_t n = strlen(why.message);
-        if (n > sizeof g_kill_text) n = sizeof g_kill_text;
-        memcpy(g_kill_text, why.message, n);  // the host needs a GPA: copy into kernel .bss
-        req.message_gpa = mm::kernel_gpa(g_kill_text);
-        req.message_len = n;
-    }
+    er_hc_exit req = kill_request(why);
     end_domain(d, req);
+}
+
+void kill_other(Domain& d, const Kill& why) {
+    er_hc_exit req = kill_request(why);
+    release_and_report(d, req);
+    sched::drop(d);
+    // An MPK neighbour in the CPU's current space may have TLB entries for d's freed pages:
+    // reloading CR3 (no-flush bit clear) drops the current PCID's entries.
+    x86::write_cr3(x86::read_cr3());
 }
 
 void kill_out_of_memory(Domain& d) {

@@ -105,6 +105,9 @@ struct Kill {
     const char* message;
 };
 [[noreturn]] void kill(Domain& d, const Kill& why);
+// ABI 5: ends d, which is not the domain on the CPU (runnable or sleeping), as kill() would, and
+// returns: the host asked for it (ER_POLL_KILL) while another domain ran or the CPU idled.
+void kill_other(Domain& d, const Kill& why);
 // SIGKILL with "memory limit exceeded" (the domain's own limit) or "out of memory" (RAM).
 [[noreturn]] void kill_out_of_memory(Domain& d);
 

@@ -11,6 +11,8 @@ bool range_ok(uint64_t gpa, uint64_t size, const TableBounds& b) {
     return gpa >= ER_GPA_IMAGES && gpa + size <= b.free_start && gpa + size <= b.mem_size;
 }
 
+}  // namespace
+
 bool name_ok(const er_domain_desc& d) {
     if (d.name[0] == '\0') return false;
     bool ended = false;
@@ -34,6 +36,8 @@ bool same_name(const er_domain_desc& a, const er_domain_desc& b) {
     }
     return true;
 }
+
+namespace {
 
 bool fail(TextBuffer& why, uint32_t i, const char* what) {
     why.str("boot: domain ").udec(i).str(": ").str(what);

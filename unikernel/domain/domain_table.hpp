@@ -25,6 +25,11 @@ struct TableBounds {
 bool check_domain_table(const er_domain_desc* table, uint32_t count, const TableBounds& bounds,
                         TextBuffer& why);
 
+// The name rule of the table: non-empty, printable ASCII without blanks, NUL-padded.
+bool name_ok(const er_domain_desc& d);
+// Whether two descriptors carry the same name.
+bool same_name(const er_domain_desc& a, const er_domain_desc& b);
+
 // The descriptor's name as a C string (at most ER_DOMAIN_NAME_MAX chars, copied with a NUL).
 void domain_name(const er_domain_desc& d, char (&out)[ER_DOMAIN_NAME_MAX + 1]);
 

@@ -1,6 +1,7 @@
 #include "hv/hypercall.hpp"
 
 #include "arch/x86/cpu.hpp"
+#include "lib/string.hpp"
 #include "mm/layout.hpp"
 
 namespace uk::hv {
@@ -15,6 +16,7 @@ alignas(64) er_hc_domain_exit g_domain_exit_req;
 alignas(64) er_hc_log g_log_req;
 alignas(64) er_hc_evidence g_evidence_req;
 alignas(64) er_hc_guest_request g_guest_req;
+alignas(64) er_hc_domain_poll g_poll_req;
 
 inline void call(er_hypercall nr, const void* request) {
     x86::outl(uint16_t(ER_HC_PORT_BASE + nr), uint32_t(mm::kernel_gpa(request)));
@@ -73,6 +75,15 @@ uint64_t guest_request(uint64_t request_gpa, uint64_t response_gpa) {
     g_guest_req.response_gpa = response_gpa;
     call(ER_HC_GUEST_REQUEST, &g_guest_req);
     return g_guest_req.fw_error;
+}
+
+er_hc_domain_poll domain_poll(uint32_t free_slot) {
+    g_poll_req = er_hc_domain_poll{};
+    g_poll_req.free_slot = free_slot;
+    call(ER_HC_DOMAIN_POLL, &g_poll_req);
+    er_hc_domain_poll answer;
+    memcpy(&answer, &g_poll_req, sizeof answer);
+    return answer;
 }
 
 }  // namespace uk::hv

@@ -32,4 +32,8 @@ int64_t evidence(uint64_t gpa, uint64_t size);
 // at the two GPAs).  Returns the firmware status: 0, or SEV_RET_*.
 uint64_t guest_request(uint64_t request_gpa, uint64_t response_gpa);
 
+// ABI 5, ER_BOOT_F_PERSISTENT: asks the host for work, offering `free_slot`.  Returns the
+// host's answer, copied once out of the request (the caller checks it).
+er_hc_domain_poll domain_poll(uint32_t free_slot);
+
 }  // namespace uk::hv

@@ -4,6 +4,7 @@
 #include "arch/x86/fpu.hpp"
 #include "arch/x86/lapic.hpp"
 #include "console/console.hpp"
+#include "domain/hotadd.hpp"
 #include "hv/hypercall.hpp"
 #include "lib/format.hpp"
 #include "lib/panic.hpp"
@@ -26,6 +27,18 @@ Domain* g_running = nullptr;  // whose context is on the CPU (may be dead while 
 uint32_t g_live = 0;          // domains not yet dead
 uint64_t g_boot_rsp = 0;      // the boot stack's context, saved once and never resumed
 bool g_report_stats = false;
+bool g_persistent = false;
+
+// A persistent enclave that just became empty: with --stats, the free frames now must equal
+// those before the first domain (the hot-add soak test reads this line).
+void note_domain_gone() {
+    if (g_live > 0) g_live--;
+    if (g_live == 0 && g_persistent && g_report_stats) {
+        FixedText<96> t;
+        t.str("unikernel: stats: frames_free_when_empty=").udec(mm::g_frames.free_frames());
+        klog(t);
+    }
+}
 
 void make_runnable(Domain& d) {
     d.state = State::runnable;
@@ -64,6 +77,8 @@ void wake_expired() {
 void idle() {
     // Nothing can run, so handing pending output to the host delays no one.
     console::flush_all();
+    // A persistent enclave asks for work once per idle wake-up (each tick at most).
+    if (g_persistent && hotadd::poll(false)) return;
     if (x86::lapic::timer_running() || g_sleep.empty()) {
         // With no timer and no sleeper, every live domain waits on a futex no one can wake (one
         // thread per domain): as on Linux it hangs, until the launcher's timeout.
@@ -99,7 +114,7 @@ void run_next() {
     for (;;) {
         wake_expired();
         if (!g_run.empty()) break;
-        if (g_live == 0) all_done();
+        if (g_live == 0 && !g_persistent) all_done();
         idle();
     }
     switch_to(domain::get(g_run.pop()));
@@ -111,13 +126,29 @@ void report_stats_at_end(bool on) {
     g_report_stats = on;
 }
 
+void set_persistent(bool on) {
+    g_persistent = on;
+}
+
+Domain* running() {
+    return g_running;
+}
+
+void drop(Domain& d) {
+    d.state = State::dead;
+    d.futex_waiting = false;
+    g_run.remove(d.id);
+    g_sleep.remove(d.id);
+    note_domain_gone();
+}
+
 void add(Domain& d) {
     g_live++;
     make_runnable(d);
 }
 
 void start() {
-    if (g_run.empty()) all_done();
+    if (g_run.empty()) run_next();  // persistent: idles (and polls) until the first domain
     switch_to(domain::get(g_run.pop()));
     panic("sched: the boot context was resumed");
 }
@@ -125,6 +156,8 @@ void start() {
 void on_tick(bool from_user) {
     console::age_all();
     wake_expired();
+    // One poll exit per tick while apps run, so a spinning app cannot starve the host's queue.
+    if (from_user && g_persistent) hotadd::poll(true);
     if (!from_user || g_running == nullptr || g_run.empty()) return;
     // Preempt: the interrupted app's frame stays on its kernel stack until it is picked again.
     make_runnable(*g_running);
@@ -176,7 +209,7 @@ void retire(Domain& d) {
     d.futex_waiting = false;
     g_run.remove(d.id);
     g_sleep.remove(d.id);
-    if (g_live > 0) g_live--;
+    note_domain_gone();
     run_next();
     panic("sched: a dead domain was resumed");
 }

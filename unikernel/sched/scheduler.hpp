@@ -35,6 +35,17 @@ uint32_t futex_wake(const domain::Domain& d, uint64_t addr, uint32_t max);
 // ("unikernel: stats: frames_free_after_domains=N"), so a test can see that none leaked.
 void report_stats_at_end(bool on);
 
+// ABI 5, ER_BOOT_F_PERSISTENT: the enclave does not end when its last domain does; it asks the
+// host for work (domain/hotadd.hpp) when idle and on each tick that interrupts an app.  Off again
+// after ER_POLL_SHUTDOWN: the enclave ends once no domain is live.
+void set_persistent(bool on);
+// The domain whose context is on the CPU (maybe sleeping or dead while the CPU idles), or
+// nullptr before the first switch.
+domain::Domain* running();
+// A domain other than the running one has ended (domain::kill_other): out of the queues, not
+// counted as live.
+void drop(domain::Domain& d);
+
 // The domain has ended (everything released, the host told): drop it and run another.  When it
 // was the last, the VM ends with ER_HC_EXIT reason NORMAL.
 [[noreturn]] void retire(domain::Domain& d);

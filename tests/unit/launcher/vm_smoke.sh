@@ -83,7 +83,7 @@ name = d[:32]
 args_len = len(sys.argv[2]) + 3
 app_end = (0x800000 + app_size + 4095) & ~4095
 checks = {
-    "magic": magic == 0x544F4F42524E4C45, "abi": ver == int(os.environ["ER_ABI"]), "size": size == 240,
+    "magic": magic == 0x544F4F42524E4C45, "abi": ver == int(os.environ["ER_ABI"]), "size": size == 256,
     "mem": mem == 32 << 20,
     "abi1 fields zero": (app_gpa, app_sz, args_gpa, args_size, argc, envc) == (0,) * 6,
     "kernel": kstart == 0x100000 and kstart < kend <= 0x800000,

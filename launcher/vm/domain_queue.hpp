@@ -1,0 +1,97 @@
+// ABI 5: the host side of a persistent enclave (docs/launcher.md "Hot add").  Other code (a
+// control socket, later the OCI container processes) queues domains and kills from any thread;
+// the HypercallServer consults the queue on each ER_HC_DOMAIN_POLL on the vCPU thread, stages the
+// next domain's app and args in the guest's staging area and answers with its descriptor.
+//
+// The guest polls when it idles and on each tick that interrupts an app (one exit each:
+// polls() counts them).  Per-domain stdio routing is not here yet: a hot-added domain's output
+// goes through the enclave's console with its name as prefix, like any domain's.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "launcher/vm/args_blob.hpp"
+#include "launcher/vm/domain_result.hpp"
+#include "launcher/vm/guest_memory.hpp"
+#include "libos-abi/enclave_abi.h"
+
+namespace er::launcher {
+
+// One domain to add.  The caller has already run the launcher's app checks on `app` (as
+// enclave_setup does for boot domains); the guest checks again on its own copy.
+struct HotDomain {
+    std::string name;  // valid under the table's rule and unique among live domains
+    std::vector<uint8_t> app;
+    ArgsBlob args;
+    uint64_t mem_limit = 0;
+    uint32_t isolation = ER_ISO_AUTO;
+};
+
+// Called on the vCPU thread when the domain has ended (or was refused, or killed before it was
+// staged): keep it short; it must not block.
+using DomainEndHandler = std::function<void(const DomainResult&)>;
+
+// The staging area's default size (ER_BOOT_F_PERSISTENT): it bounds one domain's app + args.
+constexpr uint64_t kDefaultStagingSize = uint64_t{8} << 20;
+
+class DomainQueue {
+  public:
+    using Ticket = uint64_t;
+
+    explicit DomainQueue(uint64_t staging_size = kDefaultStagingSize);
+
+    // ---- any thread ----
+    // Queues `d`; `on_end` hears how it ended.  Throws Error when its app and args cannot fit
+    // the staging area or the queue has been shut down.
+    Ticket add(HotDomain d, DomainEndHandler on_end);
+    // Ends the domain of `ticket` with `signal` (SIGKILL semantics).  A domain not yet staged is
+    // dropped and reported killed at once.  False for an unknown or finished ticket.
+    bool kill(Ticket ticket, uint32_t signal = 9);
+    // No more domains: the guest ends once none is live (queued ones are still staged first).
+    void shutdown();
+    uint64_t polls() const;
+    uint64_t staging_size() const { return staging_size_; }
+
+    // ---- the vCPU thread (HypercallServer) ----
+    // The answer to one poll.  `free_slot` is what the guest offered (ER_POLL_NO_SLOT: none);
+    // an ADD writes the app and args at staging_gpa in `memory` and binds the ticket to the slot.
+    er_hc_domain_poll answer(uint32_t free_slot, GuestMemory& memory, uint64_t staging_gpa);
+    // The name of the domain staged into `slot` by the latest ADD (for labels and checks).
+    std::optional<HotDomain> staged(uint32_t slot) const;
+    // Domain `slot` reported its end: calls its handler (if it was hot-added).
+    void ended(uint32_t slot, const DomainResult& result);
+
+  private:
+    struct Pending {
+        Ticket ticket;
+        HotDomain domain;
+        DomainEndHandler on_end;
+    };
+    struct Live {
+        Ticket ticket;
+        HotDomain domain;  // app bytes dropped once staged
+        DomainEndHandler on_end;
+    };
+
+    uint64_t staging_size_;
+    mutable std::mutex mu_;
+    Ticket next_ = 1;
+    std::deque<Pending> pending_;
+    std::map<uint32_t, Live> live_;                    // slot -> what runs there
+    std::deque<std::pair<uint32_t, uint32_t>> kills_;  // (slot, signal)
+    bool shutdown_ = false;
+    bool shutdown_sent_ = false;
+    uint64_t polls_ = 0;
+};
+
+// The staged layout: the app at the area's start, the args blob at the next page.
+uint64_t staged_bytes(const HotDomain& d);
+
+}  // namespace er::launcher
