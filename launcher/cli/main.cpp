@@ -11,6 +11,7 @@
 #include "launcher/cli/enclave_options.hpp"
 #include "launcher/cli/platform_command.hpp"
 #include "launcher/cli/run_options.hpp"
+#include "launcher/cli/add_command.hpp"
 #include "launcher/common/error.hpp"
 #include "launcher/common/escape.hpp"
 #include "launcher/embedded/embedded_kernel.hpp"
@@ -73,6 +74,13 @@ int main(int argc, char** argv) {
         ->type_name("HEX");
     run->add_option("--evidence", options.evidence, "Where --attest writes the evidence (CBOR)")
         ->type_name("FILE");
+    run->add_flag("--persistent", options.persistent,
+                  "Keep the enclave when its apps end; take more with `enclave-run add`");
+    run->add_option("--control", options.control,
+                    "The Unix socket `enclave-run add` talks to (with --persistent)")
+        ->type_name("SOCKET");
+    er::launcher::AddOptions add_options;
+    CLI::App* add = er::launcher::add_add_command(cli, add_options);
 
     er::launcher::CheckOptions check_options;
     CLI::App* check = er::launcher::add_check_command(cli, check_options);
@@ -95,6 +103,10 @@ int main(int argc, char** argv) {
     try {
         if (check->parsed()) return er::launcher::check_command(check_options);
         if (platform->parsed()) return er::launcher::platform_command(platform_options);
+        if (add->parsed()) {
+            add_options.rest = add->remaining();
+            return er::launcher::add_command(add_options);
+        }
         options.rest = run->remaining();
         return er::launcher::run_command(options);
     } catch (const er::launcher::Error& e) {

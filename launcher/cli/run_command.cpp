@@ -23,6 +23,8 @@
 #include "launcher/fs/er_fs_pack.hpp"
 #include "launcher/vm/app_image.hpp"
 #include "launcher/vm/args_blob.hpp"
+#include "launcher/vm/control_server.hpp"
+#include "launcher/vm/domain_queue.hpp"
 #include "launcher/vm/domain_images.hpp"
 #include "launcher/vm/guest_ram.hpp"
 #include "launcher/vm/kernel_image.hpp"
@@ -111,8 +113,9 @@ int run_command(const RunOptions& options) {
     config.confidential = confidential.mode;
     config.guest_policy = confidential.policy;
 
-    DomainOutput::Mode mode = options.output ? DomainOutput::Mode::files
-                              : several      ? DomainOutput::Mode::prefixed
+    // --persistent: hot-added domains share the console, so every line carries its domain.
+    DomainOutput::Mode mode = options.output                 ? DomainOutput::Mode::files
+                              : several || options.persistent ? DomainOutput::Mode::prefixed
                                              : DomainOutput::Mode::direct;
     auto output = std::make_unique<DomainOutput>(names, mode, options.output.value_or(""));
 
@@ -120,6 +123,17 @@ int run_command(const RunOptions& options) {
     // confined; the bundle is written when the guest sends it.
     std::unique_ptr<EvidenceWriter> evidence;
     if (options.attest) evidence = std::make_unique<EvidenceWriter>(*options.evidence, nonce);
+
+    // --persistent: the queue is fed through the control socket, whose threads start now, before
+    // the run loop is confined (docs/launcher.md "Hot add").
+    std::unique_ptr<DomainQueue> hot_add;
+    std::unique_ptr<ControlServer> control;
+    if (options.persistent != options.control.has_value())
+        throw Error("--persistent and --control SOCKET go together");
+    if (options.persistent) {
+        hot_add = std::make_unique<DomainQueue>();
+        control = std::make_unique<ControlServer>(*options.control, *hot_add, plan.mem_size);
+    }
 
     ExitStats stats;
     DomainResults results;
@@ -134,14 +148,24 @@ int run_command(const RunOptions& options) {
     try {
         end = run_machine(config,
                           MachineInput{kernel, kernel_bytes, domains, *ram, *output, evidence.get(),
-                                       confidential.sim.get()},
+                                       confidential.sim.get(), hot_add.get()},
                           stats, results);
     } catch (const Error&) {
         output.reset();
         if (stats.exits > 0) print_stats();
         throw;
     }
+    if (control) control->stop();  // clients still waiting hear that the enclave ended
     output.reset();  // held partial lines go out before the launcher's own lines
+    if (hot_add) {
+        // Slots were reused: the boot names no longer label the results.  The enclave itself
+        // ended well unless the VM said otherwise; each domain's status went to its client.
+        if (stats.exits > 0 && options.stats)
+            print_line("enclave-run: stats: domain_polls=" + std::to_string(hot_add->polls()));
+        if (end.message.empty()) end.status = 0;
+        results.clear();
+        several = false;
+    }
     if (!end.message.empty()) print_line("enclave-run: " + end.message);
     if (several || options.summary) print_text(format_summary(names, results));
     if (several || options.summary || options.stats) {

@@ -27,6 +27,8 @@ struct RunOptions {
     std::vector<std::string> env;             // KEY=VALUE, in order, for every app
     bool stats = false;
     bool summary = false;
+    bool persistent = false;              // --persistent: domains are added after boot
+    std::optional<std::string> control;  // --control SOCKET (with --persistent)
 
     // --attest (docs/launcher.md "Evidence")
     bool attest = false;                  // the guest measures, sends evidence
