@@ -1,0 +1,279 @@
+// enclave-run-oci driven as containerd's runc shim drives it (docs/oci.md): the exact global
+// flags (--root, --log FILE --log-format json), create with a bundle and a pid file, start,
+// state, kill, delete.  As the shim does, this process is a child subreaper, so the container
+// process (left behind by create) is its to wait for, and create's stdout/stderr (the
+// container's) are files here where the shim has pipes.
+//   HostOnly.Oci*: no VM is started (features, errors, refusals at create, a created container
+//   deleted); Oci.*: the container runs, in the test VM (one small VM per container).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "harness.hpp"
+
+namespace er::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kOci = fs::path(kEnclaveRun).parent_path().string() + "/enclave-run-oci";
+
+// A fresh --root, a bundle and its log under the scratch directory, removed at the end; this
+// process is a subreaper meanwhile.
+class OciFixture {
+  public:
+    explicit OciFixture(const std::string& name)
+        : dir_(kScratch + "/oci-" + name),
+          root_("/tmp/er-oci-test-" + std::to_string(::getpid()) + "-" + name) {
+        fs::remove_all(dir_);
+        fs::remove_all(root_);
+        fs::create_directories(bundle() + "/rootfs/bin");
+        ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    }
+    ~OciFixture() {
+        ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+        fs::remove_all(dir_);
+        fs::remove_all(root_);
+    }
+    // In /tmp, not the scratch directory: the test VM shares the build tree over 9p, which
+    // cannot hold the start gate (a FIFO); docker's own --root is on a tmpfs too.
+    std::string root() const { return root_; }
+    std::string bundle() const { return dir_ + "/bundle"; }
+    std::string log() const { return bundle() + "/log.json"; }
+
+    // Puts `host_file` at /bin/NAME in the rootfs and writes config.json running it with `args`.
+    void make_bundle(const std::string& host_file, const std::string& name,
+                     std::vector<std::string> args, json edit = json::object()) const {
+        fs::copy_file(host_file, bundle() + "/rootfs/bin/" + name,
+                      fs::copy_options::overwrite_existing);
+        args.insert(args.begin(), name);
+        json spec = {
+            {"ociVersion", "1.0.2-dev"},
+            {"process",
+             {{"args", args},
+              {"env", {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}},
+              {"cwd", "/"},
+              {"user", {{"uid", 0}, {"gid", 0}}}}},
+            {"root", {{"path", "rootfs"}}},
+            {"mounts", {{{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"}}}},
+            {"linux", json::object()},
+        };
+        spec.merge_patch(edit);
+        std::ofstream(bundle() + "/config.json") << spec.dump(2);
+    }
+
+    // One runtime call with the shim's global flags.
+    Result oci(std::vector<std::string> args) const {
+        std::vector<std::string> argv{kOci,  "--root",       root(), "--log",
+                                      log(), "--log-format", "json"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run(argv, 60);
+    }
+
+    // create, with fds 1 and 2 on files (the container keeps them); returns create's status.
+    int create(const std::string& id) const {
+        pid_t pid = ::fork();
+        if (pid == 0) {
+            int out = ::open((dir_ + "/stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            int err = ::open((dir_ + "/stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            int in = ::open("/dev/null", O_RDONLY);
+            ::dup2(in, 0), ::dup2(out, 1), ::dup2(err, 2);
+            std::string b = bundle(), pidf = bundle() + "/init.pid";
+            std::string r = root(), l = log();
+            ::execl(kOci.c_str(), kOci.c_str(), "--root", r.c_str(), "--log", l.c_str(),
+                    "--log-format", "json", "create", "--bundle", b.c_str(), "--pid-file",
+                    pidf.c_str(), id.c_str(), nullptr);
+            ::_exit(127);
+        }
+        int st = 0;
+        ::waitpid(pid, &st, 0);
+        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    pid_t pid_from_file() const { return std::stoi(read_file(bundle() + "/init.pid")); }
+    std::string out() const { return read_file(dir_ + "/stdout"); }
+    std::string err() const { return read_file(dir_ + "/stderr"); }
+
+    // The last error entry of log.json, as containerd's getLastRuntimeError reads it.
+    std::string last_error() const {
+        std::ifstream in(log());
+        std::string line, msg;
+        while (std::getline(in, line)) {
+            json j = json::parse(line);  // every line must be one JSON object
+            if (j["level"] == "error") msg = j["msg"];
+        }
+        return msg;
+    }
+    json state(const std::string& id) const {
+        Result r = oci({"state", id});
+        EXPECT_EQ(r.status, 0) << r.err;
+        return json::parse(r.out);
+    }
+
+  private:
+    std::string dir_;
+    std::string root_;
+};
+
+// The container process's wait status as the shim computes it: exit code, or 128+signal.
+int wait_container(pid_t pid) {
+    int st = 0;
+    EXPECT_EQ(::waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+TEST(HostOnly, OciFeaturesJson) {
+    OciFixture f("features");
+    Result r = f.oci({"features"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    json j = json::parse(r.out);
+    EXPECT_EQ(j["ociVersionMin"], "1.0.0");
+    EXPECT_EQ(j["ociVersionMax"], "1.2.0");
+    EXPECT_EQ(j["mountOptions"], json::array());  // no "rro": docker must not ask for it
+    EXPECT_EQ(j["linux"]["namespaces"], json::array({"network"}));
+    // `enclave-run run` is untouched by the second name.
+    Result v = run({kEnclaveRun, "--version"});
+    EXPECT_EQ(v.status, 0);
+    EXPECT_EQ(v.out.rfind("enclave-run ", 0), 0u) << v.out;
+}
+
+TEST(HostOnly, OciUnsupportedCommandFailsInTheShimsLogFormat) {
+    OciFixture f("unsupported");
+    for (const char* cmd : {"exec", "pause", "update", "checkpoint", "events"}) {
+        Result r = f.oci({cmd, "x"});
+        EXPECT_EQ(r.status, 1) << cmd;
+        EXPECT_EQ(count_lines(r.err), 1) << r.err;
+        std::string expect = std::string(cmd) + " is not supported by enclave-run";
+        EXPECT_NE(r.err.find(expect), std::string::npos) << r.err;
+        EXPECT_NE(f.last_error().find(expect), std::string::npos) << f.last_error();
+    }
+    Result r = f.oci({"frobnicate"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("unknown command frobnicate"), std::string::npos) << r.err;
+}
+
+TEST(HostOnly, OciUnknownIdDoesNotExist) {
+    OciFixture f("unknown");
+    // The shim matches "does not exist" (kill, delete) to mean the container is already gone.
+    for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+             {"state", "nope"}, {"kill", "nope", "9"}, {"delete", "nope"}, {"start", "nope"}}) {
+        Result r = f.oci(args);
+        EXPECT_EQ(r.status, 1) << args[0];
+        EXPECT_NE(r.err.find("container does not exist: nope"), std::string::npos) << r.err;
+        EXPECT_EQ(f.last_error(), "container does not exist: nope");
+    }
+    Result list = f.oci({"list", "--format", "json"});
+    EXPECT_EQ(list.status, 0);
+    EXPECT_EQ(list.out, "[]\n");
+}
+
+TEST(HostOnly, OciCreateRefusesADynamicBinaryWithTheReason) {
+    OciFixture f("dynamic");
+    f.make_bundle("/proc/self/exe", "dyn", {});  // this test binary: dynamically linked
+    EXPECT_EQ(f.create("c1"), 1);
+    EXPECT_NE(f.last_error().find("process.args[0] dyn (/bin/dyn in the rootfs): dynamically "
+                                  "linked"),
+              std::string::npos)
+        << f.last_error();
+    EXPECT_FALSE(fs::exists(f.root() + "/c1"));  // a failed create leaves nothing
+    EXPECT_FALSE(fs::exists(f.bundle() + "/init.pid"));
+    // A mount it cannot provide: refused, with the mount named.
+    f.make_bundle(app("hello"), "hello", {},
+                  {{"mounts", {{{"destination", "/data"}, {"type", "bind"}, {"source", "/srv"}}}}});
+    EXPECT_EQ(f.create("c1"), 1);
+    EXPECT_NE(f.last_error().find("mount on /data (type bind, source /srv) cannot be provided"),
+              std::string::npos)
+        << f.last_error();
+    EXPECT_FALSE(fs::exists(f.root() + "/c1"));
+}
+
+// Create loads the enclave and waits at the gate without a VM, so this runs anywhere: the pid
+// file, created state, a second create of the id refused, delete killing the waiting process
+// and leaving nothing.
+TEST(HostOnly, OciCreatedContainerWaitsAndDeleteLeavesNothing) {
+    OciFixture f("created");
+    f.make_bundle(app("hello"), "hello", {}, {{"annotations", {{"a.b", "c"}}}});
+    ASSERT_EQ(f.create("c1"), 0) << f.last_error();
+    std::string pid_text = read_file(f.bundle() + "/init.pid");
+    ASSERT_FALSE(pid_text.empty());
+    EXPECT_EQ(pid_text.find_first_not_of("0123456789"), std::string::npos) << pid_text;
+    pid_t pid = f.pid_from_file();
+    json s = f.state("c1");
+    EXPECT_EQ(s["status"], "created");
+    EXPECT_EQ(s["pid"], pid);
+    EXPECT_EQ(s["id"], "c1");
+    EXPECT_EQ(s["bundle"], fs::canonical(f.bundle()).string());
+    EXPECT_EQ(s["annotations"]["a.b"], "c");
+    EXPECT_EQ(::kill(pid, 0), 0);
+    EXPECT_EQ(f.oci({"ps", "--format", "json", "c1"}).out, "[" + std::to_string(pid) + "]\n");
+    EXPECT_EQ(f.create("c1"), 1);
+    EXPECT_EQ(f.last_error(), "container with id exists: c1");
+
+    Result d = f.oci({"delete", "c1"});
+    EXPECT_EQ(d.status, 0) << d.err;
+    EXPECT_EQ(wait_container(pid), 128 + SIGKILL);
+    EXPECT_FALSE(fs::exists(f.root() + "/c1"));
+    EXPECT_TRUE(fs::is_empty(f.root()));
+    EXPECT_EQ(f.oci({"delete", "c1"}).status, 1);  // twice: "does not exist"
+    EXPECT_EQ(f.out(), "");
+}
+
+// The container runs: create, start, state running, the process exits with the app's status and
+// its output on the container's stdout, state stopped, delete leaves nothing.
+TEST(Oci, HelloCreateStartWaitDelete) {
+    OciFixture f("hello");
+    f.make_bundle(app("hello"), "hello", {});
+    ASSERT_EQ(f.create("hello"), 0) << f.last_error();
+    pid_t pid = f.pid_from_file();
+    Result st = f.oci({"start", "hello"});
+    ASSERT_EQ(st.status, 0) << st.err;
+    EXPECT_EQ(f.oci({"start", "hello"}).status, 1);  // not twice
+    EXPECT_EQ(wait_container(pid), 0) << f.err();
+    EXPECT_EQ(f.out(), "Hello from enclave-run!\n");
+    EXPECT_EQ(f.err(), "");
+    json s = f.state("hello");
+    EXPECT_EQ(s["status"], "stopped");
+    EXPECT_EQ(s["pid"], 0);
+    Result k = f.oci({"kill", "hello", "15"});
+    EXPECT_EQ(k.status, 1);
+    EXPECT_NE(k.err.find("container not running"), std::string::npos) << k.err;
+    EXPECT_EQ(f.oci({"delete", "hello"}).status, 0);
+    EXPECT_TRUE(fs::is_empty(f.root()));
+}
+
+// Exit codes propagate; docker stop's SIGTERM ends a spinning app's VM with 128+15.
+TEST(Oci, ExitCodeAndStop) {
+    OciFixture f("exit");
+    f.make_bundle(app("exit-code"), "exit-code", {"7"});
+    ASSERT_EQ(f.create("e"), 0) << f.last_error();
+    pid_t pid = f.pid_from_file();
+    ASSERT_EQ(f.oci({"start", "e"}).status, 0);
+    EXPECT_EQ(wait_container(pid), 7) << f.err();
+    EXPECT_EQ(f.oci({"delete", "e"}).status, 0);
+
+    f.make_bundle(app("spin"), "spin", {});
+    ASSERT_EQ(f.create("s"), 0) << f.last_error();
+    pid = f.pid_from_file();
+    ASSERT_EQ(f.oci({"start", "s"}).status, 0);
+    EXPECT_EQ(f.state("s")["status"], "running");
+    Result d = f.oci({"delete", "s"});
+    EXPECT_EQ(d.status, 1);
+    EXPECT_NE(d.err.find("cannot delete container s that is not stopped: running"),
+              std::string::npos)
+        << d.err;
+    EXPECT_EQ(f.oci({"kill", "s", "TERM"}).status, 0);
+    EXPECT_EQ(wait_container(pid), 128 + SIGTERM);
+    EXPECT_EQ(f.oci({"delete", "s"}).status, 0);
+    EXPECT_TRUE(fs::is_empty(f.root()));
+}
+
+}  // namespace
+}  // namespace er::test
