@@ -18,14 +18,15 @@ int features_command(const OciContext& ctx, const std::vector<std::string>& args
     j["ociVersionMax"] = "1.2.0";
     j["hooks"] = nlohmann::json::array();
     j["mountOptions"] = nlohmann::json::array();
-    nlohmann::ordered_json linux;
-    linux["namespaces"] = {"network"};
-    linux["capabilities"] = nlohmann::json::array();
-    linux["cgroup"] = {{"v1", false}, {"v2", false}, {"systemd", false}, {"systemdUser", false}};
-    linux["seccomp"] = {{"enabled", false}};
-    linux["apparmor"] = {{"enabled", false}};
-    linux["selinux"] = {{"enabled", false}};
-    j["linux"] = linux;
+    nlohmann::ordered_json linux_section;
+    linux_section["namespaces"] = {"network"};
+    linux_section["capabilities"] = nlohmann::json::array();
+    linux_section["cgroup"] = {
+        {"v1", false}, {"v2", false}, {"systemd", false}, {"systemdUser", false}};
+    linux_section["seccomp"] = {{"enabled", false}};
+    linux_section["apparmor"] = {{"enabled", false}};
+    linux_section["selinux"] = {{"enabled", false}};
+    j["linux"] = linux_section;
     j["annotations"] = {{"io.github.enclave-run.version", ctx.version},
                         {"io.github.enclave-run.isolation", "one-domain enclave per container"}};
     std::string text = j.dump(4) + "\n";

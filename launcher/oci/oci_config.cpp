@@ -98,21 +98,21 @@ void check_hooks(const json* hooks) {
     }
 }
 
-void read_linux(const json& linux, ContainerConfig& c) {
-    if (!linux.is_object()) refuse("linux must be an object");
-    if (!is_empty_list(member(linux, "devices"))) {
-        const json& dev = linux["devices"][0];
+void read_linux(const json& linux_section, ContainerConfig& c) {
+    if (!linux_section.is_object()) refuse("linux must be an object");
+    if (!is_empty_list(member(linux_section, "devices"))) {
+        const json& dev = linux_section["devices"][0];
         std::string path = dev.is_object() && dev.contains("path") && dev["path"].is_string()
                                ? dev["path"].get<std::string>()
                                : "?";
         refuse("linux.devices: device " + path +
                " cannot be given to a domain (it has no device files)");
     }
-    if (!is_empty_list(member(linux, "uidMappings")) ||
-        !is_empty_list(member(linux, "gidMappings"))) {
+    if (!is_empty_list(member(linux_section, "uidMappings")) ||
+        !is_empty_list(member(linux_section, "gidMappings"))) {
         refuse("linux.uidMappings/gidMappings: user namespaces are not supported");
     }
-    if (const json* ns = member(linux, "namespaces")) {
+    if (const json* ns = member(linux_section, "namespaces")) {
         if (!ns->is_array()) refuse("linux.namespaces must be an array");
         for (const json& n : *ns) {
             if (!n.is_object() || !n.contains("type"))
@@ -128,7 +128,7 @@ void read_linux(const json& linux, ContainerConfig& c) {
             }
         }
     }
-    if (const json* res = member(linux, "resources")) {
+    if (const json* res = member(linux_section, "resources")) {
         if (!res->is_object()) refuse("linux.resources must be an object");
         if (const json* mem = member(*res, "memory")) {
             if (!mem->is_object()) refuse("linux.resources.memory must be an object");
@@ -200,7 +200,7 @@ ContainerConfig parse_config(const std::string& text, const std::string& bundle)
     }
     check_mounts(member(j, "mounts"), c);
     check_hooks(member(j, "hooks"));
-    if (const json* linux = member(j, "linux")) read_linux(*linux, c);
+    if (const json* l = member(j, "linux")) read_linux(*l, c);
     if (member(j, "hostname")) c.ignored.push_back("hostname");
     return c;
 }
