@@ -8,11 +8,16 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -80,7 +85,7 @@ class OciFixture {
     }
 
     // create, with fds 1 and 2 on files (the container keeps them); returns create's status.
-    int create(const std::string& id) const {
+    int create(const std::string& id, const std::string& console_socket = "") const {
         pid_t pid = ::fork();
         if (pid == 0) {
             int out = ::open((dir_ + "/stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -89,9 +94,14 @@ class OciFixture {
             ::dup2(in, 0), ::dup2(out, 1), ::dup2(err, 2);
             std::string b = bundle(), pidf = bundle() + "/init.pid";
             std::string r = root(), l = log();
+            if (console_socket.empty()) {
+                ::execl(kOci.c_str(), kOci.c_str(), "--root", r.c_str(), "--log", l.c_str(),
+                        "--log-format", "json", "create", "--bundle", b.c_str(), "--pid-file",
+                        pidf.c_str(), id.c_str(), nullptr);
+            }
             ::execl(kOci.c_str(), kOci.c_str(), "--root", r.c_str(), "--log", l.c_str(),
                     "--log-format", "json", "create", "--bundle", b.c_str(), "--pid-file",
-                    pidf.c_str(), id.c_str(), nullptr);
+                    pidf.c_str(), "--console-socket", console_socket.c_str(), id.c_str(), nullptr);
             ::_exit(127);
         }
         int st = 0;
@@ -224,6 +234,53 @@ TEST(HostOnly, OciCreatedContainerWaitsAndDeleteLeavesNothing) {
     EXPECT_TRUE(fs::is_empty(f.root()));
     EXPECT_EQ(f.oci({"delete", "c1"}).status, 1);  // twice: "does not exist"
     EXPECT_EQ(f.out(), "");
+}
+
+// terminal: true: create sends a pty master through --console-socket (one SCM_RIGHTS fd, the
+// pty's name as payload) before it returns, as go-runc's console socket expects; without a
+// socket it refuses instead of hanging the engine.
+TEST(HostOnly, OciTerminalSendsThePtyThroughTheConsoleSocket) {
+    OciFixture f("tty");
+    f.make_bundle(app("hello"), "hello", {}, {{"process", {{"terminal", true}}}});
+    EXPECT_EQ(f.create("t"), 1);
+    EXPECT_EQ(f.last_error(), "process.terminal is true but no --console-socket was given");
+
+    std::string sock_path = f.root() + "-pty.sock";
+    int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock_path.c_str());
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::listen(listener, 1), 0);
+    ASSERT_EQ(f.create("t", sock_path), 0) << f.last_error();  // sent before create returned
+    int conn = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    ASSERT_GE(conn, 0);
+    char name[256] = {};
+    iovec iov{name, sizeof name - 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ASSERT_GT(::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC), 0);
+    EXPECT_EQ(std::string(name).rfind("/dev/pts/", 0), 0u) << name;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->cmsg_type, SCM_RIGHTS);
+    EXPECT_EQ(msg.msg_controllen, CMSG_SPACE(sizeof(int)));  // exactly one fd
+    int master = -1;
+    std::memcpy(&master, CMSG_DATA(c), sizeof master);
+    char pts[128];
+    ASSERT_EQ(::ptsname_r(master, pts, sizeof pts), 0);  // a pty master
+    EXPECT_STREQ(pts, name);
+    ::close(conn), ::close(listener), ::unlink(sock_path.c_str());
+    pid_t pid = f.pid_from_file();
+    EXPECT_EQ(f.state("t")["status"], "created");
+    EXPECT_EQ(f.oci({"delete", "--force", "t"}).status, 0);
+    EXPECT_EQ(wait_container(pid), 128 + SIGKILL);
+    ::close(master);  // held till here, as the engine holds it: its close hangs the terminal up
+    EXPECT_TRUE(fs::is_empty(f.root()));
 }
 
 // The container runs: create, start, state running, the process exits with the app's status and
