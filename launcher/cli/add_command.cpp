@@ -20,13 +20,18 @@ CLI::App* add_add_command(CLI::App& cli, AddOptions& options) {
         ->required();
     add->add_flag("--shutdown", options.shutdown,
                   "Instead: end the enclave once no domain is live");
+    add->add_option("--kill", options.kill, "Instead: end the hot-added domain NAME (SIGKILL)")
+        ->type_name("NAME");
     add->allow_extras();
     return add;
 }
 
 int add_command(const AddOptions& options) {
     std::vector<std::string> fields;
-    if (options.shutdown) {
+    if (!options.kill.empty()) {
+        if (options.shutdown || !options.rest.empty()) throw Error("--kill takes no APP");
+        fields = {"kill", options.kill};
+    } else if (options.shutdown) {
         if (!options.rest.empty()) throw Error("--shutdown takes no APP");
         fields = {"shutdown"};
     } else {

@@ -13,6 +13,7 @@ namespace er::launcher {
 struct AddOptions {
     std::string control;
     bool shutdown = false;
+    std::string kill;               // --kill NAME
     std::vector<std::string> rest;  // APP and its arguments
 };
 

@@ -131,11 +131,20 @@ void ControlServer::serve(UniqueFd client) {
         if (fields.empty()) throw Error("empty request");
         if (fields[0] == "add" && fields.size() >= 2) {
             reply = add(fields);
+        } else if (fields[0] == "kill" && fields.size() == 2) {
+            std::optional<DomainQueue::Ticket> t;
+            {
+                std::lock_guard lock(mu_);
+                auto it = tickets_.find(fields[1]);
+                if (it != tickets_.end()) t = it->second;
+            }
+            if (!t || !queue_.kill(*t)) throw Error("no live hot-added domain " + fields[1]);
+            reply = "ok";
         } else if (fields[0] == "shutdown") {
             queue_.shutdown();
             reply = "ok";
         } else {
-            throw Error("unknown request (add APP [ARGS...], shutdown)");
+            throw Error("unknown request (add APP [ARGS...], kill NAME, shutdown)");
         }
     } catch (const Error& e) {
         reply = std::string("error ") + e.what();
@@ -157,7 +166,8 @@ std::string ControlServer::add(const std::vector<std::string>& fields) {
     }
     // The handler runs on the vCPU thread under seccomp: it only stores and notifies.
     auto result = std::make_shared<std::optional<DomainResult>>();
-    queue_.add(std::move(d), [this, result](const DomainResult& r) {
+    std::string name = d.name;
+    DomainQueue::Ticket ticket = queue_.add(std::move(d), [this, result](const DomainResult& r) {
         {
             std::lock_guard lock(mu_);
             *result = r;
@@ -165,6 +175,12 @@ std::string ControlServer::add(const std::vector<std::string>& fields) {
         cv_.notify_all();
     });
     std::unique_lock lock(mu_);
+    tickets_[name] = ticket;
+    struct Forget {
+        std::map<std::string, DomainQueue::Ticket>& t;
+        const std::string& n;
+        ~Forget() { t.erase(n); }  // under the lock (wait() holds it on return)
+    } forget{tickets_, name};
     cv_.wait(lock, [&] { return result->has_value() || stopped_; });
     if (!result->has_value()) return "ended (the enclave stopped first)";
     const DomainResult& r = **result;

@@ -4,6 +4,7 @@
 //   add\0APP\0ARG1\0...   stage APP (argv[0] = APP) and wait: the reply is one line,
 //                         "exit STATUS" (domain_exit_status: code, 128 + signal, 125 refused)
 //                         then the domain's status text, e.g. "exit 0 exited 0"
+//   kill\0NAME            end the hot-added domain NAME (SIGKILL): reply "ok", or "error ..."
 //   shutdown\0            no more domains; the enclave ends once none is live: reply "ok"
 // The domain's output goes through the enclave's console with its name as prefix; per-domain
 // stdio routing is the OCI mode's next step.  The server threads start before the run loop is
@@ -12,6 +13,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,6 +52,7 @@ class ControlServer {
     std::condition_variable cv_;
     bool stopped_ = false;
     uint64_t added_ = 0;
+    std::map<std::string, DomainQueue::Ticket> tickets_;  // live hot-added domains by name
     std::vector<std::thread> threads_;
     std::thread acceptor_;
 };
