@@ -33,6 +33,8 @@ std::string state_to_json(const ContainerState& s) {
     j["pid_start_time"] = s.pid_start_time;
     j["created"] = s.created;
     j["annotations"] = s.annotations;
+    j["poststart"] = hooks_to_json(s.poststart);
+    j["poststop"] = hooks_to_json(s.poststop);
     return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -48,8 +50,12 @@ ContainerState state_from_json(const std::string& text) {
         s.pid_start_time = j.at("pid_start_time").get<uint64_t>();
         s.created = j.at("created").get<std::string>();
         s.annotations = j.at("annotations").get<std::map<std::string, std::string>>();
+        if (j.contains("poststart")) s.poststart = parse_hooks(j["poststart"], "poststart");
+        if (j.contains("poststop")) s.poststop = parse_hooks(j["poststop"], "poststop");
     } catch (const json::exception& e) {
         throw Error(std::string("state.json: ") + e.what());
+    } catch (const Error& e) {
+        throw Error(std::string("state.json: ") + e.text());
     }
     if (s.pid <= 0) throw Error("state.json: pid " + std::to_string(s.pid) + " is not a process");
     return s;

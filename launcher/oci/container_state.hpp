@@ -10,6 +10,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "launcher/oci/hooks.hpp"
 
 namespace er::launcher::oci {
 
@@ -25,6 +28,7 @@ struct ContainerState {
     uint64_t pid_start_time = 0;  // /proc/PID/stat field 22: tells a reused pid apart
     std::string created;          // RFC 3339
     std::map<std::string, std::string> annotations;
+    std::vector<Hook> poststart, poststop;  // run by start and delete, after create is gone
 };
 
 // The stored record and back; state_from_json throws Error "state.json: WHY".

@@ -142,7 +142,14 @@ int create_command(const OciContext& ctx, const std::vector<std::string>& args) 
     state.created = rfc3339_now();
     state.annotations = config.annotations;
     if (state.pid_start_time == 0) throw Error("the container process died while loading");
+    state.poststart = config.poststart;
+    state.poststop = config.poststop;
     dir.write_state(state);
+    // With the container process in place (its pid in the state on the hooks' stdin): docker
+    // 20.10-27 wires the network into /proc/PID/ns/net here.  A failure undoes the create.
+    std::string oci_state = oci_state_json(state, Status::created, -1);
+    run_hooks(config.prestart, "prestart", oci_state);
+    run_hooks(config.create_runtime, "createRuntime", oci_state);
     if (auto pid_file = flags.value("pid-file")) {
         // Digits only, no newline: the shim reads it with a bare Atoi.  A relative path is the
         // caller's cwd's, as with runc.

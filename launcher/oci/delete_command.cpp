@@ -48,6 +48,11 @@ int delete_command(const OciContext& ctx, const std::vector<std::string>& args) 
         }
         // A created container holds nothing but its waiting process: runc deletes it too.
         if (status != Status::stopped) kill_and_wait(state);
+        try {
+            run_hooks(state.poststop, "poststop", oci_state_json(state, Status::stopped, -1));
+        } catch (const Error& e) {
+            ctx.log.warning(e.what());  // the spec: a poststop failure is a warning only
+        }
     }
     dir.remove();
     return 0;

@@ -1,6 +1,6 @@
 // `features`: what this runtime can do, in the runtime-spec features.md schema.  docker >= 25
 // runs it for every runtime at daemon start and containerd 2.0's shim for RuntimeInfo.  It
-// claims only what a domain gets: no hooks, no mount options (so no "rro"), the network
+// claims only what a domain gets: the host-side hooks, no mount options (so no "rro"), the network
 // namespace, no cgroup, seccomp, AppArmor or SELinux.
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -16,7 +16,7 @@ int features_command(const OciContext& ctx, const std::vector<std::string>& args
     nlohmann::ordered_json j;
     j["ociVersionMin"] = "1.0.0";
     j["ociVersionMax"] = "1.2.0";
-    j["hooks"] = nlohmann::json::array();
+    j["hooks"] = {"prestart", "createRuntime", "poststart", "poststop"};
     j["mountOptions"] = nlohmann::json::array();
     nlohmann::ordered_json linux_section;
     linux_section["namespaces"] = {"network"};

@@ -82,19 +82,25 @@ void check_mounts(const json* mounts, ContainerConfig& c) {
     }
 }
 
-void check_hooks(const json* hooks) {
+void read_hooks(const json* hooks, ContainerConfig& c) {
     if (!hooks) return;
     if (!hooks->is_object()) refuse("hooks must be an object");
     for (const auto& [kind, list] : hooks->items()) {
-        if (list.is_array() && list.empty()) continue;
-        std::string path;
-        if (list.is_array() && list[0].is_object() && list[0].contains("path") &&
-            list[0]["path"].is_string()) {
-            path = " (" + list[0]["path"].get<std::string>() + ")";
+        std::vector<Hook> parsed = parse_hooks(list, kind);
+        if (kind == "prestart") {
+            c.prestart = std::move(parsed);
+        } else if (kind == "createRuntime") {
+            c.create_runtime = std::move(parsed);
+        } else if (kind == "poststart") {
+            c.poststart = std::move(parsed);
+        } else if (kind == "poststop") {
+            c.poststop = std::move(parsed);
+        } else if (!parsed.empty()) {
+            // createContainer, startContainer: "in the container namespace", which a domain
+            // does not have.
+            refuse("hooks." + kind + " (" + parsed[0].path +
+                   ") cannot be run: a domain has no container namespace to run it in");
         }
-        refuse("hooks." + kind + path +
-               " cannot be run: enclave-run does not run OCI hooks yet (with docker 20.10 to 27, "
-               "run the container with --network none)");
     }
 }
 
@@ -199,7 +205,7 @@ ContainerConfig parse_config(const std::string& text, const std::string& bundle)
         for (const auto& [k, v] : a->items()) c.annotations[k] = string_of(v, "annotations." + k);
     }
     check_mounts(member(j, "mounts"), c);
-    check_hooks(member(j, "hooks"));
+    read_hooks(member(j, "hooks"), c);
     if (const json* l = member(j, "linux")) read_linux(*l, c);
     if (member(j, "hostname")) c.ignored.push_back("hostname");
     return c;

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "launcher/oci/hooks.hpp"
+
 namespace er::launcher::oci {
 
 struct ContainerConfig {
@@ -25,7 +27,8 @@ struct ContainerConfig {
     uint64_t mem_limit = 0;                 // linux.resources.memory.limit; 0 = none
     bool new_network_namespace = false;     // linux.namespaces has "network" without a path
     std::optional<std::string> netns_path;  // ... or with one: the container process joins it
-    std::vector<std::string> ignored;       // what was accepted but not applied, for --debug
+    std::vector<Hook> prestart, create_runtime, poststart, poststop;  // hooks.hpp
+    std::vector<std::string> ignored;  // what was accepted but not applied, for --debug
 };
 
 // Parses config.json's text for the bundle at `bundle` (an absolute directory).  Throws Error

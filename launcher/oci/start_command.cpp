@@ -42,6 +42,11 @@ int start_command(const OciContext& ctx, const std::vector<std::string>& args) {
         }
     }
     if (::unlink(dir.fifo_path().c_str()) != 0) throw_errno("cannot remove", dir.fifo_path());
+    try {
+        run_hooks(state.poststart, "poststart", oci_state_json(state, Status::running, -1));
+    } catch (const Error& e) {
+        ctx.log.warning(e.what());  // the spec: a poststart failure is a warning only
+    }
     return 0;
 }
 

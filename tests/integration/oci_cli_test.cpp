@@ -210,7 +210,16 @@ TEST(HostOnly, OciCreateRefusesADynamicBinaryWithTheReason) {
 // and leaving nothing.
 TEST(HostOnly, OciCreatedContainerWaitsAndDeleteLeavesNothing) {
     OciFixture f("created");
-    f.make_bundle(app("hello"), "hello", {}, {{"annotations", {{"a.b", "c"}}}});
+    // Host hooks with the state on stdin (docker 20.10-27's network hook reads the pid there).
+    std::string rec = f.bundle() + "/";
+    auto recorder = [&](const std::string& file) {
+        return json::array({{{"path", "/bin/sh"}, {"args", {"sh", "-c", "cat > " + rec + file}}}});
+    };
+    f.make_bundle(
+        app("hello"), "hello", {},
+        {{"annotations", {{"a.b", "c"}}},
+         {"hooks",
+          {{"prestart", recorder("prestart.json")}, {"poststop", recorder("poststop.json")}}}});
     ASSERT_EQ(f.create("c1"), 0) << f.last_error();
     std::string pid_text = read_file(f.bundle() + "/init.pid");
     ASSERT_FALSE(pid_text.empty());
@@ -223,6 +232,10 @@ TEST(HostOnly, OciCreatedContainerWaitsAndDeleteLeavesNothing) {
     EXPECT_EQ(s["bundle"], fs::canonical(f.bundle()).string());
     EXPECT_EQ(s["annotations"]["a.b"], "c");
     EXPECT_EQ(::kill(pid, 0), 0);
+    json pre = json::parse(read_file(rec + "prestart.json"));
+    EXPECT_EQ(pre["pid"], pid);
+    EXPECT_EQ(pre["status"], "created");
+    EXPECT_FALSE(fs::exists(rec + "poststop.json"));
     EXPECT_EQ(f.oci({"ps", "--format", "json", "c1"}).out, "[" + std::to_string(pid) + "]\n");
     EXPECT_EQ(f.create("c1"), 1);
     EXPECT_EQ(f.last_error(), "container with id exists: c1");
@@ -233,7 +246,19 @@ TEST(HostOnly, OciCreatedContainerWaitsAndDeleteLeavesNothing) {
     EXPECT_FALSE(fs::exists(f.root() + "/c1"));
     EXPECT_TRUE(fs::is_empty(f.root()));
     EXPECT_EQ(f.oci({"delete", "c1"}).status, 1);  // twice: "does not exist"
+    EXPECT_EQ(json::parse(read_file(rec + "poststop.json"))["status"], "stopped");
     EXPECT_EQ(f.out(), "");
+
+    // A failing prestart hook fails create and undoes it: no state, no process.
+    f.make_bundle(
+        app("hello"), "hello", {},
+        {{"hooks",
+          {{"prestart", json::array({{{"path", "/bin/sh"}, {"args", {"sh", "-c", "exit 4"}}}})}}}});
+    EXPECT_EQ(f.create("c2"), 1);
+    EXPECT_EQ(f.last_error(), "prestart hook /bin/sh: exit status 4");
+    EXPECT_TRUE(fs::is_empty(f.root()));
+    int st = 0;
+    EXPECT_EQ(::waitpid(-1, &st, WNOHANG), -1);  // create killed and reaped its child itself
 }
 
 // terminal: true: create sends a pty master through --console-socket (one SCM_RIGHTS fd, the

@@ -158,11 +158,16 @@ TEST(OciConfig, EachRefusalSaysWhy) {
              j["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 1000}, {"size", 1}}};
          },
          "user namespaces are not supported"},
-        {"hook",
+        {"hook in the container",
          [](json& j) {
-             j["hooks"] = {{"prestart", {{{"path", "/usr/bin/netns-hook"}}}}};
+             j["hooks"] = {{"createContainer", {{{"path", "/usr/bin/nvidia-hook"}}}}};
          },
-         "hooks.prestart (/usr/bin/netns-hook) cannot be run"},
+         "hooks.createContainer (/usr/bin/nvidia-hook) cannot be run: a domain has no container"},
+        {"relative hook",
+         [](json& j) {
+             j["hooks"] = {{"prestart", {{{"path", "hook"}}}}};
+         },
+         "hooks.prestart path hook is not absolute"},
         {"terminal type", [](json& j) { j["process"]["terminal"] = "yes"; }, "must be a boolean"},
     };
     for (const Case& c : cases) {
@@ -179,6 +184,24 @@ TEST(OciConfig, EachRefusalSaysWhy) {
     } catch (const Error& e) {
         EXPECT_STREQ(e.what(), "config.json: not valid JSON");
     }
+}
+
+// docker 20.10-27's network hook: run on the host at create, with the state on stdin.
+TEST(OciConfig, HostHooksAreRead) {
+    json j = docker_spec();
+    j["hooks"] = {{"prestart",
+                   {{{"path", "/proc/42/exe"},
+                     {"args", {"libnetwork-setkey", "-exec-root=/var/run/docker", "id", "c"}},
+                     {"timeout", 5}}}},
+                  {"poststop", {{{"path", "/bin/true"}, {"env", {"A=1"}}}}}};
+    ContainerConfig c = parse(j);
+    ASSERT_EQ(c.prestart.size(), 1u);
+    EXPECT_EQ(c.prestart[0].path, "/proc/42/exe");
+    EXPECT_EQ(c.prestart[0].args.size(), 4u);
+    EXPECT_EQ(c.prestart[0].timeout_s, 5);
+    ASSERT_EQ(c.poststop.size(), 1u);
+    EXPECT_EQ(c.poststop[0].env, std::vector<std::string>{"A=1"});
+    EXPECT_TRUE(c.poststart.empty());
 }
 
 TEST(OciConfig, EmptyHookListsAreFine) {
