@@ -261,6 +261,34 @@ TEST(HostOnly, OciCreatedContainerWaitsAndDeleteLeavesNothing) {
     EXPECT_EQ(::waitpid(-1, &st, WNOHANG), -1);  // create killed and reaped its child itself
 }
 
+// Concurrent creates of one id: exactly one wins (the others: "container with id exists");
+// concurrent deletes: exactly one deletes, the other is told it does not exist; nothing is left.
+TEST(HostOnly, OciConcurrentCreatesAndDeletesOfOneId) {
+    OciFixture f("concurrent");
+    f.make_bundle(app("hello"), "hello", {});
+    std::vector<pid_t> racers;
+    for (int i = 0; i < 4; ++i) {
+        pid_t p = ::fork();
+        if (p == 0) ::_exit(f.create("same"));
+        racers.push_back(p);
+    }
+    int won = 0;
+    for (pid_t p : racers) won += wait_container(p) == 0;
+    EXPECT_EQ(won, 1);
+    pid_t pid = f.pid_from_file();
+    racers.clear();
+    for (int i = 0; i < 2; ++i) {
+        pid_t p = ::fork();
+        if (p == 0) ::_exit(f.oci({"delete", "--force", "same"}).status);
+        racers.push_back(p);
+    }
+    int deleted = 0;
+    for (pid_t p : racers) deleted += wait_container(p) == 0;
+    EXPECT_EQ(deleted, 1);
+    EXPECT_EQ(wait_container(pid), 128 + SIGKILL);
+    EXPECT_TRUE(fs::is_empty(f.root()));
+}
+
 // terminal: true: create sends a pty master through --console-socket (one SCM_RIGHTS fd, the
 // pty's name as payload) before it returns, as go-runc's console socket expects; without a
 // socket it refuses instead of hanging the engine.
