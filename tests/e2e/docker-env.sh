@@ -37,7 +37,7 @@ mount -t tmpfs -o mode=0755 er-e2e $st
 mkdir -p $st/bin $st/containerd/root $st/containerd/state $st/docker/data $st/docker/exec
 for d in /etc/docker /var/lib /var/log; do
     [ -d $d ] || { say "$d does not exist (is docker.io installed? scripts/deps.sh)"; exit 125; }
-    mount -t tmpfs -o mode=0755 e2e-$(basename $d) $d
+    mount -t tmpfs -o mode=0755 "e2e-$(basename $d)" $d
 done
 
 # cgroup v1 hierarchies when nothing is mounted (the test VM); a host's own cgroups stay as they

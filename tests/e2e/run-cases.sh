@@ -56,22 +56,21 @@ expect() {
     [ -n "$why" ] || why="$1: expected '$2', got '$3'"
     return 1
 }
-rt_args() { echo "--runtime $1"; }
 
 # Each case_NAME RUNTIME returns 0 when every check held; it leaves nothing behind.
 case_hello() {
     local rc=0
-    run_capture "$tmp/out" "$tmp/err" d run --rm --name e2e-hello-$1 $(rt_args "$1") "$E2E_IMAGE" /hello || rc=$?
+    run_capture "$tmp/out" "$tmp/err" d run --rm --name e2e-hello-$1 --runtime "$1" "$E2E_IMAGE" /hello || rc=$?
     expect "status" 0 "$rc" && expect "stdout" "$hello" "$(cat "$tmp/out")" &&
         expect "stderr" "" "$(cat "$tmp/err")"
 }
 
 case_exit-code() {
     local rc=0
-    run_capture "$tmp/out" "$tmp/err" d run --rm --name e2e-exit-code-$1 $(rt_args "$1") "$E2E_IMAGE" /exit-code 3 || rc=$?
+    run_capture "$tmp/out" "$tmp/err" d run --rm --name e2e-exit-code-$1 --runtime "$1" "$E2E_IMAGE" /exit-code 3 || rc=$?
     expect "status of /exit-code 3" 3 "$rc" || return 1
     rc=0
-    run_capture "$tmp/out" "$tmp/err" d run --rm --name e2e-exit-code-$1-2 $(rt_args "$1") "$E2E_IMAGE" /exit-code 300 || rc=$?
+    run_capture "$tmp/out" "$tmp/err" d run --rm --name e2e-exit-code-$1-2 --runtime "$1" "$E2E_IMAGE" /exit-code 300 || rc=$?
     expect "status of /exit-code 300 (low 8 bits)" 44 "$rc"
 }
 
@@ -79,7 +78,7 @@ case_exit-code() {
 case_logs() {
     local name=e2e-logs-$1 ok=0 code
     d rm -f "$name" >/dev/null 2>&1
-    d run -d --name "$name" $(rt_args "$1") "$E2E_IMAGE" /stderr >"$tmp/out" 2>"$tmp/err" ||
+    d run -d --name "$name" --runtime "$1" "$E2E_IMAGE" /stderr >"$tmp/out" 2>"$tmp/err" ||
         { why="docker run -d failed: $(tail -c 400 "$tmp/err")"; return 1; }
     code=$(d wait "$name" 2>&1)
     expect "docker wait" 0 "$code" &&
@@ -106,7 +105,7 @@ wait_running() {
 case_stop() {
     local name=e2e-stop-$1 ok=0 t rc=0 code
     d rm -f "$name" >/dev/null 2>&1
-    d run -d --name "$name" $(rt_args "$1") "$E2E_IMAGE" /spin >"$tmp/out" 2>"$tmp/err" ||
+    d run -d --name "$name" --runtime "$1" "$E2E_IMAGE" /spin >"$tmp/out" 2>"$tmp/err" ||
         { why="docker run -d failed: $(tail -c 400 "$tmp/err")"; return 1; }
     if wait_running "$name"; then
         t=$SECONDS
@@ -128,7 +127,7 @@ case_stop() {
 case_rm-f() {
     local name=e2e-rm-f-$1 rc=0 pid
     d rm -f "$name" >/dev/null 2>&1
-    d run -d --name "$name" $(rt_args "$1") "$E2E_IMAGE" /spin >"$tmp/out" 2>"$tmp/err" ||
+    d run -d --name "$name" --runtime "$1" "$E2E_IMAGE" /spin >"$tmp/out" 2>"$tmp/err" ||
         { why="docker run -d failed: $(tail -c 400 "$tmp/err")"; return 1; }
     wait_running "$name" || { d rm -f "$name" >/dev/null 2>&1; return 1; }
     pid=$(d inspect -f '{{.State.Pid}}' "$name")
@@ -143,7 +142,7 @@ case_rm-f() {
 # docker run -t: the output comes through the pty (so "\n" arrives as "\r\n").
 case_tty() {
     local rc=0
-    run_capture "$tmp/out" "$tmp/err" d run --rm -t --name e2e-tty-$1 $(rt_args "$1") "$E2E_IMAGE" /hello || rc=$?
+    run_capture "$tmp/out" "$tmp/err" d run --rm -t --name e2e-tty-$1 --runtime "$1" "$E2E_IMAGE" /hello || rc=$?
     expect "status" 0 "$rc" && expect "stdout" "$hello"$'\r' "$(cat "$tmp/out")"
 }
 
@@ -190,9 +189,9 @@ case_neighbours() {
     names+=("e2e-neighbours-$1-hostile")
     d rm -f "${names[@]}" >/dev/null 2>&1
     for n in 0 1 2 3; do
-        d create --name "${names[n]}" $(rt_args "$1") "$E2E_IMAGE" /victim 50 >/dev/null 2>"$tmp/err" || ok=1
+        d create --name "${names[n]}" --runtime "$1" "$E2E_IMAGE" /victim 50 >/dev/null 2>"$tmp/err" || ok=1
     done
-    d create --name "${names[4]}" $(rt_args "$1") "$E2E_IMAGE" /hostile-read-other-pie exec >/dev/null 2>>"$tmp/err" || ok=1
+    d create --name "${names[4]}" --runtime "$1" "$E2E_IMAGE" /hostile-read-other-pie exec >/dev/null 2>>"$tmp/err" || ok=1
     [ $ok = 0 ] || { why="docker create failed: $(tail -c 400 "$tmp/err")"; d rm -f "${names[@]}" >/dev/null 2>&1; return 1; }
     (while :; do vmm_pids; sleep 0.5; done) >"$tmp/vmms" &
     sampler=$!
