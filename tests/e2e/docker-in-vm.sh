@@ -26,5 +26,8 @@ done
 build=$(cd "$build" && pwd)
 [ -x "$build/apps/hello" ] || { echo "docker-in-vm: $build/apps/hello missing (ninja apps)" >&2; exit 2; }
 # The VM gets more memory than the default: dockerd, containerd and the shims beside the enclaves.
-exec "$top/tests/vm/with-kvm.sh" --timeout "$timeout" --vm-memory 3072 --share "$build" -- \
+# The source tree is shared too: this script's helpers live there, and the VM sees the host's /
+# only where it is not a tmpfs (a clone under /tmp, as CI makes, would be invisible otherwise).
+exec "$top/tests/vm/with-kvm.sh" --timeout "$timeout" --vm-memory 3072 --share "$build" \
+    --share "$top" -- \
     "$here/docker-env.sh" "$build" -- "$@"
