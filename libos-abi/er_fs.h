@@ -14,6 +14,14 @@
  * index; a parent is always a directory with a smaller index (so the tree has no cycles), and the
  * entries of one directory are contiguous and sorted by name (bytewise), so a lookup can bisect.
  * Names are 1..255 bytes, without '/' or NUL, and never "." or "..".
+ *
+ * Version 2 (tmpfs mount points): a directory entry other than the root may carry ER_FS_TMPFS in
+ * its mode.  The guest then serves a private writable tmpfs of the domain there (empty at start,
+ * mode from the entry's permission bits), hiding nothing: such an entry has no children.  Its
+ * `size` is the mount's limit in bytes (0: none, only the domain's memory limit), counted in whole
+ * 4 KiB pages, each file node's page included.  At most ER_FS_MAX_MOUNTS per image.  The packer
+ * writes version 1 for an image without mount points, so such images (and their measurement) are
+ * unchanged; the guest reads both.  The mount list is in the image, so it is measured with it.
  */
 #ifndef ER_FS_H
 #define ER_FS_H
@@ -25,7 +33,8 @@
 #endif
 
 #define ER_FS_MAGIC 0x3130534652454e45ull /* "ENERFS01" little-endian */
-#define ER_FS_VERSION 1u
+#define ER_FS_VERSION 2u    /* the newest; version 1 has no ER_FS_TMPFS entries */
+#define ER_FS_VERSION_MIN 1u
 #define ER_FS_NAME_MAX 255u
 
 /* File types, the S_IFMT bits of Linux st_mode. */
@@ -33,6 +42,9 @@
 #define ER_FS_IFDIR 0040000u
 #define ER_FS_IFREG 0100000u
 #define ER_FS_IFLNK 0120000u
+/* Version 2: this directory is a tmpfs mount point (see above); outside S_IFMT and 07777. */
+#define ER_FS_TMPFS 0200000u
+#define ER_FS_MAX_MOUNTS 15u
 
 struct er_fs_header {
     uint64_t magic;       /* ER_FS_MAGIC */
@@ -52,7 +64,8 @@ struct er_fs_entry {
     uint32_t name_off;    /* into the string table */
     uint32_t name_len;    /* 0 only for the root */
     uint64_t data_off;    /* regular file: its bytes; symlink: its target; into the data region */
-    uint64_t size;        /* bytes (file length, or symlink target length); 0 for directories */
+    uint64_t size;        /* bytes (file length, or symlink target length); 0 for directories,
+                             a tmpfs mount point's limit in bytes (0 = none) */
     uint64_t mtime_ns;    /* modification time, ns since the epoch */
     uint32_t first_child; /* directory: index of its first entry (entries are contiguous) */
     uint32_t child_count; /* directory: how many entries it has */

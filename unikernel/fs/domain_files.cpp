@@ -16,8 +16,28 @@ bool init(DomainFiles& f, uint32_t domain_id, const void* image, uint64_t size,
         *why = describe(s);
         return false;
     }
-    if (!f.tmp.init(tmp_page_source(domain_id))) {
-        *why = "out of memory for the domain's /tmp";
+    // /tmp, with the image's mode and size for it when the image makes "tmp" a mount point.
+    PageSource src = tmp_page_source(domain_id);
+    uint32_t tmp_mode = 01777;
+    uint64_t tmp_limit = 0;
+    if (int64_t t = f.ro.lookup(0, "tmp", 3); t >= 0) {
+        er_fs_entry e = f.ro.entry(uint32_t(t));
+        if ((e.mode & ER_FS_TMPFS) != 0) tmp_mode = e.mode & 07777, tmp_limit = e.size;
+    }
+    f.mounts = 0;
+    bool ok = f.tmp[0].init(src, tmp_mode, tmp_limit);
+    if (ok) f.mount_at[0] = 0, f.mounts = 1;
+    for (uint32_t k = 0; ok && k < f.ro.mount_count(); k++) {
+        uint32_t i = f.ro.mount(k);
+        er_fs_entry e = f.ro.entry(i);
+        if (e.parent == 0 && e.name_len == 3 && i == uint32_t(f.ro.lookup(0, "tmp", 3))) continue;
+        ok = f.tmp[f.mounts].init(src, e.mode & 07777, e.size);
+        if (ok) f.mount_at[f.mounts++] = i;
+    }
+    if (!ok) {
+        for (uint32_t k = 0; k < f.mounts; k++) f.tmp[k].release();
+        f.mounts = 0;
+        *why = "out of memory for the domain's /tmp and tmpfs mounts";
         return false;
     }
     f.fds.init_stdio();
@@ -33,7 +53,7 @@ bool init(DomainFiles& f, uint32_t domain_id, const void* image, uint64_t size,
 
 void release_file(DomainFiles& f, OpenFile* file) {
     if (file->kind == FileKind::node && file->node.kind == NodeKind::tmp) {
-        f.tmp.closed(file->node.tmp);
+        f.fs(file->node).closed(file->node.tmp);
     }
     f.fds.drop(file);
 }
@@ -44,9 +64,10 @@ void release(DomainFiles& f) {
         bool bad;
         if (OpenFile* last = f.fds.close(fd, &bad)) release_file(f, last);
     }
-    if (f.cwd.kind == NodeKind::tmp) f.tmp.closed(f.cwd.tmp);
+    if (f.cwd.kind == NodeKind::tmp) f.fs(f.cwd).closed(f.cwd.tmp);
     f.cwd = NodeRef{};
-    f.tmp.release();
+    for (uint32_t k = 0; k < f.mounts; k++) f.tmp[k].release();
+    f.mounts = 0;
     f.ready = false;
 }
 

@@ -70,6 +70,11 @@ const char* describe(ImageStatus s) {
             return "er-fs directory's children are not sorted or have duplicate names";
         case ImageStatus::entry_outside_parent:
             return "er-fs entry lies outside its parent's child range";
+        case ImageStatus::bad_mount:
+            return "er-fs tmpfs mount point is not an empty non-root directory of a version 2 "
+                   "image";
+        case ImageStatus::too_many_mounts:
+            return "er-fs image has more tmpfs mount points than ER_FS_MAX_MOUNTS";
     }
     return "er-fs image invalid";
 }
@@ -110,7 +115,9 @@ ImageStatus ErfsImage::validate(const void* data, uint64_t size) {
     if (size < sizeof h) return ImageStatus::too_small;
     memcpy(&h, p, sizeof h);
     if (h.magic != ER_FS_MAGIC) return ImageStatus::bad_magic;
-    if (h.version != ER_FS_VERSION) return ImageStatus::bad_version;
+    if (h.version < ER_FS_VERSION_MIN || h.version > ER_FS_VERSION) {
+        return ImageStatus::bad_version;
+    }
     if (h.total_size != size) return ImageStatus::size_mismatch;
     if (h.entry_count == 0) return ImageStatus::no_entries;
     if (!in_range(h.entries_off, uint64_t(h.entry_count) * sizeof(er_fs_entry), size)) {
@@ -125,6 +132,7 @@ ImageStatus ErfsImage::validate(const void* data, uint64_t size) {
     data_ = p + h.data_off;
     data_size_ = h.data_size;
     count_ = h.entry_count;
+    version_ = h.version;
 
     // Every entry on its own, then every directory's child range: a parent always precedes its
     // children, so checking "parent < i" per entry already rules out cycles.
@@ -138,9 +146,18 @@ ImageStatus ErfsImage::validate(const void* data, uint64_t size) {
     return s;
 }
 
-ImageStatus ErfsImage::check_entry(uint32_t i, const er_fs_entry& e) const {
+ImageStatus ErfsImage::check_entry(uint32_t i, const er_fs_entry& e) {
     uint32_t type = e.mode & ER_FS_IFMT;
-    if ((e.mode & ~(ER_FS_IFMT | kModeBits)) != 0) return ImageStatus::bad_mode;
+    if ((e.mode & ~(ER_FS_IFMT | kModeBits | ER_FS_TMPFS)) != 0) return ImageStatus::bad_mode;
+    if ((e.mode & ER_FS_TMPFS) != 0) {
+        // A mount point hides nothing (no children) and is never the root: the guest serves the
+        // rest of the tree from the image.
+        if (version_ < 2 || i == 0 || type != ER_FS_IFDIR || e.child_count != 0) {
+            return ImageStatus::bad_mount;
+        }
+        if (mount_count_ == ER_FS_MAX_MOUNTS) return ImageStatus::too_many_mounts;
+        mounts_[mount_count_++] = i;
+    }
     if (type != ER_FS_IFDIR && type != ER_FS_IFREG && type != ER_FS_IFLNK) {
         return ImageStatus::bad_mode;
     }
@@ -167,7 +184,7 @@ ImageStatus ErfsImage::check_entry(uint32_t i, const er_fs_entry& e) const {
         }
     }
     if (type == ER_FS_IFDIR) {
-        if (e.size != 0) return ImageStatus::directory_has_size;
+        if (e.size != 0 && (e.mode & ER_FS_TMPFS) == 0) return ImageStatus::directory_has_size;
     } else {
         if (!in_range(e.data_off, e.size, data_size_)) return ImageStatus::file_data_out_of_range;
         if (type == ER_FS_IFLNK && (e.size == 0 || e.size > kSymlinkMax)) {

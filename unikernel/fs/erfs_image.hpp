@@ -38,6 +38,8 @@ enum class ImageStatus : uint8_t {
     child_has_other_parent,
     children_not_sorted,
     entry_outside_parent,
+    bad_mount,
+    too_many_mounts,
 };
 
 const char* describe(ImageStatus s);
@@ -60,8 +62,12 @@ class ErfsImage {
     // Index of the child of directory `dir` called name[0..len), or -1.
     int64_t lookup(uint32_t dir, const char* name, size_t len) const;
 
+    // The tmpfs mount points (er_fs.h version 2): their entry indices, in index order.
+    uint32_t mount_count() const { return mount_count_; }
+    uint32_t mount(uint32_t k) const { return mounts_[k]; }
+
   private:
-    ImageStatus check_entry(uint32_t i, const er_fs_entry& e) const;
+    ImageStatus check_entry(uint32_t i, const er_fs_entry& e);
     ImageStatus check_children(uint32_t i, const er_fs_entry& e) const;
 
     const uint8_t* entries_ = nullptr;
@@ -70,6 +76,9 @@ class ErfsImage {
     uint64_t strtab_size_ = 0;
     uint64_t data_size_ = 0;
     uint32_t count_ = 0;
+    uint32_t version_ = 0;
+    uint32_t mount_count_ = 0;
+    uint32_t mounts_[ER_FS_MAX_MOUNTS] = {};
     er_fs_entry empty_root_{};
 };
 

@@ -15,6 +15,7 @@ bool is_dir(const TmpNode* n) {
 }  // namespace
 
 void* Tmpfs::page() {
+    if (limit_pages_ != 0 && pages_ >= limit_pages_) return nullptr;  // the mount's size=
     void* p = src_.alloc(src_.ctx);
     if (p != nullptr) pages_++;
     return p;
@@ -25,13 +26,14 @@ void Tmpfs::drop_page(void* p) {
     pages_--;
 }
 
-bool Tmpfs::init(PageSource src) {
+bool Tmpfs::init(PageSource src, uint32_t mode, uint64_t limit_bytes) {
     src_ = src;
     pages_ = 0;
     next_ino_ = 1;
+    limit_pages_ = limit_bytes / kTmpPageSize + (limit_bytes % kTmpPageSize != 0 ? 1 : 0);
     root_ = static_cast<TmpNode*>(page());
     if (root_ == nullptr) return false;
-    root_->mode = kIfdir | 01777;
+    root_->mode = kIfdir | (mode & 07777);
     root_->linked = 1;
     root_->ino = next_ino_++;
     return true;

@@ -44,8 +44,10 @@ static_assert(sizeof(TmpNode) <= kTmpPageSize, "a /tmp node is one page");
 // Status of /tmp operations, as the -errno the syscall returns.
 class Tmpfs {
   public:
-    // Creates the root (/tmp, mode 01777).  False when no page is left.
-    bool init(PageSource src);
+    // Creates the root (mode 01777 for /tmp, a mount's own mode otherwise).  limit_bytes: at most
+    // this many bytes of pages (rounded up to whole pages, the root's and every node's included);
+    // 0: no limit of its own.  False when no page is left.
+    bool init(PageSource src, uint32_t mode = 01777, uint64_t limit_bytes = 0);
     // Frees every node and page, open or not.
     void release();
 
@@ -82,6 +84,7 @@ class Tmpfs {
     TmpNode* root_ = nullptr;
     uint64_t next_ino_ = 1;
     uint64_t pages_ = 0;
+    uint64_t limit_pages_ = 0;  // 0: none
 };
 
 }  // namespace uk::fs

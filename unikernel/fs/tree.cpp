@@ -11,10 +11,24 @@ bool is_tmp_name(const char* name, size_t len) {
 
 }  // namespace
 
+NodeRef Tree::over(uint32_t dir, uint32_t i) const {
+    er_fs_entry e = ro->entry(i);
+    if (dir == 0 && tmp != nullptr && tmp[0].root() != nullptr && e.name_len == 3) {
+        uint32_t len;
+        if (is_tmp_name(ro->name(i, &len), len)) return NodeRef{NodeKind::tmp, 0, tmp[0].root()};
+    }
+    if ((e.mode & ER_FS_TMPFS) != 0 && mount_at != nullptr) {
+        for (uint32_t k = 1; k < mounts; k++) {
+            if (mount_at[k] == i) return NodeRef{NodeKind::tmp, k, tmp[k].root()};
+        }
+    }
+    return NodeRef{NodeKind::ro, i, nullptr};
+}
+
 uint32_t Tree::mode(NodeRef n) const {
     switch (n.kind) {
         case NodeKind::ro:
-            return ro->entry(n.ro).mode;
+            return ro->entry(n.ro).mode & ~ER_FS_TMPFS;
         case NodeKind::tmp:
             return n.tmp->mode;
         case NodeKind::none:
@@ -27,7 +41,9 @@ NodeInfo Tree::info(NodeRef n) const {
     NodeInfo i{};
     if (n.kind == NodeKind::ro) {
         er_fs_entry e = ro->entry(n.ro);
-        i = NodeInfo{kRoDev, uint64_t(n.ro) + 1, e.mode, 1, e.size, e.mtime_ns};
+        bool dir = (e.mode & kIfmt) == kIfdir;
+        i = NodeInfo{kRoDev, uint64_t(n.ro) + 1, e.mode & ~ER_FS_TMPFS,
+                     1,      dir ? 0 : e.size,   e.mtime_ns};
     } else if (n.kind == NodeKind::tmp) {
         i = NodeInfo{kTmpDev, n.tmp->ino, n.tmp->mode, n.tmp->linked, n.tmp->size, n.tmp->mtime_ns};
     }
@@ -40,8 +56,12 @@ NodeInfo Tree::info(NodeRef n) const {
 NodeRef Tree::parent(NodeRef n) const {
     if (n.kind == NodeKind::ro) return NodeRef{NodeKind::ro, ro->entry(n.ro).parent, nullptr};
     if (n.kind == NodeKind::tmp) {
-        if (n.tmp->parent == nullptr) return root();  // /tmp/.. is /
-        return NodeRef{NodeKind::tmp, 0, n.tmp->parent};
+        if (n.tmp->parent == nullptr) {
+            // A mount's root: the directory holding its mount point (/tmp/.. is /).
+            if (n.ro == 0 || mount_at == nullptr) return root();
+            return NodeRef{NodeKind::ro, ro->entry(mount_at[n.ro]).parent, nullptr};
+        }
+        return NodeRef{NodeKind::tmp, n.ro, n.tmp->parent};
     }
     return root();
 }
@@ -50,18 +70,18 @@ int Tree::lookup(NodeRef dir, const char* name, size_t len, NodeRef* out) const 
     if (!is_dir(dir)) return -kENOTDIR;
     if (dir.kind == NodeKind::ro) {
         // /tmp is always the private writable directory, over whatever the image has there.
-        if (dir.ro == 0 && is_tmp_name(name, len) && tmp != nullptr && tmp->root() != nullptr) {
-            *out = NodeRef{NodeKind::tmp, 0, tmp->root()};
+        if (dir.ro == 0 && is_tmp_name(name, len) && tmp != nullptr && tmp[0].root() != nullptr) {
+            *out = NodeRef{NodeKind::tmp, 0, tmp[0].root()};
             return 0;
         }
         int64_t i = ro->lookup(dir.ro, name, len);
         if (i < 0) return -kENOENT;
-        *out = NodeRef{NodeKind::ro, uint32_t(i), nullptr};
+        *out = over(dir.ro, uint32_t(i));
         return 0;
     }
-    TmpNode* c = tmp->lookup(dir.tmp, name, len);
+    TmpNode* c = fs(dir).lookup(dir.tmp, name, len);
     if (c == nullptr) return -kENOENT;
-    *out = NodeRef{NodeKind::tmp, 0, c};
+    *out = NodeRef{NodeKind::tmp, dir.ro, c};
     return 0;
 }
 
@@ -73,12 +93,15 @@ const char* Tree::link_target(NodeRef n, size_t* len) const {
 
 const char* Tree::name(NodeRef n, size_t* len) const {
     if (n.kind == NodeKind::tmp) {
-        if (n.tmp->parent == nullptr) {
+        if (n.tmp->parent == nullptr && (n.ro == 0 || mount_at == nullptr)) {
             *len = 3;
             return "tmp";
         }
-        *len = n.tmp->name_len;
-        return n.tmp->name;
+        if (n.tmp->parent == nullptr) n = NodeRef{NodeKind::ro, mount_at[n.ro], nullptr};
+        if (n.kind == NodeKind::tmp) {
+            *len = n.tmp->name_len;
+            return n.tmp->name;
+        }
     }
     uint32_t l;
     const char* s = ro->name(n.ro, &l);

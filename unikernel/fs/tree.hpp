@@ -1,6 +1,7 @@
 // One domain's whole file tree as the syscalls see it: the read-only er-fs image at / with the
-// private /tmp mounted over its "tmp" (present whether or not the image has one).  A NodeRef names
-// a node in either part.  Pure code, unit-tested on the host.
+// private /tmp mounted over its "tmp" (present whether or not the image has one), and a private
+// tmpfs over each mount point the image names (er_fs.h version 2: /run, /dev/shm, ...).  A
+// NodeRef names a node in any part.  Pure code, unit-tested on the host.
 #pragma once
 
 #include <stddef.h>
@@ -15,7 +16,7 @@ enum class NodeKind : uint8_t { none, ro, tmp };
 
 struct NodeRef {
     NodeKind kind = NodeKind::none;
-    uint32_t ro = 0;         // entry index when kind == ro
+    uint32_t ro = 0;         // entry index when kind == ro; the mount (Tree::tmp index) when tmp
     TmpNode* tmp = nullptr;  // when kind == tmp
 
     bool operator==(const NodeRef&) const = default;
@@ -35,9 +36,19 @@ constexpr uint32_t kIfmt = 0170000, kIfdir = 0040000, kIfreg = 0100000, kIflnk =
 // st_dev of the two parts, so (dev, ino) pairs stay unique across them.
 constexpr uint64_t kRoDev = 0x801, kTmpDev = 0x802;
 
+// /tmp and one per mount point of the image.
+constexpr uint32_t kMaxMounts = 1 + ER_FS_MAX_MOUNTS;
+
 struct Tree {
     const ErfsImage* ro;
-    Tmpfs* tmp;
+    Tmpfs* tmp;                          // tmp[0] is /tmp, tmp[1..mounts) the image's mounts
+    uint32_t mounts = 1;                 // how many of tmp[] are in use
+    const uint32_t* mount_at = nullptr;  // mount_at[k]: the ro entry tmp[k] covers (k >= 1)
+
+    // The tmpfs a tmp node belongs to.
+    Tmpfs& fs(NodeRef n) const { return tmp[n.ro]; }
+    // What a walk finds at ro entry i, a child of `dir`: the mount over it, or the entry itself.
+    NodeRef over(uint32_t dir, uint32_t i) const;
 
     NodeRef root() const { return NodeRef{NodeKind::ro, 0, nullptr}; }
     uint32_t mode(NodeRef n) const;

@@ -50,7 +50,7 @@ int64_t do_open(int64_t dirfd, uint64_t user_path, uint32_t flags, uint32_t mode
         if (dir && (acc != kORdonly || (flags & kOTrunc) || creat)) return -kEISDIR;
         if (node.kind == NodeKind::ro && (acc != kORdonly || (flags & kOTrunc))) return -kEROFS;
         if (node.kind == NodeKind::tmp && !dir && (flags & kOTrunc)) {
-            df.tmp.truncate(node.tmp, 0);
+            df.fs(node).truncate(node.tmp, 0);
             node.tmp->mtime_ns = time::realtime_ns();
         }
     } else if (r == -kENOENT && creat) {
@@ -63,11 +63,11 @@ int64_t do_open(int64_t dirfd, uint64_t user_path, uint32_t flags, uint32_t mode
         fs::TmpNode* n;
         uint32_t perm = mode & 07777 & ~df.umask;
         if (int c =
-                df.tmp.create(dir.tmp, last, last_len, fs::kIfreg | perm, time::realtime_ns(), &n);
+                df.fs(dir).create(dir.tmp, last, last_len, fs::kIfreg | perm, time::realtime_ns(), &n);
             c != 0) {
             return c;
         }
-        node = NodeRef{NodeKind::tmp, 0, n};
+        node = NodeRef{NodeKind::tmp, dir.ro, n};
     } else {
         return r;
     }
@@ -83,7 +83,7 @@ int64_t do_open(int64_t dirfd, uint64_t user_path, uint32_t flags, uint32_t mode
         df.fds.drop(f);
         return fd;
     }
-    if (node.kind == NodeKind::tmp) df.tmp.opened(node.tmp);
+    if (node.kind == NodeKind::tmp) df.fs(node).opened(node.tmp);
     return fd;
 }
 
@@ -101,7 +101,7 @@ int64_t do_truncate(NodeRef n, int64_t length) {
     if (length < 0) return -kEINVAL;
     if (df.tree().is_dir(n)) return -kEISDIR;
     if (n.kind != NodeKind::tmp) return -kEROFS;
-    if (int r = df.tmp.truncate(n.tmp, uint64_t(length)); r != 0) return r;
+    if (int r = df.fs(n).truncate(n.tmp, uint64_t(length)); r != 0) return r;
     n.tmp->mtime_ns = time::realtime_ns();
     return 0;
 }

@@ -113,12 +113,10 @@ bool dir_entry(const fs::Tree& t, NodeRef dir, uint64_t pos, const char** name, 
     if (dir.kind == NodeKind::ro) {
         er_fs_entry e = t.ro->entry(dir.ro);
         if (k < e.child_count) {
-            *node = NodeRef{NodeKind::ro, uint32_t(e.first_child + k), nullptr};
-            *name = t.name(*node, len);
-            // /tmp shows the private directory even where the image has its own "tmp".
-            if (dir.ro == 0 && *len == 3 && memcmp(*name, "tmp", 3) == 0) {
-                t.lookup(dir, "tmp", 3, node);
-            }
+            uint32_t i = uint32_t(e.first_child + k);
+            *name = t.name(NodeRef{NodeKind::ro, i, nullptr}, len);
+            // /tmp and each mount point show their tmpfs, over the image's directory.
+            *node = t.over(dir.ro, i);
             return true;
         }
         if (dir.ro == 0 && k == e.child_count && t.ro->lookup(0, "tmp", 3) < 0) {
@@ -130,7 +128,7 @@ bool dir_entry(const fs::Tree& t, NodeRef dir, uint64_t pos, const char** name, 
     fs::TmpNode* c = dir.tmp->first_child;
     for (uint64_t i = 0; c != nullptr && i < k; i++) c = c->next;
     if (c == nullptr) return false;
-    *node = NodeRef{NodeKind::tmp, 0, c};
+    *node = NodeRef{NodeKind::tmp, dir.ro, c};
     *name = c->name, *len = c->name_len;
     return true;
 }
@@ -183,8 +181,8 @@ int64_t do_chdir(NodeRef n) {
     fs::DomainFiles& df = files();
     if (!df.tree().is_dir(n)) return -kENOTDIR;
     // The cwd holds its /tmp directory open, so removing that directory cannot free it.
-    if (n.kind == NodeKind::tmp) df.tmp.opened(n.tmp);
-    if (df.cwd.kind == NodeKind::tmp) df.tmp.closed(df.cwd.tmp);
+    if (n.kind == NodeKind::tmp) df.fs(n).opened(n.tmp);
+    if (df.cwd.kind == NodeKind::tmp) df.fs(df.cwd).closed(df.cwd.tmp);
     df.cwd = n;
     return 0;
 }

@@ -44,7 +44,7 @@ int64_t do_mkdir(int64_t dirfd, uint64_t user_path, uint32_t mode) {
     if (df.tree().lookup(p.dir, p.last, p.last_len, &existing) == 0) return -kEEXIST;
     if (p.dir.kind != NodeKind::tmp) return -kEROFS;
     fs::TmpNode* n;
-    return df.tmp.create(p.dir.tmp, p.last, p.last_len, fs::kIfdir | (mode & 07777 & ~df.umask),
+    return df.fs(p.dir).create(p.dir.tmp, p.last, p.last_len, fs::kIfdir | (mode & 07777 & ~df.umask),
                          time::realtime_ns(), &n);
 }
 
@@ -60,7 +60,7 @@ int64_t do_unlink(int64_t dirfd, uint64_t user_path, bool rmdir) {
     if (!rmdir && p.path[p.len - 1] == '/') return df.tree().is_dir(n) ? -kEISDIR : -kENOTDIR;
     // /tmp itself and everything outside it belong to the read-only tree.
     if (p.dir.kind != NodeKind::tmp) return n.kind == NodeKind::tmp ? -kEBUSY : -kEROFS;
-    int r = df.tmp.remove(p.dir.tmp, p.last, p.last_len, rmdir);
+    int r = df.fs(p.dir).remove(p.dir.tmp, p.last, p.last_len, rmdir);
     if (r == 0) p.dir.tmp->mtime_ns = time::realtime_ns();
     return r;
 }

@@ -140,7 +140,7 @@ int64_t node_read(fs::NodeRef n, uint64_t off, uint64_t user_buf, uint64_t count
     uint64_t done = 0;
     while (done < count) {
         uint64_t len;
-        const uint8_t* p = df.tmp.read_span(n.tmp, off + done, &len);
+        const uint8_t* p = df.fs(n).read_span(n.tmp, off + done, &len);
         if (len == 0) break;
         if (len > count - done) len = count - done;
         if (mm::copy_to_user(user_buf + done, p != nullptr ? p : kZeros, len) != 0) {
@@ -159,7 +159,7 @@ int64_t node_write(fs::NodeRef n, uint64_t off, uint64_t user_buf, uint64_t coun
     int64_t err = 0;
     while (done < count) {
         uint64_t len;
-        uint8_t* p = df.tmp.write_span(n.tmp, off + done, &len);
+        uint8_t* p = df.fs(n).write_span(n.tmp, off + done, &len);
         if (p == nullptr) {
             err = len == 0 ? -kEFBIG : -kENOSPC;
             break;
@@ -299,7 +299,7 @@ int64_t sys_sendfile(const Args& a) {
             len = e.size - (off + done);
             p = df.ro.data(e) + off + done;
         } else {
-            p = df.tmp.read_span(in->node.tmp, off + done, &len);
+            p = df.fs(in->node).read_span(in->node.tmp, off + done, &len);
             if (len == 0) break;
             if (p == nullptr) p = kZeros;
         }

@@ -66,7 +66,9 @@ TEST(ErfsImage, RefusesBadHeaders) {
     bad.header.magic ^= 1;
     EXPECT_EQ(check(bad), ImageStatus::bad_magic);
     bad = img;
-    bad.header.version = 2;
+    bad.header.version = ER_FS_VERSION + 1;
+    EXPECT_EQ(check(bad), ImageStatus::bad_version);
+    bad.header.version = 0;
     EXPECT_EQ(check(bad), ImageStatus::bad_version);
     bad = img;
     bad.header.entry_count = 0;
@@ -108,8 +110,11 @@ TEST(ErfsImage, RefusesBadEntries) {
     bad.entries[3].mode = 0020000 | 0644;  // a character device
     EXPECT_EQ(check(bad), ImageStatus::bad_mode);
     bad = img;
-    bad.entries[3].mode |= 0200000;  // bits beyond type and permissions
+    bad.entries[3].mode |= 0400000;  // bits beyond type, permissions and ER_FS_TMPFS
     EXPECT_EQ(check(bad), ImageStatus::bad_mode);
+    bad = img;
+    bad.entries[3].mode |= ER_FS_TMPFS;  // on a file (fs_mount_test has the rest)
+    EXPECT_EQ(check(bad), ImageStatus::bad_mount);
     bad = img;
     bad.entries[3].name_off = uint32_t(img.strtab.size());
     EXPECT_EQ(check(bad), ImageStatus::name_out_of_range);
