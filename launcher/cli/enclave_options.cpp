@@ -36,6 +36,11 @@ void add_enclave_options(CLI::App& cmd, RunOptions& options) {
     cmd.add_option("--root", options.root,
                    "Pack DIR as the app's read-only file tree (one app only)")
         ->type_name("DIR");
+    cmd.add_option("--tmpfs", options.tmpfs,
+                   "Give every app a private writable tmpfs at PATH, as docker's --tmpfs "
+                   "(repeatable; options size=N[k|m|g], mode=OCTAL, usual mount flags)")
+        ->type_name("PATH[:OPTIONS]")
+        ->allow_extra_args(false);
 }
 
 }  // namespace er::launcher

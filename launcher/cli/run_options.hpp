@@ -25,6 +25,7 @@ struct RunOptions {
     std::optional<std::string> guest_policy;  // --guest-policy LIST, as typed
     std::optional<std::string> asid_budget;   // --asid-budget N, as typed
     std::vector<std::string> env;             // KEY=VALUE, in order, for every app
+    std::vector<std::string> tmpfs;           // --tmpfs PATH[:OPTIONS], as typed, for every app
     bool stats = false;
     bool summary = false;
     bool persistent = false;              // --persistent: domains are added after boot

@@ -100,6 +100,12 @@ EnclavePlan make_plan(const RunOptions& options) {
     if (isolation) {
         for (AppSpec& app : plan.apps) app.isolation = *isolation;
     }
+    // --tmpfs, like --env, gives every app its own (docs/launcher.md).
+    for (const std::string& spec : options.tmpfs) {
+        TmpfsMount m = parse_tmpfs_flag(spec);
+        for (AppSpec& app : plan.apps) app.tmpfs.push_back(m);
+    }
+    for (const AppSpec& app : plan.apps) check_tmpfs_mounts(app.tmpfs);
     return plan;
 }
 
@@ -114,11 +120,13 @@ DomainLayout load_enclave_domains(const EnclavePlan& plan, std::unique_ptr<Guest
         domains.domains.push_back(std::move(d));
     }
     for (size_t i = 0; i < plan.apps.size(); ++i) {
-        if (!plan.apps[i].root) continue;
+        const AppSpec& spec = plan.apps[i];
+        if (!spec.root && spec.tmpfs.empty()) continue;
         ErFsLimits limits;
         limits.max_image = layout::kBootMappedBytes;
-        domains.domains[i].fs =
-            std::make_shared<const ErFsImage>(plan_er_fs(*plan.apps[i].root, limits));
+        // Without a root, a tree of just the mount points (er_fs_pack.hpp).
+        domains.domains[i].fs = std::make_shared<const ErFsImage>(
+            spec.root ? plan_er_fs(*spec.root, limits, spec.tmpfs) : plan_er_fs_mounts(spec.tmpfs));
     }
     for (size_t i = 0; i < plan.apps.size(); ++i) {
         const AppSpec& spec = plan.apps[i];

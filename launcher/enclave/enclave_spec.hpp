@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "launcher/fs/tmpfs_mount.hpp"
 #include "libos-abi/enclave_abi.h"
 
 namespace er::launcher {
@@ -19,6 +20,7 @@ struct AppSpec {
     std::vector<std::string> env;     // KEY=VALUE, in order
     uint64_t mem_limit = 0;           // er_domain_desc.mem_limit; 0 = no limit of its own
     std::optional<std::string> root;  // directory packed as the domain's read-only tree
+    std::vector<TmpfsMount> tmpfs;    // private writable tmpfs mounts (in the packed tree)
     uint32_t isolation = ER_ISO_AUTO;
 };
 

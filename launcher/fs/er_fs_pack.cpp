@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <set>
 
 #include "launcher/common/error.hpp"
 #include "launcher/common/file.hpp"
@@ -101,15 +102,71 @@ void put(std::span<uint8_t> image, uint64_t offset, const T& value) {
 
 }  // namespace
 
-ErFsImage plan_er_fs(const std::string& root, const ErFsLimits& limits) {
-    std::string root_path = root;
+namespace {
+
+// The mounts' paths as component lists, for matching against the walk's relative paths.
+struct MountPaths {
+    const std::vector<TmpfsMount>& mounts;
+
+    // The mount at `rel` ("run", "dev/shm"), or nullptr.
+    const TmpfsMount* at(const std::string& rel) const {
+        for (const TmpfsMount& m : mounts) {
+            if (m.path.compare(1, std::string::npos, rel) == 0) return &m;
+        }
+        return nullptr;
+    }
+    // Whether some mount lies below `rel` ("" is the root).
+    bool below(const std::string& rel) const {
+        for (const TmpfsMount& m : mounts) {
+            std::string prefix = "/" + rel + (rel.empty() ? "" : "/");
+            if (m.path.size() > prefix.size() && m.path.compare(0, prefix.size(), prefix) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+    // The names of directory `rel`'s children that lead to a mount.
+    std::vector<std::string> children_of(const std::string& rel) const {
+        std::vector<std::string> out;
+        std::string prefix = "/" + rel + (rel.empty() ? "" : "/");
+        for (const TmpfsMount& m : mounts) {
+            if (m.path.size() <= prefix.size() || m.path.compare(0, prefix.size(), prefix) != 0) {
+                continue;
+            }
+            std::string rest = m.path.substr(prefix.size());
+            out.push_back(rest.substr(0, rest.find('/')));
+        }
+        return out;
+    }
+};
+
+ErFsNode synthetic_dir(std::string name, uint32_t parent) {
+    ErFsNode n;
+    n.name = std::move(name);
+    n.parent = parent;
+    n.mode = S_IFDIR | 0755;
+    return n;
+}
+
+// root: the host directory, or nullptr for a tree of only the mount points.
+ErFsImage plan(const std::string* root, const ErFsLimits& limits,
+               const std::vector<TmpfsMount>& mount_list) {
+    check_tmpfs_mounts(mount_list);
+    MountPaths mounts{mount_list};
+    std::string root_path = root ? *root : "";
     while (root_path.size() > 1 && root_path.back() == '/') root_path.pop_back();
     std::vector<ErFsNode> nodes;
-    // stat(), not lstat(): the root itself may be given through a symlink.
-    struct stat root_st {};
-    if (::stat(root_path.c_str(), &root_st) != 0) throw_errno("cannot stat", root_path);
-    if (!S_ISDIR(root_st.st_mode)) throw Error("is not a directory", root_path);
-    nodes.push_back(node_from(root_path, "", 0, root_st));
+    std::vector<std::string> rel{""};   // each node's path below the root, no leading '/'
+    std::vector<bool> is_mount{false};  // mount points list no children
+    if (root) {
+        // stat(), not lstat(): the root itself may be given through a symlink.
+        struct stat root_st {};
+        if (::stat(root_path.c_str(), &root_st) != 0) throw_errno("cannot stat", root_path);
+        if (!S_ISDIR(root_st.st_mode)) throw Error("is not a directory", root_path);
+        nodes.push_back(node_from(root_path, "", 0, root_st));
+    } else {
+        nodes.push_back(synthetic_dir("", 0));
+    }
 
     // Breadth first: each directory's children are appended together, sorted, so they are
     // contiguous and every parent has a smaller index than its children (er_fs.h).
@@ -120,39 +177,70 @@ ErFsImage plan_er_fs(const std::string& root, const ErFsLimits& limits) {
             path);
     };
     for (size_t i = 0; i < nodes.size(); ++i) {
-        if (!S_ISDIR(nodes[i].mode)) continue;
-        std::vector<std::string> names = list_dir(nodes[i].host_path, i == 0);
+        if (!S_ISDIR(nodes[i].mode) || is_mount[i]) continue;
+        std::vector<std::string> names;
+        if (!nodes[i].host_path.empty()) names = list_dir(nodes[i].host_path, i == 0);
+        std::set<std::string> on_host(names.begin(), names.end());
+        for (std::string& n : mounts.children_of(rel[i])) {
+            if (!on_host.count(n)) names.push_back(std::move(n));
+        }
+        std::sort(names.begin(), names.end());
+        names.erase(std::unique(names.begin(), names.end()), names.end());
         if (nodes.size() + names.size() > UINT32_MAX / 2) too_big(nodes[i].host_path);
         nodes[i].first_child = static_cast<uint32_t>(nodes.size());
         nodes[i].child_count = static_cast<uint32_t>(names.size());
         for (std::string& name : names) {
-            std::string path = nodes[i].host_path + "/" + name;
-            struct stat st = lstat_or_throw(path);
-            mode_t type = st.st_mode & S_IFMT;
-            if (type != S_IFDIR && type != S_IFREG && type != S_IFLNK) {
-                throw Error(std::string("is ") + file_kind(st.st_mode) +
-                                "; er-fs holds only regular files, directories and symlinks",
-                            path);
-            }
-            if (type != S_IFDIR) {
-                auto size = static_cast<uint64_t>(st.st_size);
-                if (size > limits.max_file) {
-                    throw Error(
-                        "is too big for an er-fs image (over " + format_size(limits.max_file) + ")",
-                        path);
+            std::string child_rel = rel[i].empty() ? name : rel[i] + "/" + name;
+            const TmpfsMount* mount = mounts.at(child_rel);
+            bool leads_to_mount = mount != nullptr || mounts.below(child_rel);
+            auto parent = static_cast<uint32_t>(i);
+            ErFsNode node;
+            if (on_host.count(name)) {
+                std::string path = nodes[i].host_path + "/" + name;
+                struct stat st = lstat_or_throw(path);
+                mode_t type = st.st_mode & S_IFMT;
+                if (leads_to_mount && type != S_IFDIR) {
+                    throw Error("tmpfs mount /" + child_rel + ": " + path + " is " +
+                                file_kind(st.st_mode) +
+                                " in the tree; a mount point and the directories leading to it "
+                                "must be directories (give the path a symlink points to)");
                 }
-                data_size += size;
+                if (type != S_IFDIR && type != S_IFREG && type != S_IFLNK) {
+                    throw Error(std::string("is ") + file_kind(st.st_mode) +
+                                    "; er-fs holds only regular files, directories and symlinks",
+                                path);
+                }
+                if (type != S_IFDIR) {
+                    auto size = static_cast<uint64_t>(st.st_size);
+                    if (size > limits.max_file) {
+                        throw Error("is too big for an er-fs image (over " +
+                                        format_size(limits.max_file) + ")",
+                                    path);
+                    }
+                    data_size += size;
+                }
+                node = node_from(std::move(path), name, parent, st);
+            } else {
+                node = synthetic_dir(name, parent);
+            }
+            if (mount) {
+                // Its root's mode and limit; what the tree has below it is not listed.
+                node.mode = S_IFDIR | ER_FS_TMPFS | mount->mode;
+                node.size = mount->size;
             }
             strtab_size += name.size();
-            if (data_size + strtab_size > limits.max_image) too_big(path);
-            nodes.push_back(
-                node_from(std::move(path), std::move(name), static_cast<uint32_t>(i), st));
+            if (data_size + strtab_size > limits.max_image) too_big(node.host_path);
+            nodes.push_back(std::move(node));
+            rel.push_back(std::move(child_rel));
+            is_mount.push_back(mount != nullptr);
         }
     }
 
     er_fs_header header{};
     header.magic = ER_FS_MAGIC;
-    header.version = ER_FS_VERSION;
+    // Version 1 unless there is a mount point, so the images (and measurements) of trees without
+    // mounts stay what they were.
+    header.version = mount_list.empty() ? ER_FS_VERSION_MIN : ER_FS_VERSION;
     header.entry_count = static_cast<uint32_t>(nodes.size());
     header.entries_off = sizeof(er_fs_header);
     header.strtab_off = header.entries_off + nodes.size() * sizeof(er_fs_entry);
@@ -163,6 +251,17 @@ ErFsImage plan_er_fs(const std::string& root, const ErFsLimits& limits) {
     header.total_size = header.data_off + data_size;
     if (header.total_size > limits.max_image) too_big(root_path);
     return ErFsImage(std::move(nodes), header);
+}
+
+}  // namespace
+
+ErFsImage plan_er_fs(const std::string& root, const ErFsLimits& limits,
+                     const std::vector<TmpfsMount>& mounts) {
+    return plan(&root, limits, mounts);
+}
+
+ErFsImage plan_er_fs_mounts(const std::vector<TmpfsMount>& mounts) {
+    return plan(nullptr, ErFsLimits{}, mounts);
 }
 
 void ErFsImage::write_to(std::span<uint8_t> image) const {
@@ -185,6 +284,7 @@ void ErFsImage::write_to(std::span<uint8_t> image) const {
         if (S_ISDIR(n.mode)) {
             e.first_child = n.first_child;
             e.child_count = n.child_count;
+            e.size = n.size;  // 0, or a tmpfs mount point's limit
         } else {
             std::span<uint8_t> dest = image.subspan(h.data_off + data_off, n.size);
             if (S_ISLNK(n.mode)) {

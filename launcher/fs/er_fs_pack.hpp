@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "launcher/common/image_source.hpp"
+#include "launcher/fs/tmpfs_mount.hpp"
 #include "libos-abi/er_fs.h"
 
 namespace er::launcher {
@@ -56,7 +57,18 @@ class ErFsImage final : public ImageSource {
 // sockets and FIFOs are refused, as are names longer than ER_FS_NAME_MAX and files over the
 // limits.  Throws Error with one line naming the offending host path ("DIR/dev/null: is a
 // character device; ...").
-ErFsImage plan_er_fs(const std::string& root, const ErFsLimits& limits = {});
+//
+// `mounts` (check_tmpfs_mounts) become tmpfs mount points (er_fs.h version 2): a directory entry
+// flagged ER_FS_TMPFS with the mount's mode and size and no children (what the tree has there is
+// hidden, as a mount hides it); missing directories on the way are added (mode 0755, mtime 0),
+// as runc creates a mount point.  A mount path through a symlink or a non-directory of the tree
+// is refused.  Without mounts the image is version 1, byte for byte what it always was.
+ErFsImage plan_er_fs(const std::string& root, const ErFsLimits& limits = {},
+                     const std::vector<TmpfsMount>& mounts = {});
+
+// The tree of a domain launched without a root directory but with tmpfs mounts: a root (0755,
+// mtime 0) holding just the mount points and the directories leading to them.
+ErFsImage plan_er_fs_mounts(const std::vector<TmpfsMount>& mounts);
 
 // plan_er_fs() and write_to() into one buffer (tests, tools).
 std::vector<uint8_t> pack_er_fs(const std::string& root, const ErFsLimits& limits = {});

@@ -97,6 +97,7 @@ Prepared prepare(const ContainerLaunch& launch) {
     spec.env = c.env;
     spec.mem_limit = c.mem_limit;
     spec.root = c.rootfs;
+    spec.tmpfs = c.tmpfs;  // config.json's tmpfs mounts (oci_config.hpp)
     plan.apps.push_back(std::move(spec));
     Prepared p;
     p.domains = load_enclave_domains(plan, p.ram);

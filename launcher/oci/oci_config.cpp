@@ -71,6 +71,17 @@ void check_mounts(const json* mounts, ContainerConfig& c) {
         std::string dest = string_of(*d, "mounts destination");
         std::string type = member(m, "type") ? string_of(m["type"], "mounts type") : "";
         std::string source = member(m, "source") ? string_of(m["source"], "mounts source") : "";
+        // A tmpfs anywhere but /dev (a domain has no device files) is the domain's own tmpfs
+        // there, e.g. containerd's /run (launcher/fs/tmpfs_mount.hpp).
+        if (type == "tmpfs" && dest != "/dev") {
+            try {
+                c.tmpfs.push_back(make_tmpfs_mount(
+                    dest, strings_of(member(m, "options"), "mounts " + dest + " options")));
+            } catch (const Error& e) {
+                refuse(e.text());
+            }
+            continue;
+        }
         if (standard_mount(dest, type)) {
             c.ignored.push_back("mount " + dest + " (" + (type.empty() ? "bind" : type) + ")");
             continue;
@@ -78,7 +89,13 @@ void check_mounts(const json* mounts, ContainerConfig& c) {
         refuse("mount on " + dest + " (type " + (type.empty() ? "bind" : type) + ", source " +
                source +
                ") cannot be provided: a domain sees only its image's root filesystem, "
-               "read-only (volumes, bind mounts and tmpfs are not supported yet)");
+               "read-only, and its own tmpfs mounts (volumes and bind mounts are not "
+               "supported yet)");
+    }
+    try {
+        check_tmpfs_mounts(c.tmpfs);
+    } catch (const Error& e) {
+        refuse(e.text());
     }
 }
 

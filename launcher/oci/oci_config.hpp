@@ -1,6 +1,7 @@
 // A bundle's config.json as the runtime reads it (docs/oci.md, "config.json"): what is honoured
 // (process.args, env, terminal, root.path, annotations), mapped (linux.resources.memory.limit to
-// the domain's memory limit, a new network namespace to the container process), ignored with
+// the domain's memory limit, a new network namespace to the container process, tmpfs mounts to
+// the domain's private tmpfs mounts), ignored with
 // the reason documented (capabilities, seccomp, cgroups, the mounts docker always adds), and
 // refused at create with the reason (a mount, device or hook the runtime cannot provide).
 // Pure: parse_config is unit-tested on docker's own spec and on each refusal.
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "launcher/fs/tmpfs_mount.hpp"
 #include "launcher/oci/hooks.hpp"
 
 namespace er::launcher::oci {
@@ -28,6 +30,7 @@ struct ContainerConfig {
     bool new_network_namespace = false;     // linux.namespaces has "network" without a path
     std::optional<std::string> netns_path;  // ... or with one: the container process joins it
     std::vector<Hook> prestart, create_runtime, poststart, poststop;  // hooks.hpp
+    std::vector<TmpfsMount> tmpfs;  // mounts of type tmpfs: the domain's own tmpfs there
     std::vector<std::string> ignored;  // what was accepted but not applied, for --debug
 };
 

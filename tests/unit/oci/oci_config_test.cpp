@@ -77,10 +77,31 @@ TEST(OciConfig, DockerSpecIsAcceptedAndHonoured) {
     EXPECT_TRUE(c.new_network_namespace);
     EXPECT_FALSE(c.netns_path);
     EXPECT_TRUE(c.annotations.empty());
-    // Each standard mount is accepted and named as not applied.
+    // Each standard mount is accepted and named as not applied; /dev/shm's tmpfs is provided.
     size_t mounts = 0;
     for (const std::string& s : c.ignored) mounts += s.rfind("mount ", 0) == 0;
-    EXPECT_EQ(mounts, 10u);
+    EXPECT_EQ(mounts, 9u);
+    ASSERT_EQ(c.tmpfs.size(), 1u);
+    EXPECT_EQ(c.tmpfs[0].path, "/dev/shm");
+}
+
+// containerd's default spec mounts a tmpfs on /run: the domain gets its own, with the size and
+// mode asked for; the kernel-only flags change nothing.
+TEST(OciConfig, TmpfsMountsBecomeTheDomainsOwnTmpfs) {
+    json j = docker_spec();
+    j["mounts"].push_back({{"destination", "/run"},
+                           {"type", "tmpfs"},
+                           {"source", "tmpfs"},
+                           {"options", {"nosuid", "strictatime", "mode=755", "size=65536k"}}});
+    j["mounts"].push_back({{"destination", "/var/cache/x/"}, {"type", "tmpfs"}});
+    ContainerConfig c = parse(j);
+    ASSERT_EQ(c.tmpfs.size(), 3u);
+    EXPECT_EQ(c.tmpfs[1].path, "/run");
+    EXPECT_EQ(c.tmpfs[1].mode, 0755u);
+    EXPECT_EQ(c.tmpfs[1].size, 65536u << 10);
+    EXPECT_EQ(c.tmpfs[2].path, "/var/cache/x");
+    EXPECT_EQ(c.tmpfs[2].mode, 01777u);
+    EXPECT_EQ(c.tmpfs[2].size, 0u);
 }
 
 TEST(OciConfig, RelativeRootIsTheBundlesAndTerminalAnnotationsAreRead) {
@@ -136,12 +157,25 @@ TEST(OciConfig, EachRefusalSaysWhy) {
                  {{"destination", "/data"}, {"type", "bind"}, {"source", "/srv"}});
          },
          "mount on /data (type bind, source /srv) cannot be provided"},
-        {"tmpfs",
+        {"read-only tmpfs",
          [](json& j) {
-             j["mounts"].push_back(
-                 {{"destination", "/run"}, {"type", "tmpfs"}, {"source", "tmpfs"}});
+             j["mounts"].push_back({{"destination", "/run"},
+                                    {"type", "tmpfs"},
+                                    {"source", "tmpfs"},
+                                    {"options", {"ro"}}});
          },
-         "mount on /run (type tmpfs"},
+         "config.json: tmpfs mount /run: option ro"},
+        {"nested tmpfs",
+         [](json& j) {
+             j["mounts"].push_back({{"destination", "/run"}, {"type", "tmpfs"}});
+             j["mounts"].push_back({{"destination", "/run/lock"}, {"type", "tmpfs"}});
+         },
+         "tmpfs mount /run/lock: lies inside tmpfs mount /run"},
+        {"relative tmpfs",
+         [](json& j) {
+             j["mounts"].push_back({{"destination", "run"}, {"type", "tmpfs"}});
+         },
+         "tmpfs mount run: the path must be absolute"},
         {"device",
          [](json& j) {
              j["linux"]["devices"] = {
