@@ -82,10 +82,12 @@ void read_domain_table() {
         b.envc != 0) {
         panic("boot: ABI 1 single-app fields (app_gpa..envc) are set; ABI 2 apps are domains");
     }
-    if (b.domain_count == 0 || b.domain_count > ER_MAX_DOMAINS) {
+    // ABI 5 amendment: a persistent enclave may boot empty and take every domain by hot add.
+    bool persistent = (b.flags & ER_BOOT_F_PERSISTENT) != 0;
+    if ((b.domain_count == 0 && !persistent) || b.domain_count > ER_MAX_DOMAINS) {
         FixedText<128> t;
-        t.str("boot: domain_count ").udec(b.domain_count).str(" is not in 1..");
-        t.udec(ER_MAX_DOMAINS);
+        t.str("boot: domain_count ").udec(b.domain_count).str(" is not in ");
+        t.udec(persistent ? 0 : 1).str("..").udec(ER_MAX_DOMAINS);
         panic(t);
     }
     uint64_t bytes = uint64_t(b.domain_count) * sizeof(er_domain_desc);
@@ -94,7 +96,7 @@ void read_domain_table() {
     memcpy(g_table, mm::phys_to_virt(b.domains_gpa), bytes);
     g_table_count = b.domain_count;
     FixedText<ER_MESSAGE_MAX> why;
-    domain::TableBounds bounds{b.mem_size, b.free_start, table_to_virt};
+    domain::TableBounds bounds{b.mem_size, b.free_start, table_to_virt, persistent};
     if (!domain::check_domain_table(g_table, g_table_count, bounds, why)) panic(why);
 }
 

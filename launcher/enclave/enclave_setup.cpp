@@ -134,7 +134,7 @@ DomainLayout load_enclave_domains(const EnclavePlan& plan, std::unique_ptr<Guest
         argv.insert(argv.end(), spec.args.begin(), spec.args.end());
         domains.domains[i].args = build_args_blob(argv, spec.env, ER_ARGS_MAX);
     }
-    place_domains(domains, plan.mem_size);
+    place_domains(domains, plan.mem_size, layout::kBootMappedBytes, plan.persistent);
     check_memory_limits(domains, plan.mem_size);
 
     ram = std::make_unique<GuestRam>(plan.mem_size);

@@ -27,6 +27,10 @@ struct EnclavePlan {
     uint32_t tick_ms = kDefaultTickMs;
     std::vector<AppSpec> apps;
     std::optional<std::string> confidential;  // as typed, from the flag or the manifest
+    // ABI 5 amendment: the enclave will be persistent (MachineInput::hot_add), so `apps` may be
+    // empty: it boots with no domain and takes every one by hot add.  make_plan never sets it
+    // (`enclave-run run` always names an app); an enclave host sets it itself.
+    bool persistent = false;
 };
 
 // Global settings: a command-line flag wins over the manifest, the manifest over the default.

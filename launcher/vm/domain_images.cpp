@@ -15,10 +15,11 @@ static_assert(ER_GPA_DOMAINS + ER_MAX_DOMAINS * sizeof(er_domain_desc) <= ER_GPA
 
 static_assert(layout::kBootMappedBytes == uint64_t{1} << 30, "place_domains' default window");
 
-void place_domains(DomainLayout& l, uint64_t mem_size, uint64_t boot_window) {
-    if (l.domains.empty() || l.domains.size() > ER_MAX_DOMAINS) {
+void place_domains(DomainLayout& l, uint64_t mem_size, uint64_t boot_window, bool persistent) {
+    if ((l.domains.empty() && !persistent) || l.domains.size() > ER_MAX_DOMAINS) {
         throw Error("an enclave holds 1 to " + std::to_string(ER_MAX_DOMAINS) + " apps, not " +
-                    std::to_string(l.domains.size()));
+                    std::to_string(l.domains.size()) +
+                    (l.domains.empty() ? " (only a persistent enclave boots with none)" : ""));
     }
     if (ER_GPA_DOMAINS + l.domains.size() * sizeof(er_domain_desc) > ER_GPA_BOOT_PT) {
         throw Error("the domain table does not fit below the boot page tables");

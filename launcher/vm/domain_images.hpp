@@ -37,9 +37,11 @@ struct DomainLayout {
 
 // Assigns GPAs from ER_GPA_IMAGES.  Throws Error with one line when the images do not fit in
 // `mem_size` or reach past the 1 GiB boot window, or when the table would not fit below
-// ER_GPA_BOOT_PT.  `boot_window` is the guest's mapped boot range (tests make it small).
+// ER_GPA_BOOT_PT.  `boot_window` is the guest's mapped boot range (tests make it small).  An
+// empty layout is refused unless `persistent` (ABI 5 amendment: a persistent enclave may boot
+// with no domain and take every one by hot add); free_start is then ER_GPA_IMAGES.
 void place_domains(DomainLayout& layout, uint64_t mem_size,
-                   uint64_t boot_window = uint64_t{1} << 30);
+                   uint64_t boot_window = uint64_t{1} << 30, bool persistent = false);
 
 // The descriptors, in domain order, as the guest reads them.
 std::vector<er_domain_desc> domain_table(const DomainLayout& layout);

@@ -196,7 +196,9 @@ VmEnd HypercallServer::exit(uint64_t gpa) {
                                      " has not reported its end (ER_HC_DOMAIN_EXIT)");
                 }
             }
-            return VmEnd{enclave_exit_status(results_), {}};
+            // A persistent enclave reuses slots and each domain's status went to its own
+            // handler: the enclave itself ended well.
+            return VmEnd{queue_ != nullptr ? 0 : enclave_exit_status(results_), {}};
         }
         case ER_EXIT_SIGNAL:
             throw GuestError(

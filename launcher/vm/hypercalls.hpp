@@ -53,9 +53,9 @@ void check_evidence(const er_evidence& evidence, size_t domain_count);
 
 class HypercallServer {
   public:
-    // `domains` (in domain order, at least one) label the domains in kill lines ("hello: killed
-    // by SIGSEGV ..."); their count bounds every domain index the guest sends.  `now` samples the
-    // host clocks and the guest TSC for ER_HC_TIME.
+    // `domains` (in domain order; none for a persistent enclave that boots empty) label the domains
+    // in kill lines ("hello: killed by SIGSEGV ..."); their count bounds every domain index the
+    // guest sends.  `now` samples the host clocks and the guest TSC for ER_HC_TIME.
     HypercallServer(GuestMemory& memory, Console& console, std::function<HostTimes()> now,
                     std::vector<ServedDomain> domains);
 

@@ -41,6 +41,9 @@ void check_pku(const DomainLayout& domains, bool has_pku, Console& console) {
 
 VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitStats& stats,
                   DomainResults& results) {
+    // ABI 5 amendment: only a persistent enclave may boot empty (its domains come by hot add).
+    if (input.domains.domains.empty() && input.hot_add == nullptr)
+        throw Error("internal: an enclave without domains needs a DomainQueue (hot add)");
     KvmSystem kvm = KvmSystem::open(config.kvm_device, config.sysfs_root);
     // The guest sees exactly what KVM supports, so this says whether it gets protection keys;
     // refuse an MPK request now rather than have the guest fail later.

@@ -48,8 +48,10 @@ bool fail(TextBuffer& why, uint32_t i, const char* what) {
 
 bool check_domain_table(const er_domain_desc* table, uint32_t count, const TableBounds& b,
                         TextBuffer& why) {
-    if (count == 0 || count > ER_MAX_DOMAINS) {
-        why.str("boot: domain_count ").udec(count).str(" is not in 1..").udec(ER_MAX_DOMAINS);
+    if ((count == 0 && !b.persistent) || count > ER_MAX_DOMAINS) {
+        why.str("boot: domain_count ").udec(count).str(" is not in ");
+        why.udec(b.persistent ? 0 : 1).str("..").udec(ER_MAX_DOMAINS);
+        if (count == 0) why.str(" (0 only for a persistent enclave)");
         return false;
     }
     for (uint32_t i = 0; i < count; i++) {

@@ -15,9 +15,13 @@ struct TableBounds {
     uint64_t free_start;  // every image lies below this
     // A kernel pointer to guest-physical memory at gpa (only called for checked ranges).
     const void* (*to_virt)(uint64_t gpa);
+    // ABI 5 amendment: a persistent enclave (ER_BOOT_F_PERSISTENT) may boot with no domain and
+    // take every one by hot add; any other enclave needs at least one.
+    bool persistent = false;
 };
 
-// True when `count` descriptors at `table` are well formed: count in 1..ER_MAX_DOMAINS, every
+// True when `count` descriptors at `table` are well formed: count in 1..ER_MAX_DOMAINS (0 too
+// when `bounds.persistent`), every
 // image (app, args, fs) inside [ER_GPA_IMAGES, free_start) without overflow, the app non-empty,
 // argc >= 1 and the args blob holding exactly argc + envc strings, names printable, NUL-padded
 // and unique, isolation known, flags zero.  Otherwise false with one line in `why` naming the

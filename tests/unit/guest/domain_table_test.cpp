@@ -59,6 +59,23 @@ TEST(DomainTable, CountMustBeOneToMax) {
     EXPECT_NE(check(t, ER_MAX_DOMAINS + 1).find("domain_count"), std::string::npos);
 }
 
+// ABI 5 amendment: only a persistent enclave may boot with no domain (it takes them by hot add).
+TEST(DomainTable, ZeroDomainsOnlyForAPersistentEnclave) {
+    TableBounds persistent = kBounds;
+    persistent.persistent = true;
+    FixedText<256> why;
+    EXPECT_TRUE(check_domain_table(nullptr, 0, persistent, why))
+        << std::string(why.data(), why.size());
+    EXPECT_FALSE(check_domain_table(nullptr, 0, kBounds, why));
+    EXPECT_NE(std::string(why.data(), why.size()).find("0 only for a persistent enclave"),
+              std::string::npos);
+    std::vector<er_domain_desc> t{make("a", 0)};
+    FixedText<256> why2;
+    EXPECT_FALSE(check_domain_table(t.data(), ER_MAX_DOMAINS + 1, persistent, why2));
+    EXPECT_TRUE(check_domain_table(t.data(), 1, persistent, why2))
+        << std::string(why2.data(), why2.size());
+}
+
 TEST(DomainTable, NamesArePrintableNulPaddedAndUnique) {
     er_domain_desc d = make("x", 0);
     d.name[0] = '\0';

@@ -84,7 +84,11 @@ TEST(DomainImages, MustFitInRamAndTheBootWindow) {
 
 TEST(DomainImages, CountLimits) {
     DomainLayout none;
-    EXPECT_EQ(error_of(none, 64 << 20), "an enclave holds 1 to 64 apps, not 0");
+    EXPECT_EQ(error_of(none, 64 << 20),
+              "an enclave holds 1 to 64 apps, not 0 (only a persistent enclave boots with none)");
+    // ABI 5 amendment: a persistent enclave boots empty; its free RAM starts at the images.
+    place_domains(none, 64 << 20, uint64_t{1} << 30, true);
+    EXPECT_EQ(none.free_start, ER_GPA_IMAGES);
     DomainLayout many;
     for (int i = 0; i < 65; ++i) many.domains.push_back(image("x" + std::to_string(i), 1, 1, 0));
     EXPECT_EQ(error_of(many, 64 << 20), "an enclave holds 1 to 64 apps, not 65");
