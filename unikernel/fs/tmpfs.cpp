@@ -138,11 +138,12 @@ const uint8_t* Tmpfs::read_span(const TmpNode* n, uint64_t off, uint64_t* len) c
 uint8_t* Tmpfs::write_span(TmpNode* n, uint64_t off, uint64_t* len) {
     *len = 0;
     if (off >= kTmpMaxFileSize) return nullptr;
+    uint64_t in_page = off % kTmpPageSize;
+    // Set before the allocation: nullptr with a non-zero *len means "no page" (-ENOSPC).
+    *len = kTmpPageSize - in_page;
     uint8_t*& p = n->pages[off / kTmpPageSize];
     if (p == nullptr) p = static_cast<uint8_t*>(page());
     if (p == nullptr) return nullptr;
-    uint64_t in_page = off % kTmpPageSize;
-    *len = kTmpPageSize - in_page;
     return p + in_page;
 }
 

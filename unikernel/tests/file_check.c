@@ -1,6 +1,8 @@
 /* Checks the unikernel's file syscalls and misc Linux ABI from inside a domain.  Prints one line
  * per failed check and "file-check: N checks, M failed"; exits 1 on any failure.
- * Run with --root tests/data/fs/basic and the argument --basic-tree to check that tree too. */
+ * Run with --root tests/data/fs/basic and the argument --basic-tree to check that tree too.
+ * With --tmpfs /run:mode=755,size=64k --tmpfs /dev/shm and the argument --mounts, it checks those
+ * tmpfs mounts instead (tests/integration/tmpfs_test.cpp). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -279,7 +281,77 @@ static void stdio_and_misc(void) {
     for (int i = 0; i < nfd; i++) close(fds[i]);
 }
 
+/* Reads `path` into buf (NUL-terminated): its length, or -1. */
+static long slurp(const char* path, char* buf, size_t cap) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    long n = read(fd, buf, cap - 1);
+    close(fd);
+    if (n >= 0) buf[n] = 0;
+    return n;
+}
+
+static int put(const char* path, const char* text) {
+    int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    if (fd < 0) return -1;
+    long n = write(fd, text, strlen(text));
+    close(fd);
+    return n == (long)strlen(text) ? 0 : -1;
+}
+
+/* --tmpfs /run:mode=755,size=64k --tmpfs /dev/shm: private writable directories with the mode
+ * and limit asked for, each its own, walked into and out of like any directory. */
+static void tmpfs_mounts(void) {
+    struct stat st;
+    CHECK(stat("/run", &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0755);
+    CHECK(stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 01777);
+    CHECK(stat("/dev", &st) == 0 && S_ISDIR(st.st_mode));
+    char buf[128];
+    CHECK(put("/run/app.pid", "123\n") == 0);
+    CHECK(put("/dev/shm/app.pid", "shm\n") == 0);
+    CHECK(slurp("/run/app.pid", buf, sizeof buf) == 4 && !strcmp(buf, "123\n"));
+    CHECK(slurp("/dev/shm/app.pid", buf, sizeof buf) == 4 && !strcmp(buf, "shm\n"));
+    CHECK_ERR(open("/tmp/app.pid", O_RDONLY), ENOENT);
+    CHECK(mkdir("/run/a", 0755) == 0 && mkdir("/run/a/b", 0700) == 0);
+    CHECK(chdir("/run/a/b") == 0 && getcwd(buf, sizeof buf) != NULL && !strcmp(buf, "/run/a/b"));
+    CHECK(chdir("../../..") == 0 && getcwd(buf, sizeof buf) != NULL && !strcmp(buf, "/"));
+    CHECK(chdir("/dev/shm") == 0 && getcwd(buf, sizeof buf) != NULL && !strcmp(buf, "/dev/shm"));
+    CHECK(slurp("app.pid", buf, sizeof buf) == 4 &&
+          slurp("../../run/app.pid", buf, sizeof buf) == 4);
+    CHECK(chdir("/") == 0);
+    int seen = 0;
+    DIR* d = opendir("/");
+    CHECK(d != NULL);
+    for (struct dirent* e; d != NULL && (e = readdir(d)) != NULL;) {
+        if (!strcmp(e->d_name, "run") && e->d_type == DT_DIR) seen |= 1;
+        if (!strcmp(e->d_name, "dev") && e->d_type == DT_DIR) seen |= 2;
+        if (!strcmp(e->d_name, "tmp") && e->d_type == DT_DIR) seen |= 4;
+    }
+    if (d != NULL) closedir(d);
+    CHECK(seen == 7);
+    CHECK_ERR(rmdir("/run"), EBUSY);
+    CHECK_ERR(mkdir("/etc", 0755), EROFS);
+    CHECK_ERR(open("/dev/null", O_CREAT | O_WRONLY, 0644), EROFS);
+    /* size=64k: 16 pages, 5 already held (the root, a, b, app.pid and its data). */
+    static char page[4096];
+    memset(page, 'x', sizeof page);
+    int fd = open("/run/big", O_CREAT | O_WRONLY, 0644);
+    CHECK(fd >= 0);
+    long total = 0, n;
+    errno = 0;
+    while ((n = write(fd, page, sizeof page)) > 0 && total < (1 << 20)) total += n;
+    CHECK(n == -1 && errno == ENOSPC && total > 0 && total < 64 * 1024);
+    close(fd);
+    CHECK(unlink("/run/big") == 0 && put("/run/again", "room again\n") == 0);
+    CHECK(put("/dev/shm/big", "no limit here\n") == 0);
+}
+
 int main(int argc, char** argv) {
+    if (argc > 1 && !strcmp(argv[1], "--mounts")) {
+        tmpfs_mounts();
+        printf("file-check: %d checks, %d failed\n", checks, failed);
+        return failed != 0;
+    }
     tree_basics();
     if (argc > 1 && !strcmp(argv[1], "--basic-tree")) basic_tree();
     tmp_files();

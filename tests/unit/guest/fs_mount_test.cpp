@@ -134,7 +134,7 @@ class DomainMounts : public ::testing::Test {
         while (done < bytes.size()) {
             uint64_t len;
             uint8_t* s = fs.write_span(f, done, &len);
-            if (s == nullptr) return -uk::kENOSPC;
+            if (s == nullptr) return len == 0 ? -uk::kEFBIG : -uk::kENOSPC;
             len = std::min<uint64_t>(len, bytes.size() - done);
             std::memcpy(s, bytes.data() + done, len);
             done += len;
