@@ -28,7 +28,9 @@ uint64_t staged_bytes(const HotDomain& d) {
     return page_up(d.app.size()) + d.args.bytes.size();
 }
 
-DomainQueue::DomainQueue(uint64_t staging_size) : staging_size_(staging_size) {}
+DomainQueue::DomainQueue(uint64_t staging_size) : staging_size_(staging_size) {
+    prepare_enclave_log();  // before the run loop is confined
+}
 
 DomainQueue::Ticket DomainQueue::add(HotDomain d, DomainEndHandler on_end) {
     if (d.app.empty()) throw Error(d.name + ": the app is empty");
@@ -39,6 +41,10 @@ DomainQueue::Ticket DomainQueue::add(HotDomain d, DomainEndHandler on_end) {
     }
     std::lock_guard lock(mu_);
     if (shutdown_) throw Error(d.name + ": the enclave is shutting down");
+    if (log_.full()) {
+        throw Error(d.name + ": the enclave's measurement log is full (" +
+                    std::to_string(ER_MAX_DOMAINS) + " entries): it takes no more domains");
+    }
     Ticket t = next_++;
     pending_.push_back({t, std::move(d), std::move(on_end)});
     return t;
@@ -125,6 +131,28 @@ er_hc_domain_poll DomainQueue::answer(uint32_t free_slot, GuestMemory& memory,
     }
     out.action = ER_POLL_NONE;
     return out;
+}
+
+EnclaveLog DomainQueue::log() const {
+    std::lock_guard lock(mu_);
+    return log_;
+}
+
+bool DomainQueue::log_full() const {
+    std::lock_guard lock(mu_);
+    return log_.full();
+}
+
+void DomainQueue::evidence(const er_evidence& checked) {
+    // Digests are computed outside the lock: readers only ever see a whole log.
+    EnclaveLog next;
+    {
+        std::lock_guard lock(mu_);
+        next.evidence_count = log_.evidence_count + 1;
+    }
+    next = make_enclave_log(checked, next.evidence_count);
+    std::lock_guard lock(mu_);
+    log_ = std::move(next);
 }
 
 std::optional<HotDomain> DomainQueue::staged(uint32_t slot) const {

@@ -19,6 +19,7 @@
 
 #include "launcher/vm/args_blob.hpp"
 #include "launcher/vm/domain_result.hpp"
+#include "launcher/vm/enclave_log.hpp"
 #include "launcher/vm/guest_memory.hpp"
 #include "libos-abi/enclave_abi.h"
 
@@ -49,7 +50,7 @@ class DomainQueue {
 
     // ---- any thread ----
     // Queues `d`; `on_end` hears how it ended.  Throws Error when its app and args cannot fit
-    // the staging area or the queue has been shut down.
+    // the staging area, the queue has been shut down, or (--attest) the measurement log is full.
     Ticket add(HotDomain d, DomainEndHandler on_end);
     // Ends the domain of `ticket` with `signal` (SIGKILL semantics).  A domain not yet staged is
     // dropped and reported killed at once.  False for an unknown or finished ticket.
@@ -58,6 +59,15 @@ class DomainQueue {
     void shutdown();
     uint64_t polls() const;
     uint64_t staging_size() const { return staging_size_; }
+    // ABI 5 amendment, --attest: the measurement log as of the guest's latest evidence (sent at
+    // boot and again after each hot add), with each entry's digest and the log digest; empty
+    // (evidence_count 0) before the first evidence or without --attest.  A copy, taken under
+    // the queue's lock.
+    EnclaveLog log() const;
+    // The log holds ER_MAX_DOMAINS entries: the guest would refuse any further domain, so add()
+    // does (stop accepting members).  A domain queued while the log still had room can still be
+    // refused by the guest (DomainResult reason ER_EXIT_REFUSED) when others fill it first.
+    bool log_full() const;
 
     // ---- the vCPU thread (HypercallServer) ----
     // The answer to one poll.  `free_slot` is what the guest offered (ER_POLL_NO_SLOT: none);
@@ -67,6 +77,8 @@ class DomainQueue {
     std::optional<HotDomain> staged(uint32_t slot) const;
     // Domain `slot` reported its end: calls its handler (if it was hot-added).
     void ended(uint32_t slot, const DomainResult& result);
+    // The guest sent evidence (checked by the HypercallServer: a strict extension of the last).
+    void evidence(const er_evidence& checked);
 
   private:
     struct Pending {
@@ -89,6 +101,7 @@ class DomainQueue {
     bool shutdown_ = false;
     bool shutdown_sent_ = false;
     uint64_t polls_ = 0;
+    EnclaveLog log_;
 };
 
 // The staged layout: the app at the area's start, the args blob at the next page.

@@ -1,5 +1,6 @@
 #include "launcher/vm/hypercalls.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -282,6 +283,7 @@ void HypercallServer::domain_poll(uint64_t gpa) {
     }
     er_hc_domain_poll answer = queue_->answer(slot, memory_, staging_gpa_);
     if (answer.action == ER_POLL_ADD) {
+        adds_since_evidence_++;
         std::optional<HotDomain> d = queue_->staged(slot);
         ServedDomain served{d ? d->name : std::string("?"), answer.desc.isolation};
         console_.begin_domain(slot, served.name);
@@ -336,15 +338,22 @@ void HypercallServer::guest_request(uint64_t gpa) {
 
 void HypercallServer::take_evidence(uint64_t gpa) {
     auto req = fetch<er_hc_evidence>(gpa, "evidence request");
-    if (evidence_) throw GuestError("evidence sent twice (ER_HC_EVIDENCE)");
+    // ABI 5 amendment: a persistent enclave re-sends its evidence after each hot add.
+    if (evidence_ && queue_ == nullptr) throw GuestError("evidence sent twice (ER_HC_EVIDENCE)");
     if (req.size != sizeof(er_evidence)) {
         throw GuestError("evidence size " + std::to_string(req.size) +
                          " is not sizeof(struct er_evidence) (" +
                          std::to_string(sizeof(er_evidence)) + ")");
     }
     auto copy = std::make_unique<er_evidence>(fetch<er_evidence>(req.gpa, "evidence"));
-    check_evidence(*copy, domains_.size());
+    if (!evidence_) {
+        check_evidence(*copy, domains_.size());
+    } else {
+        check_evidence_extends(*copy, *evidence_, adds_since_evidence_);
+    }
     evidence_ = std::move(copy);
+    adds_since_evidence_ = 0;
+    if (queue_ != nullptr) queue_->evidence(*evidence_);
     if (on_evidence_) on_evidence_(*evidence_);
     req.ret = 0;
     memory_.write(gpa, req, "evidence request");
@@ -383,6 +392,23 @@ bool evidence_name_ok(const char (&name)[ER_DOMAIN_NAME_MAX]) {
 }
 
 }  // namespace
+
+void check_evidence_extends(const er_evidence& next, const er_evidence& last, uint32_t adds) {
+    uint64_t bound = uint64_t{last.count} + adds;
+    check_evidence(next, std::min<uint64_t>(bound, ER_MAX_DOMAINS));
+    if (next.count <= last.count) {
+        throw GuestError("evidence count " + std::to_string(next.count) +
+                         " does not grow the previous log of " + std::to_string(last.count) +
+                         " entries (a persistent enclave only appends)");
+    }
+    for (uint32_t i = 0; i < last.count; ++i) {
+        if (std::memcmp(&next.entries[i], &last.entries[i], sizeof next.entries[i]) != 0) {
+            throw GuestError("evidence entry " + std::to_string(i) +
+                             " differs from the previous log's (a persistent enclave only "
+                             "appends)");
+        }
+    }
+}
 
 void check_evidence(const er_evidence& evidence, size_t domain_count) {
     if (evidence.count > domain_count) {

@@ -50,6 +50,10 @@ using EvidenceHandler = std::function<void(const er_evidence& evidence)>;
 // `domain_count` domains: count <= domain_count, report_size 0 or ER_SNP_REPORT_SIZE, and each
 // entry's name non-empty, printable, NUL-padded and unique, its isolation PAGETABLE or MPK.
 void check_evidence(const er_evidence& evidence, size_t domain_count);
+// ABI 5 amendment: a persistent enclave's later evidence must be a strict extension of `last`:
+// well formed (check_evidence) with at most `adds` more entries (the domains staged since),
+// more entries than `last`, and `last`'s entries byte for byte.  Throws GuestError otherwise.
+void check_evidence_extends(const er_evidence& next, const er_evidence& last, uint32_t adds);
 
 class HypercallServer {
   public:
@@ -69,14 +73,16 @@ class HypercallServer {
     // ER_HC_GUEST_REQUEST goes to `handler` (set only with the software PSP); without one it is
     // a guest error.
     void set_guest_request_handler(GuestRequestHandler handler);
-    // Called once, with the checked copy, when ER_HC_EVIDENCE arrives (so evidence is written
-    // even while the domains run on).  An Error it throws ends the VM.
+    // Called with the checked copy when ER_HC_EVIDENCE arrives (so evidence is written even
+    // while the domains run on): once, or in a persistent enclave once at boot and again after
+    // each hot add (each a strict extension of the last; the queue gets it too, for
+    // DomainQueue::log()).  An Error it throws ends the VM.
     void set_evidence_handler(EvidenceHandler handler);
     // ABI 5: a persistent enclave (ER_BOOT_F_PERSISTENT) whose ER_HC_DOMAIN_POLLs `queue`
     // answers, staging at `staging_gpa`; without one a poll is a guest error.  Slots reported
     // ended are reused for hot-added domains (their earlier results are replaced).
     void set_domain_queue(DomainQueue* queue, uint64_t staging_gpa);
-    // The checked copy of the guest's evidence, or nullptr before ER_HC_EVIDENCE.
+    // The checked copy of the guest's latest evidence, or nullptr before ER_HC_EVIDENCE.
     const er_evidence* evidence() const { return evidence_.get(); }
 
   private:
@@ -105,6 +111,7 @@ class HypercallServer {
     std::unique_ptr<const er_evidence> evidence_;
     DomainQueue* queue_ = nullptr;
     uint64_t staging_gpa_ = 0;
+    uint32_t adds_since_evidence_ = 0;  // ADD answers since the last evidence (persistent)
 };
 
 // "SIGSEGV" for 11; "signal 77" for numbers without a name.

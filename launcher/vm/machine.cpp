@@ -106,7 +106,11 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     std::optional<CommitFds> evidence_fds;
     if (input.evidence != nullptr) {
         EvidenceWriter& writer = *input.evidence;
-        server.set_evidence_handler([&writer](const er_evidence& e) { writer.take(e); });
+        // A persistent enclave re-sends its evidence after each hot add: the file keeps the
+        // boot's; the later logs are DomainQueue::log()'s.
+        server.set_evidence_handler([&writer](const er_evidence& e) {
+            if (!writer.written()) writer.take(e);
+        });
         evidence_fds = CommitFds{writer.file().dir_fd(), writer.file().file_fd()};
     }
     if (input.sim != nullptr) {

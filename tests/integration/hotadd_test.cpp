@@ -4,6 +4,7 @@
 // add/exit cycles the free-frame count when the enclave is empty is what it was before the
 // first domain.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -20,7 +21,10 @@
 #include <thread>
 #include <vector>
 
+#include "attestation/evidence.hpp"
 #include "harness.hpp"
+#include "launcher/attest/evidence_bundle.hpp"
+#include "launcher/common/error.hpp"
 #include "launcher/enclave/enclave_setup.hpp"
 #include "launcher/vm/args_blob.hpp"
 #include "launcher/vm/console.hpp"
@@ -114,11 +118,16 @@ class CapturedConsole final : public launcher::Console {
 // thread it runs on (seccomp), so it gets a thread of its own.
 class LibraryEnclave {
   public:
-    explicit LibraryEnclave(bool stats) {
+    // `evidence`: --attest, the boot's bundle written there.
+    explicit LibraryEnclave(bool stats, const std::string& evidence = {}) {
         launcher::EnclavePlan plan;
         plan.mem_size = 64ull << 20;
         plan.persistent = true;  // no apps
         layout_ = launcher::load_enclave_domains(plan, ram_);
+        if (!evidence.empty()) {
+            writer_ = std::make_unique<launcher::EvidenceWriter>(evidence,
+                                                                 std::vector<uint8_t>(32, 0x5a));
+        }
         kernel_ = launcher::load_kernel_input(std::string(ER_UNIKERNEL_ELF), {});
         config_.mem_size = plan.mem_size;
         config_.timer_period_us = 10'000;
@@ -128,6 +137,7 @@ class LibraryEnclave {
                 launcher::MachineInput input{kernel_.image, kernel_.bytes, layout_, *ram_,
                                              console_};
                 input.hot_add = &queue_;
+                input.evidence = writer_.get();
                 end_ = launcher::run_machine(config_, input, stats_, results_);
             } catch (const std::exception& e) {
                 end_ = launcher::VmEnd{125, std::string("run_machine threw: ") + e.what()};
@@ -168,6 +178,7 @@ class LibraryEnclave {
 
   private:
     std::unique_ptr<launcher::GuestRam> ram_;
+    std::unique_ptr<launcher::EvidenceWriter> writer_;
     launcher::DomainLayout layout_;
     launcher::KernelInput kernel_;
     launcher::MachineConfig config_{};
@@ -202,6 +213,83 @@ TEST(HotAdd, APersistentEnclaveBootsWithNoDomainAndTakesThemByHotAdd) {
     ASSERT_EQ(empty.size(), 2u) << err;
     EXPECT_EQ(empty.back(), before[0]) << err;
     std::printf("[ measured ] boot with no domain, 2 adds, shutdown: %lld ms\n",
+                (long long)std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - t0)
+                    .count());
+}
+
+attest::Digest384 sha384_of(const std::string& bytes) {
+    attest::Digest384 d{};
+    unsigned int len = 0;
+    EVP_Digest(bytes.data(), bytes.size(), d.data(), &len, EVP_sha384(), nullptr);
+    return d;
+}
+
+// ABI 5 amendment: with --attest a persistent enclave re-sends its evidence after each hot add;
+// the host takes each one that extends the last and the enclave's owner reads the log (names,
+// digests, log digest) from the queue.  At ER_MAX_DOMAINS entries the log is full and the queue
+// refuses more; a name that was in the log already is refused by the guest.
+TEST(HotAdd, EvidenceIsResentAfterEachHotAddAndTheLogOnlyGrows) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::string path = "/tmp/enclave-run-hotadd-" + std::to_string(::getpid()) + ".cbor";
+    ::unlink(path.c_str());
+    LibraryEnclave e(false, path);
+    launcher::DomainResult r = e.run("hello", {"hello"});
+    EXPECT_EQ(r.reason, uint32_t(ER_EXIT_NORMAL)) << r.message;
+    launcher::EnclaveLog log = e.queue().log();
+    ASSERT_EQ(log.entries.size(), 1u);
+    EXPECT_EQ(log.evidence_count, 2u);  // the boot's (empty) and the one after the add
+    EXPECT_EQ(log.entries[0].entry.name, "hello");
+    EXPECT_EQ(log.entries[0].entry.image, sha384_of(read_file(app("hello"))));
+    EXPECT_EQ(log.entries[0].entry.filesystem, sha384_of(""));
+    EXPECT_EQ(log.entries[0].digest, sha384_of([&] {
+                  attest::Bytes b = attest::canonical_entry(log.entries[0].entry);
+                  return std::string(b.begin(), b.end());
+              }()));
+    EXPECT_EQ(log.log_digest, attest::replay_log({log.entries[0].entry}));
+    EXPECT_FALSE(log.full());
+
+    launcher::DomainResult r2 = e.run("exit-code", {"exit-code", "4"});
+    EXPECT_EQ(r2.status, 4);
+    launcher::EnclaveLog log2 = e.queue().log();
+    ASSERT_EQ(log2.entries.size(), 2u);
+    EXPECT_EQ(log2.entries[0].digest, log.entries[0].digest);
+    EXPECT_EQ(log2.entries[1].entry.name, "exit-code");
+    EXPECT_EQ(log2.log_digest, attest::replay_log({log2.entries[0].entry, log2.entries[1].entry}));
+
+    // The same name again, after its domain ended: the log keeps names unique.
+    launcher::DomainResult again = e.run("hello", {"hello"});
+    EXPECT_EQ(again.reason, uint32_t(ER_EXIT_REFUSED));
+    EXPECT_NE(again.message.find("measurement log already"), std::string::npos) << again.message;
+    EXPECT_EQ(e.queue().log().entries.size(), 2u);
+
+    for (uint32_t i = 2; i < ER_MAX_DOMAINS; i++) {
+        launcher::DomainResult ri = e.run("h." + std::to_string(i), {"hello"});
+        ASSERT_EQ(ri.reason, uint32_t(ER_EXIT_NORMAL)) << i << ": " << ri.message;
+    }
+    launcher::EnclaveLog full = e.queue().log();
+    EXPECT_EQ(full.entries.size(), size_t{ER_MAX_DOMAINS});
+    EXPECT_TRUE(full.full());
+    EXPECT_TRUE(e.queue().log_full());
+    launcher::HotDomain more;
+    more.name = "one-more";
+    std::string bytes = read_file(app("hello"));
+    more.app.assign(bytes.begin(), bytes.end());
+    more.args = launcher::build_args_blob({"hello"}, {}, ER_ARGS_MAX);
+    EXPECT_THROW(e.queue().add(std::move(more), [](const launcher::DomainResult&) {}),
+                 launcher::Error);
+
+    launcher::VmEnd end = e.finish();
+    EXPECT_EQ(end.status, 0) << end.message << "\n" << e.console().err();
+    // The file holds the boot's evidence: an empty log.
+    std::string cbor = read_file(path);
+    auto decoded = attest::decode_evidence(
+        attest::ByteView(reinterpret_cast<const uint8_t*>(cbor.data()), cbor.size()));
+    ASSERT_TRUE(decoded) << decoded.error().message();
+    EXPECT_TRUE(decoded->log.empty());
+    ::unlink(path.c_str());
+    std::printf("[ measured ] %u hot adds with evidence re-sent after each: %lld ms\n",
+                ER_MAX_DOMAINS + 1,
                 (long long)std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - t0)
                     .count());

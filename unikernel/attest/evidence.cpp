@@ -46,6 +46,16 @@ bool log_full() {
     return g_log.count() >= ER_MAX_DOMAINS;
 }
 
+bool log_has_name(const char* name) {
+    for (uint32_t i = 0; i < g_log.count(); i++) {
+        const char* entry = g_log.entry(i).name;
+        uint32_t k = 0;
+        while (k < ER_DOMAIN_NAME_MAX && entry[k] != '\0' && entry[k] == name[k]) k++;
+        if (k == ER_DOMAIN_NAME_MAX || (entry[k] == '\0' && name[k] == '\0')) return true;
+    }
+    return false;
+}
+
 void send_evidence(uint32_t confidential, const uint8_t* nonce, size_t nonce_len) {
     if (nonce_len < ER_NONCE_MIN || nonce_len > ER_NONCE_MAX) {
         FixedText<128> t;

@@ -23,10 +23,16 @@ void record_domain(const er_domain_desc& desc, const domain::Domain& d);
 // instead of panicking in record_domain.
 bool log_full();
 
+// ABI 5 amendment: whether an entry named `name` (NUL-terminated) is in the log already.  Names
+// are unique in the log (the verifier refuses a repeat), so a hot add of a name that an earlier,
+// dead domain had is refused.
+bool log_has_name(const char* name);
+
 // Binds the log to the verifier's nonce (ER_NONCE_MIN..ER_NONCE_MAX bytes, from the guest's own
 // copy of the host hints), fetches the report for `confidential` (report.hpp), then issues
 // ER_HC_EVIDENCE.  Any failure is a panic naming it: evidence that cannot be produced must not
-// look like an enclave that ran without it.
+// look like an enclave that ran without it.  Called at boot and, in a persistent enclave, again
+// after each hot add (ABI 5 amendment): the log then has one more entry, the rest unchanged.
 void send_evidence(uint32_t confidential, const uint8_t* nonce, size_t nonce_len);
 
 }  // namespace uk::attest

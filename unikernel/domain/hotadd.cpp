@@ -6,6 +6,7 @@
 #include "boot/host_hints.hpp"
 #include "domain/args_blob.hpp"
 #include "domain/domain.hpp"
+#include "domain/domain_table.hpp"
 #include "domain/signals.hpp"
 #include "domain/staged_domain.hpp"
 #include "hv/hypercall.hpp"
@@ -20,6 +21,7 @@ namespace {
 
 bool g_on = false;
 uint32_t g_flags = 0;
+uint32_t g_confidential = ER_CC_OFF;
 domain::StagingBounds g_staging{};
 uint64_t g_copy_gpa = 0;  // the private copy area: staging_size bytes right below the staging
 uint64_t g_added = 0;     // domains added so far: varies each one's AT_RANDOM
@@ -96,6 +98,14 @@ void add(const er_hc_domain_poll& answer, uint32_t slot) {
         domain::refuse(slot, "the measurement log is full");
         return;
     }
+    if (g_flags & ER_BOOT_F_ATTEST) {
+        char name[ER_DOMAIN_NAME_MAX + 1];
+        domain::domain_name(priv, name);
+        if (attest::log_has_name(name)) {
+            domain::refuse(slot, "the name is in the measurement log already (names are unique)");
+            return;
+        }
+    }
     uint8_t entropy[16];
     const uint8_t* seed = boot::host_hints().entropy;
     g_added++;
@@ -118,7 +128,13 @@ void add(const er_hc_domain_poll& answer, uint32_t slot) {
     }
     domain::Domain& d = *domain::get(slot);
     sched::add(d);
-    if (g_flags & ER_BOOT_F_ATTEST) attest::record_domain(priv, d);
+    if (g_flags & ER_BOOT_F_ATTEST) {
+        // Measured before it first runs, and the evidence re-sent with the longer log (ABI 5
+        // amendment), so the host can vouch for every domain it added.
+        attest::record_domain(priv, d);
+        const er_host_hints& hints = boot::host_hints();
+        attest::send_evidence(g_confidential, hints.nonce, hints.nonce_len);
+    }
     if (g_flags & ER_BOOT_F_DEBUG) {
         FixedText<ER_MESSAGE_MAX> t;
         t.str("unikernel: hot add: domain ").udec(slot).str(" ").str(d.name).str(": ");
@@ -165,6 +181,7 @@ uint64_t frames_end(const er_boot_info& b) {
 
 void init(const er_boot_info& b) {
     g_flags = b.flags;
+    g_confidential = b.confidential;
     if (!(b.flags & ER_BOOT_F_PERSISTENT)) return;
     g_on = true;
     g_staging = {b.staging_gpa, b.staging_size};

@@ -5,7 +5,10 @@
 #include <cstring>
 #include <memory>
 
+#include "attestation/evidence.hpp"
 #include "fake_console.hpp"
+#include "launcher/vm/args_blob.hpp"
+#include "launcher/vm/domain_queue.hpp"
 #include "launcher/vm/hypercalls.hpp"
 #include "test_support.hpp"
 
@@ -91,6 +94,79 @@ TEST_F(EvidenceHypercalls, KeepsTheCheckedCopyAndHandsItOnOnce) {
 
     EXPECT_EQ(send(*ev), "evidence sent twice (ER_HC_EVIDENCE)");
     EXPECT_EQ(calls, 1);
+}
+
+// ABI 5 amendment: a persistent enclave re-sends its evidence after each hot add.  Each must be
+// a strict extension of the last: the same earlier entries, byte for byte, and at most one more
+// per domain staged since.  The queue's owner reads the log with its digests.
+TEST_F(EvidenceHypercalls, APersistentEnclaveMayOnlyExtendItsLog) {
+    DomainQueue queue(0x4000);
+    server.set_domain_queue(&queue, 0xA000);
+    int calls = 0;
+    server.set_evidence_handler([&](const er_evidence&) { ++calls; });
+    auto ev = two_entries();
+    ASSERT_EQ(send(*ev), "");  // at boot
+    EXPECT_EQ(queue.log().entries.size(), 2u);
+    EXPECT_EQ(queue.log().evidence_count, 1u);
+    // Not grown: no domain was added since.
+    EXPECT_EQ(send(*ev),
+              "evidence count 2 does not grow the previous log of 2 entries (a persistent "
+              "enclave only appends)");
+
+    HotDomain d;
+    d.name = "db";
+    d.app = {0x7f, 'E', 'L', 'F'};
+    d.args = build_args_blob({"db"}, {}, 4096);
+    queue.add(std::move(d), [](const DomainResult&) {});
+    er_hc_domain_poll poll{};
+    poll.free_slot = 2;
+    ram.memory.write(kReq, poll, "poll");
+    server.serve(ER_HC_DOMAIN_POLL, kReq);
+    ASSERT_EQ(ram.memory.read<er_hc_domain_poll>(kReq, "poll").action, uint32_t{ER_POLL_ADD});
+
+    auto three = two_entries();
+    three->count = 3;
+    std::strcpy(three->entries[2].name, "db");
+    three->entries[2].isolation = ER_ISO_PAGETABLE;
+    auto changed = two_entries();
+    changed->count = 3;
+    changed->entries[2] = three->entries[2];
+    changed->entries[0].image[0] = 0xAC;  // history rewritten
+    EXPECT_EQ(send(*changed),
+              "evidence entry 0 differs from the previous log's (a persistent enclave only "
+              "appends)");
+    ASSERT_EQ(send(*three), "");
+    EXPECT_EQ(calls, 2);
+    EnclaveLog log = queue.log();
+    ASSERT_EQ(log.entries.size(), 3u);
+    EXPECT_EQ(log.evidence_count, 2u);
+    EXPECT_EQ(log.entries[2].entry.name, "db");
+    EXPECT_EQ(log.entries[2].entry.isolation, "page-table");
+    std::vector<attest::DomainEntry> plain;
+    for (const EnclaveLogEntry& e : log.entries) plain.push_back(e.entry);
+    EXPECT_EQ(log.log_digest, attest::replay_log(plain));
+    EXPECT_NE(log.entries[0].digest, log.entries[1].digest);
+    EXPECT_FALSE(log.full());
+    EXPECT_FALSE(queue.log_full());
+}
+
+TEST(EvidenceExtends, ShrinkingOrStandingStillIsAGuestError) {
+    er_evidence last{};
+    last.count = 1;
+    std::strcpy(last.entries[0].name, "a");
+    last.entries[0].isolation = ER_ISO_MPK;
+    er_evidence same = last;
+    EXPECT_THROW(check_evidence_extends(same, last, 1), GuestError);
+    er_evidence fewer{};
+    EXPECT_THROW(check_evidence_extends(fewer, last, 1), GuestError);
+    er_evidence next = last;
+    next.count = 2;
+    std::strcpy(next.entries[1].name, "b");
+    next.entries[1].isolation = ER_ISO_PAGETABLE;
+    EXPECT_NO_THROW(check_evidence_extends(next, last, 1));
+    EXPECT_THROW(check_evidence_extends(next, last, 0), GuestError);  // no add since
+    std::strcpy(next.entries[1].name, "a");  // names stay unique in the log
+    EXPECT_THROW(check_evidence_extends(next, last, 1), GuestError);
 }
 
 TEST_F(EvidenceHypercalls, AnEmptyLogIsEvidenceToo) {
