@@ -36,7 +36,6 @@ hello="Hello from enclave-run!"
 # leaves it when it passes (the XPASS line says so).
 declare -A xfail=(
     [enclave-run/one-host]="each container is still a one-domain enclave of its own (launcher/oci, fbe98ea); the shared enclave host is not built yet"
-    [enclave-run/ctr]="containerd's default spec (unlike docker's) mounts a tmpfs on /run, and enclave-run-oci refuses every mount it cannot provide at create (\"mount on /run (type tmpfs, source tmpfs) cannot be provided\")"
 )
 
 # Every docker call is bounded: a hung daemon or runtime must fail a case, not hang the VM.
