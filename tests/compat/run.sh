@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The compatibility suite: real third-party static programs from Debian (busybox-static,
+# bash-static, zsh-static, sash, and Go programs built with Debian's golang-go) run natively and
+# inside the enclave; each case passes when stdout and the exit status are the same.
+#
+#   tests/compat/run.sh [--build DIR] [--cache DIR] [--min N] [--timeout S] [--memory SIZE]
+#                       [--markdown FILE] [CASE...]
+#
+# --build     the build tree whose launcher/enclave-run runs the cases (default build/, or
+#             $ER_BUILD_DIR); the suite works in DIR/compat (tree, outputs, results.tsv)
+# --cache     where the downloaded packages and the Go toolchain stay between runs (default
+#             $ER_COMPAT_CACHE, else ~/.cache/enclave-run-compat); never committed
+# --min       exit non-zero when fewer than N cases pass (default: all of those run)
+# --timeout   seconds per case, natively and in the enclave (default 30; 124 when it runs out)
+# --memory    the enclave's --memory per case (default 256M)
+# --markdown  also write the results as a Markdown table (docs/compat.md's)
+# CASE        run only these case ids (tests/compat/cases.txt); default all
+# One line per case (PASS, or FAIL with why and the first syscall the guest did not serve), then
+# "compat: N/M passed".  The enclave runs happen in one test VM boot (tests/vm/with-kvm.sh).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${ER_BUILD_DIR:-$top/build}
+cache=${ER_COMPAT_CACHE:-$HOME/.cache/enclave-run-compat}
+min='' timeout=30 memory=256M markdown=''
+die() { echo "compat: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+    case $1 in
+    --build) build=$2; shift 2 ;;
+    --cache) cache=$2; shift 2 ;;
+    --min) min=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    --memory) memory=$2; shift 2 ;;
+    --markdown) markdown=$2; shift 2 ;;
+    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) die "unknown option $1 (see --help)" ;;
+    *) break ;;
+    esac
+done
+build=$(cd "$build" && pwd) || die "no build tree $build"
+enclave_run=$build/launcher/enclave-run
+[ -x "$enclave_run" ] || die "$enclave_run is missing: ninja -C $build enclave-run"
+cases=$here/cases.txt
+
+mapfile -t all_ids < <(awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$cases")
+ids=("$@")
+[ ${#ids[@]} -gt 0 ] || ids=("${all_ids[@]}")
+for id in "${ids[@]}"; do
+    printf '%s\n' "${all_ids[@]}" | grep -qxF -- "$id" || die "no case '$id' in $cases"
+done
+[ -n "$min" ] || min=${#ids[@]}
+
+work=$build/compat
+rm -rf "$work/native-tree" "$work/native" "$work/enclave"
+mkdir -p "$work"
+"$here/fetch.sh" "$cache" "$work/tree"
+cp -a "$work/tree" "$work/native-tree"
+
+echo "compat: ${#ids[@]} cases natively" >&2
+"$here/runner.sh" native "$work/native-tree" "$work/native" "$cases" "$timeout" "$memory" \
+    "$enclave_run" "$work/tree" "${@}" 2>"$work/native.log"
+echo "compat: ${#ids[@]} cases in the enclave" >&2
+vm_timeout=$((${#ids[@]} * (timeout + 15) + 60))
+# Progress lines go to the terminal and to enclave.log (the guest's messages are in each ID.err).
+(cd "$top" && tests/vm/with-kvm.sh --timeout "$vm_timeout" --share "$work" -- \
+    "$here/runner.sh" enclave "$work/tree" "$work/enclave" "$cases" "$timeout" "$memory" \
+    "$enclave_run" "$work/tree" "${@}") 2>&1 | tee "$work/enclave.log" >&2 ||
+    echo "compat: the enclave runs ended with status ${PIPESTATUS[0]} (see $work/enclave.log)" >&2
+
+# why ID: empty when the case passes, else a short reason.
+why() {
+    local id=$1 n=$work/native/$1 e=$work/enclave/$1 rn re
+    [ -f "$e.rc" ] || { echo "not run in the enclave"; return; }
+    rn=$(cat "$n.rc") re=$(cat "$e.rc")
+    local r=()
+    [ "$rn" = 124 ] && r+=("native run timed out: fix the case")
+    [ "$re" = 124 ] && r+=("timed out after ${timeout}s")
+    [ "$rn" = "$re" ] || [ "$re" = 124 ] || r+=("exit $re, native $rn")
+    if ! cmp -s "$n.out" "$e.out"; then
+        local line
+        line=$(cmp "$n.out" "$e.out" 2>&1 | grep -o 'line [0-9]*' | head -n1 | tr -dc 0-9)
+        line=${line:-1}
+        r+=("stdout line $line: \"$(sed -n "${line}p" "$e.out" | cut -c1-30)\" not \"$(sed -n "${line}p" "$n.out" | cut -c1-30)\"")
+    fi
+    local killed
+    killed=$(grep -o -m1 'killed by SIG[A-Z]*' "$e.err" || true)
+    [ -z "$killed" ] || r+=("$killed")
+    local IFS=';'
+    echo "${r[*]}"
+}
+first_enosys() { grep -o -m1 'unsupported syscall [0-9]* ([a-z0-9_]*)' "$work/enclave/$1.err" 2>/dev/null | sed 's/unsupported syscall //' || true; }
+enosys_all() { grep -o 'unsupported syscall [0-9]* ([a-z0-9_]*)' "$work/enclave/$1.err" 2>/dev/null | sed 's/.*(\(.*\))/\1/' | paste -sd, - || true; }
+
+pass=0
+: >"$work/results.tsv"
+for id in "${ids[@]}"; do
+    reason=$(why "$id")
+    sys=$(first_enosys "$id")
+    if [ -z "$reason" ]; then
+        pass=$((pass + 1))
+        printf 'PASS  %s\n' "$id"
+    else
+        printf 'FAIL  %-16s %s%s\n' "$id" "$reason" "${sys:+ [first ENOSYS: $sys]}"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\n' "$id" "$(cat "$work/native/$id.rc")" \
+        "$(cat "$work/enclave/$id.rc" 2>/dev/null || echo -)" "${reason:-PASS}" "$(enosys_all "$id")" \
+        >>"$work/results.tsv"
+done
+echo "compat: $pass/${#ids[@]} passed"
+
+if [ -n "$markdown" ]; then
+    {
+        echo "| case | command | native exit | enclave exit | result | syscalls answered ENOSYS |"
+        echo "|---|---|---|---|---|---|"
+        while IFS=$'\t' read -r id rn re res sys; do
+            cmd=$(sed -n "s/^${id}[[:space:]]\{1,\}//p" "$cases")
+            [ "$res" = PASS ] || res="FAIL: $res"
+            # shellcheck disable=SC2016 # the backquotes are Markdown's
+            printf '| %s | `` %s `` | %s | %s | %s | %s |\n' "$id" "${cmd//|/\\|}" "$rn" "$re" \
+                "${res//|/\\|}" "${sys//,/, }"
+        done <"$work/results.tsv"
+    } >"$markdown"
+fi
+[ "$pass" -ge "$min" ]
