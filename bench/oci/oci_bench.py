@@ -18,9 +18,12 @@ enclave-run-oci side by side in one run and prints a markdown table; the JSON go
 Whether enclave-run-oci runs one VM per container or joins a shared host is found out, not
 assumed: after the keeper's create, the process holding the VM (anon_inode:kvm-vm) is the
 keeper's own container process (one VM per container) or another one (the shared host).
+
+`oci_bench.py --report FILE.json` prints the table again from a run's JSON.
 """
 import argparse
 import ctypes
+import glob
 import json
 import os
 import re
@@ -122,8 +125,9 @@ def on_alarm(signum, frame):
 class Lifecycle:
     """One container: create, start, the container process's exit, delete (timed each)."""
 
-    def __init__(self, rt, cid, bundle, trace=None):
+    def __init__(self, rt, cid, bundle, trace=None, env=None):
         self.rt, self.cid, self.bundle, self.trace = rt, cid, bundle, trace
+        self.env = {**os.environ, **env} if env else None
         self.out = os.path.join(rt.scratch, f"{cid}.out")
         self.pidfile = os.path.join(rt.scratch, f"{cid}.pid")
 
@@ -141,7 +145,7 @@ class Lifecycle:
                 # create is done once its pid file exists and `state` says created.
                 argv = ["strace", "-f", "-qq", "-o", self.trace + ".create", *argv]
                 self.strace = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
-                                               stderr=err)
+                                               stderr=err, env=self.env)
                 deadline = time.monotonic() + 120
                 while not self._created():
                     if self.strace.poll() is not None or time.monotonic() > deadline:
@@ -150,7 +154,7 @@ class Lifecycle:
                     time.sleep(0.01)
             else:
                 r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                   timeout=120)
+                                   timeout=120, env=self.env)
                 if r.returncode != 0:
                     raise RuntimeError(f"{self.rt.name} create failed ({r.returncode}): "
                                        f"{tail(err_path)}")
@@ -306,15 +310,20 @@ def idle_rate(pid, path, seconds):
 
 
 def host_per_join(during, idle, joins):
-    net_sys = during["syscalls"] - idle["syscalls_per_s"] * during["seconds"]
-    net_run = during["kvm_run"] - idle["kvm_run_per_s"] * during["seconds"]
+    """The host's cost per join.  Its KVM_RUN calls are mostly the idle guest's domain polls
+    (about one per tick, busy or not), which drown the few exits a join causes: they are given
+    raw, and the system calls are counted without them (the rest barely happens when idle)."""
+    other = during["syscalls"] - during["kvm_run"]
+    idle_other = idle["syscalls_per_s"] - idle["kvm_run_per_s"]
+    net_other = other - idle_other * during["seconds"]
     return {"joins": joins, "seconds": round(during["seconds"], 2),
             "syscalls_raw": during["syscalls"], "kvm_run_raw": during["kvm_run"],
             "idle_syscalls_per_s": round(idle["syscalls_per_s"], 1),
             "idle_kvm_run_per_s": round(idle["kvm_run_per_s"], 1),
-            "syscalls_per_join": round(net_sys / joins, 1),
-            "exits_per_join": round(net_run / joins, 1),
-            "by_name_per_join_raw": {k: round(v / joins, 1) for k, v in during["by_name"].items()}}
+            "syscalls_per_join": round(net_other / joins, 1),
+            "kvm_run_per_join_raw": round(during["kvm_run"] / joins, 1),
+            "by_name_per_join_raw": {k: round(v / joins, 1) for k, v in during["by_name"].items()
+                                     if k != "ioctl" or v != during["kvm_run"]}}
 
 
 def reap_orphans():
@@ -336,60 +345,89 @@ def wait_no_vm(seconds):
     return True
 
 
-def make_bundle(path, hello):
-    rootfs = os.path.join(path, "rootfs")
-    os.makedirs(rootfs, exist_ok=True)
-    shutil.copy2(hello, os.path.join(rootfs, "hello"))
+def make_rootfs(path, hello):
+    os.makedirs(path, exist_ok=True)
+    shutil.copy2(hello, os.path.join(path, "hello"))
+    return path
+
+
+def make_bundle(path, rootfs, annotations=None):
+    """`runc spec` with the hello as its process, the rootfs read-only, and annotations (which
+    runc ignores; enclave-run-oci groups containers by them, docs/oci.md)."""
+    os.makedirs(path, exist_ok=True)
     subprocess.run(["runc", "spec", "--bundle", path], check=True)
     cfg_path = os.path.join(path, "config.json")
     with open(cfg_path) as f:
         cfg = json.load(f)
     cfg["process"]["args"] = ["/hello"]
     cfg["process"]["terminal"] = False
-    cfg["root"] = {"path": "rootfs", "readonly": True}
+    cfg["root"] = {"path": rootfs, "readonly": True}
+    if annotations:
+        cfg["annotations"] = annotations
     with open(cfg_path, "w") as f:
         json.dump(cfg, f, indent=1)
-    return cfg
+    return path
 
 
-def bench_runtime_part(args, runc, er, bundle, res):
-    """a): cold, then warm under a keeper, interleaved with runc."""
+GROUP = "run.enclave.group"
+ISOLATED = "run.enclave.isolated-vm"
+
+
+def host_pid(root, group, exclude):
+    """The enclave host of `group` under the runtime root (its host.json), else any enclave-run
+    process but `exclude` (None when there is none: one VM per container)."""
+    for path in sorted(glob.glob(os.path.join(root, "enclaves", group + ".*", "host.json"))):
+        try:
+            with open(path) as f:
+                return int(json.load(f)["pid"])
+        except (OSError, ValueError, KeyError):
+            continue
+    holders = [p for p in kvm_vm_holders() if p not in exclude]
+    others = [p for p in runtime_processes() if p not in exclude]
+    return (holders or others or [None])[0]
+
+
+def bench_runtime_part(args, runc, er, bundles, res):
+    """a): cold, then warm joins under a keeper, interleaved with runc (and with the one-VM mode
+    when containers share hosts)."""
+    short = {"ENCLAVE_RUN_OCI_IDLE": "1"}  # hosts of one-off groups end soon after their run
     # Warm-up of the page cache and of each binary (not counted).
-    Lifecycle(runc, "warmup-runc", bundle).timed()
-    Lifecycle(er, "warmup-er", bundle).timed()
+    Lifecycle(runc, "warmup-runc", bundles["warm"]).timed()
+    Lifecycle(er, "warmup-er", bundles["warmup"], env=short).timed()
     res["cold_host_gone"] = True
     cold = []
     for i in range(args.cold):
+        # Cold: no enclave host up at all, and a group of its own (a new host is spawned).
         if not wait_no_vm(args.host_linger):
             res["cold_host_gone"] = False
+            log("an enclave host did not end: no more cold runs")
             break
-        cold.append(Lifecycle(er, f"cold-{i}", bundle).timed())
-    keeper = Lifecycle(er, "keeper", bundle)
+        b = make_bundle(os.path.join(er.scratch, f"bundle-cold-{i}"), bundles["rootfs"],
+                        {GROUP: f"bench-cold-{i}"})
+        cold.append(Lifecycle(er, f"cold-{i}", b, env=short).timed())
+    wait_no_vm(args.host_linger)
+    keeper = Lifecycle(er, "keeper", bundles["warm"])
     keeper.create()
-    # Once create has returned, the enclave-run processes left are the keeper's container
-    # process and, if containers share one, the enclave host (the one holding the VM).
-    holders = [p for p in kvm_vm_holders() if p != keeper.pid]
-    others = [p for p in runtime_processes() if p != keeper.pid]
-    if holders or others:
-        mode, host = "shared enclave host", (holders or others)[0]
-    else:
-        mode, host = "one VM per container", None
+    host = host_pid(er.root, "bench-warm", {keeper.pid})
+    mode = "shared enclave host" if host else "one VM per container"
     log(f"enclave-run-oci mode: {mode} (host {host}, keeper {keeper.pid})")
     res["enclave_run_mode"] = mode
     res["enclave_host_pid"] = host
-    runs = {"runc": [], "warm": []}
+    runs = {"runc": [], "warm": [], "isolated": []}
     for i in range(args.runs):
-        runs["runc"].append(Lifecycle(runc, f"runc-{i}", bundle).timed())
-        runs["warm"].append(Lifecycle(er, f"warm-{i}", bundle).timed())
+        runs["runc"].append(Lifecycle(runc, f"runc-{i}", bundles["warm"]).timed())
+        runs["warm"].append(Lifecycle(er, f"warm-{i}", bundles["warm"]).timed())
+        if host:  # one VM per container, as before shared hosts (run.enclave.isolated-vm)
+            runs["isolated"].append(Lifecycle(er, f"isolated-{i}", bundles["isolated"]).timed())
     res["a"] = {}
     for key, rows in (("runc", runs["runc"]), ("enclave_run_warm", runs["warm"]),
-                      ("enclave_run_cold", cold)):
+                      ("enclave_run_cold", cold), ("enclave_run_isolated_vm", runs["isolated"])):
         res["a"][key] = {phase: summary([r[phase] for r in rows])
                          for phase in ("runtime_part", "create", "start", "exit", "delete")}
     return keeper, host
 
 
-def bench_counts(args, runc, er, bundle, keeper, host, scratch, res):
+def bench_counts(args, runc, er, bundle, host, scratch, res):
     """c): strace of K lifecycles per runtime; the shared host's own calls during K joins."""
     c = {}
     k = args.trace_runs
@@ -444,9 +482,10 @@ def bench_hotadd(args, er_bin, hello, scratch, res):
             break
     idle = idle_rate(vm.pid, os.path.join(scratch, "pers-idle.trace"), args.idle_seconds)
     ht = HostTrace(vm.pid, os.path.join(scratch, "pers-joins.trace"))
-    for _ in range(args.trace_runs):
+    adds = max(10, args.trace_runs)
+    for _ in range(adds):
         add(hello)
-    per = host_per_join(ht.stop(), idle, args.trace_runs)
+    per = host_per_join(ht.stop(), idle, adds)
     add("--shutdown")
     try:
         vm.wait(timeout=60)
@@ -463,7 +502,7 @@ def bench_hotadd(args, er_bin, hello, scratch, res):
     for ln in lines:
         if ln.startswith("enclave-run: stats:"):
             st.update({k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", ln)})
-    domains = 1 + 1 + len(times) + args.trace_runs  # the boot hello and every add
+    domains = 1 + 1 + len(times) + adds  # the boot hello and every add
     guest_logs = sum(ln.startswith("enclave-run: guest:") for ln in lines)
     if "exits" in st and "domain_polls" in st:
         per["stats"] = {"exits": st["exits"], "domain_polls": st["domain_polls"],
@@ -475,11 +514,25 @@ def bench_hotadd(args, er_bin, hello, scratch, res):
     res.setdefault("hotadd", {}).update({"add_ms": summary(times), "host": per})
 
 
+def docker_host_pid():
+    """The pid of the enclave host of docker's default group right after a run, or None (one VM
+    per container, or the host already gone)."""
+    root = os.path.join(os.environ["E2E_STATE"], "docker", "exec", "runtime-runc", "moby")
+    for path in glob.glob(os.path.join(root, "enclaves", "*", "host.json")):
+        try:
+            with open(path) as f:
+                return int(json.load(f)["pid"])
+        except (OSError, ValueError, KeyError):
+            pass
+    return None
+
+
 def bench_docker(args, res):
     """b): docker run --rm of the same hello, runc and enclave-run interleaved."""
     docker, image = os.environ["E2E_DOCKER"], os.environ["E2E_IMAGE"]
     t = {"runc": [], "enclave-run": []}
     err = None
+    hosts = []
     log("docker run --rm")
     for i in range(args.docker_runs + 1):
         for rt in t:
@@ -492,7 +545,10 @@ def bench_docker(args, res):
                 continue
             if i > 0:  # the first of each is a warm-up
                 t[rt].append(dt)
-    res["b"] = {"runc": summary(t["runc"]), "enclave_run": summary(t["enclave-run"])}
+                if rt == "enclave-run":
+                    hosts.append(docker_host_pid())
+    res["b"] = {"runc": summary(t["runc"]), "enclave_run": summary(t["enclave-run"]),
+                "enclave_hosts_seen": hosts}
     if err:
         res["b"]["error"] = err
 
@@ -518,7 +574,10 @@ def report(res):
     print("|---|---|---|---|---|")
     rc = a.get("runc", {}).get("runtime_part")
     for key, name in (("runc", "runc"), ("enclave_run_cold", "enclave-run, cold (no host up)"),
-                      ("enclave_run_warm", "enclave-run, warm (a keeper holds the group)")):
+                      ("enclave_run_warm", "enclave-run, warm (a keeper holds the group)"),
+                      ("enclave_run_isolated_vm", "enclave-run, `run.enclave.isolated-vm=true` (a VM of its own)")):
+        if key == "enclave_run_isolated_vm" and not a.get(key, {}).get("runtime_part"):
+            continue
         s = a.get(key, {}).get("runtime_part")
         print(f"| {name} | {fmt(s)} | {fmt(s, 'p90')} | {s['n'] if s else 0} | {ratio(rc, s)} |")
     h = res.get("hotadd", {})
@@ -529,8 +588,10 @@ def report(res):
     print()
     print(f"| phase medians, ms ({lab}) | create | start | exit | delete |")
     print("|---|---|---|---|---|")
-    for key in ("runc", "enclave_run_cold", "enclave_run_warm"):
+    for key in ("runc", "enclave_run_cold", "enclave_run_warm", "enclave_run_isolated_vm"):
         p = a.get(key, {})
+        if not p.get("runtime_part"):
+            continue
         print(f"| {key} | " + " | ".join(fmt(p.get(ph)) for ph in ("create", "start", "exit", "delete"))
               + " |")
     b = res.get("b", {})
@@ -540,6 +601,10 @@ def report(res):
     for key, name in (("runc", "runc"), ("enclave_run", "enclave-run")):
         s = b.get(key)
         print(f"| {name} | {fmt(s)} | {fmt(s, 'p90')} | {s['n'] if s else 0} | {ratio(b.get('runc'), s)} |")
+    hosts = [h for h in b.get("enclave_hosts_seen", []) if h]
+    if hosts:
+        print(f"\nenclave-run docker runs: {len(set(hosts))} distinct enclave host(s) seen over "
+              f"{len(b['enclave_hosts_seen'])} runs (a repeated pid = a warm join)")
     if b.get("error"):
         print(f"\ndocker error: {b['error']}")
     c = res.get("c", {})
@@ -551,15 +616,16 @@ def report(res):
         x = c.get(key)
         if x:
             print(f"| {name} | {x['syscalls_per_container']} | {x['kvm_run_per_container']} | {x['top']} |")
-    for key, name in (("enclave_host", "shared enclave host, per join (idle subtracted)"),):
+    for key, name in (("enclave_host", "shared enclave host, per join (idle subtracted, KVM_RUN apart)"),):
         x = c.get(key)
         if x:
-            print(f"| {name} | {x['syscalls_per_join']} | {x['exits_per_join']} | "
-                  f"{top(x['by_name_per_join_raw'])} (raw) |")
+            print(f"| {name} | {x['syscalls_per_join']} + KVM_RUN | {x['kvm_run_per_join_raw']} "
+                  f"(raw: polls included) | {top(x['by_name_per_join_raw'])} (raw) |")
     if h.get("host"):
         x = h["host"]
-        print(f"| `run --persistent` host, per `enclave-run add` (idle subtracted) | "
-              f"{x['syscalls_per_join']} | {x['exits_per_join']} | {top(x['by_name_per_join_raw'])} (raw) |")
+        print(f"| `run --persistent` host, per `enclave-run add` (idle subtracted, KVM_RUN apart) | "
+              f"{x['syscalls_per_join']} + KVM_RUN | {x['kvm_run_per_join_raw']} (raw: polls included) | "
+              f"{top(x['by_name_per_join_raw'])} (raw) |")
         st = x.get("stats")
         if st:
             print(f"| ... its `--stats`: exits per domain without polls and log lines | | "
@@ -568,12 +634,16 @@ def report(res):
     for key, x in (("host", c.get("enclave_host")), ("persistent", h.get("host"))):
         if x:
             print(f"\nidle {key}: {x['idle_syscalls_per_s']} syscalls/s, "
-                  f"{x['idle_kvm_run_per_s']} KVM_RUN/s (strace -f -p, subtracted above)")
+                  f"{x['idle_kvm_run_per_s']} KVM_RUN/s (strace -f -p)")
     if h.get("error"):
         print(f"\nhot-add error: {h['error']}")
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--report":  # the table again, from a JSON file
+        with open(sys.argv[2]) as f:
+            report(json.load(f))
+        return
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--er", required=True, help="enclave-run binary (enclave-run-oci = its link)")
     ap.add_argument("--hello", required=True)
@@ -597,20 +667,26 @@ def main():
            "emulated": emulated, "machine": os.uname().nodename + ", " + os.uname().release,
            "runs": args.runs}
     s = args.scratch
-    bundle = os.path.join(s, "bundle")
-    make_bundle(bundle, args.hello)
+    rootfs = make_rootfs(os.path.join(s, "rootfs"), args.hello)
+    bundles = {"rootfs": rootfs,
+               "warm": make_bundle(os.path.join(s, "bundle"), rootfs, {GROUP: "bench-warm"}),
+               "warmup": make_bundle(os.path.join(s, "bundle-warmup"), rootfs,
+                                     {GROUP: "bench-warmup"}),
+               "isolated": make_bundle(os.path.join(s, "bundle-isolated"), rootfs,
+                                       {ISOLATED: "true"})}
     oci = os.path.join(os.path.dirname(args.er), "enclave-run-oci")
     runc = Runtime("runc", shutil.which("runc"), os.path.join(s, "root-runc"), s)
     er = Runtime("enclave-run-oci", oci, os.path.join(s, "root-er"), s)
     parts = args.parts.split(",")
     try:
         if "a" in parts or "c" in parts:
-            keeper, host = bench_runtime_part(args, runc, er, bundle, res)
+            bench_runtime_part(args, runc, er, bundles, res)
+            host = res["enclave_host_pid"]
             if "c" in parts:
-                bench_counts(args, runc, er, bundle, keeper, host, s, res)
+                bench_counts(args, runc, er, bundles["warm"], host, s, res)
             er.run("delete", "--force", "keeper", check=False)
         if "hotadd" in parts:
-            bench_hotadd(args, args.er, os.path.join(bundle, "rootfs", "hello"), s, res)
+            bench_hotadd(args, args.er, os.path.join(rootfs, "hello"), s, res)
         if "b" in parts:
             bench_docker(args, res)
     finally:
