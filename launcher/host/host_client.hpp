@@ -27,7 +27,7 @@ namespace er::launcher::host {
 struct DomainRequest {
     std::vector<std::string> argv;  // argv[0] as the container's config gives it
     std::vector<std::string> env;
-    uint64_t mem_limit = 0;             // bytes; 0 = no limit of its own
+    uint64_t mem_limit = 0;  // bytes; 0 = no limit of its own
     uint32_t isolation = ER_ISO_AUTO;
     int app_fd = -1;     // the app's static ELF (a regular file or memfd); the host reads it
     int fs_fd = -1;      // the rootfs packed as an er-fs image (memfd), or -1 for none
@@ -51,7 +51,9 @@ class HostConnection {
     // Error with the host's reason (bad app, too large, limit above what the enclave has).
     void run(const DomainRequest& request);
     // Asks the host to end the domain with `signal`.  Not async-signal-safe: call it from the
-    // process's main loop (e.g. after a signalfd read).  False when the domain already ended.
+    // process's main loop (e.g. after a signalfd read).  False when the domain already ended:
+    // then wait() does not block (its end may have been read here, so fd() need not turn
+    // readable again).
     bool kill(int signal);
     // Blocks until the domain's end.  Throws Error when the host went away first ("the enclave
     // host ended before the domain did").
@@ -60,29 +62,40 @@ class HostConnection {
     int fd() const { return fd_.get(); }
 
   private:
-    explicit HostConnection(UniqueFd fd) : fd_(std::move(fd)) {}
+    explicit HostConnection(UniqueFd fd, std::string socket)
+        : fd_(std::move(fd)), socket_(std::move(socket)) {}
+    // The next ok or error reply; an "end" read meanwhile is kept for wait().
+    struct Answer {
+        bool ok;
+        std::string body;  // error: the host's message; ok: the reply's JSON
+    };
+    Answer reply(const char* what);
+
     UniqueFd fd_;
+    std::string socket_;   // for errors
     std::string pending_;  // bytes read past the last complete line
+    bool has_end_ = false;
+    DomainEnd end_;  // the "end" line, once read
 };
 
 // One domain of an enclave, as the host reports it.
 struct DomainInfo {
-    std::string member;   // the container id it was attached as ("" for a boot domain)
-    std::string name;     // the domain's name in the enclave
-    int32_t slot = -1;    // the guest's domain index while live, else -1
-    std::string state;    // "attached" (not run yet), "running", "exited"
-    int status = -1;      // when exited
-    std::string digest;   // hex SHA-384 of its measurement-log entry ("" until measured)
+    std::string member;  // the container id it was attached as ("" for a boot domain)
+    std::string name;    // the domain's name in the enclave
+    int32_t slot = -1;   // the guest's domain index while live, else -1
+    std::string state;   // "attached" (not run yet), "running", "exited"
+    int status = -1;     // when exited
+    std::string digest;  // hex SHA-384 of its measurement-log entry ("" until measured)
 };
 
 struct HostStatus {
-    pid_t pid = 0;            // the enclave host (the VMM process)
+    pid_t pid = 0;  // the enclave host (the VMM process)
     std::string group;
-    uint32_t capacity = 0;    // members it takes at once
-    uint32_t members = 0;     // attached connections now
-    uint64_t added = 0;       // domains staged over its life
-    bool accepting = true;    // false once shutting down or its measurement log is full
-    std::string log_digest;   // hex digest over the whole measurement log, "" without --attest
+    uint32_t capacity = 0;   // members it takes at once
+    uint32_t members = 0;    // attached connections now
+    uint64_t added = 0;      // domains staged over its life
+    bool accepting = true;   // false once shutting down or its measurement log is full
+    std::string log_digest;  // hex digest over the whole measurement log, "" without --attest
     std::vector<DomainInfo> domains;  // members now and the last domains that ended
 };
 
