@@ -291,7 +291,8 @@ struct er_hc_domain_poll {
     uint32_t action;    /* out: er_poll_action */
     uint32_t domain;    /* out: KILL: the domain to end; ADD: free_slot again */
     uint32_t signal;    /* out: KILL: the Linux signal to report (9) */
-    struct er_domain_desc desc; /* out: ADD: app and args inside the staging area; fs 0 */
+    struct er_domain_desc desc; /* out: ADD: app, args (and an er-fs image, or fs 0) inside
+                                   the staging area (docs/abi.md "ABI 5 amendments") */
     uint64_t reserved[2];
 };
 

@@ -25,7 +25,8 @@ DomainResult killed_unstaged(uint32_t signal) {
 }  // namespace
 
 uint64_t staged_bytes(const HotDomain& d) {
-    return page_up(d.app.size()) + d.args.bytes.size();
+    if (d.fs.empty()) return page_up(d.app.size()) + d.args.bytes.size();
+    return page_up(d.app.size()) + page_up(d.args.bytes.size()) + d.fs.size();
 }
 
 DomainQueue::DomainQueue(uint64_t staging_size) : staging_size_(staging_size) {
@@ -36,7 +37,7 @@ DomainQueue::Ticket DomainQueue::add(HotDomain d, DomainEndHandler on_end) {
     if (d.app.empty()) throw Error(d.name + ": the app is empty");
     if (d.args.argc == 0) throw Error(d.name + ": argc is 0");
     if (staged_bytes(d) > staging_size_) {
-        throw Error(d.name + ": app and arguments take " + std::to_string(staged_bytes(d)) +
+        throw Error(d.name + ": app, arguments and tree take " + std::to_string(staged_bytes(d)) +
                     " bytes, more than the staging area's " + std::to_string(staging_size_));
     }
     std::lock_guard lock(mu_);
@@ -106,6 +107,8 @@ er_hc_domain_poll DomainQueue::answer(uint32_t free_slot, GuestMemory& memory,
         uint64_t args_at = staging_gpa + page_up(d.app.size());
         memory.copy_in(staging_gpa, d.app, "staged app");
         memory.copy_in(args_at, d.args.bytes, "staged args");
+        uint64_t fs_at = args_at + page_up(d.args.bytes.size());
+        if (!d.fs.empty()) memory.copy_in(fs_at, d.fs, "staged er-fs image");
         er_domain_desc& desc = out.desc;
         std::memcpy(desc.name, d.name.data(), std::min<size_t>(d.name.size(), ER_DOMAIN_NAME_MAX));
         desc.app_gpa = staging_gpa;
@@ -114,6 +117,10 @@ er_hc_domain_poll DomainQueue::answer(uint32_t free_slot, GuestMemory& memory,
         desc.args_size = d.args.bytes.size();
         desc.argc = d.args.argc;
         desc.envc = d.args.envc;
+        if (!d.fs.empty()) {
+            desc.fs_gpa = fs_at;
+            desc.fs_size = d.fs.size();
+        }
         desc.mem_limit = d.mem_limit;
         desc.isolation = d.isolation;
         out.action = ER_POLL_ADD;
@@ -121,6 +128,8 @@ er_hc_domain_poll DomainQueue::answer(uint32_t free_slot, GuestMemory& memory,
         Live live{p.ticket, std::move(p.domain), std::move(p.on_end)};
         live.domain.app.clear();
         live.domain.app.shrink_to_fit();
+        live.domain.fs.clear();
+        live.domain.fs.shrink_to_fit();
         live_[free_slot] = std::move(live);
         return out;
     }

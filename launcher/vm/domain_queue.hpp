@@ -33,6 +33,9 @@ struct HotDomain {
     ArgsBlob args;
     uint64_t mem_limit = 0;
     uint32_t isolation = ER_ISO_AUTO;
+    // ABI 5 amendment: its read-only tree, an er-fs image (er_fs_pack.hpp), or empty for none.
+    // The guest keeps a private copy for the domain's life, charged to its memory limit.
+    std::vector<uint8_t> fs;
 };
 
 // Called on the vCPU thread when the domain has ended (or was refused, or killed before it was
@@ -104,7 +107,8 @@ class DomainQueue {
     EnclaveLog log_;
 };
 
-// The staged layout: the app at the area's start, the args blob at the next page.
+// The staged layout: the app at the area's start, the args blob at the next page, the er-fs
+// image (if any) at the page after the args.
 uint64_t staged_bytes(const HotDomain& d);
 
 }  // namespace er::launcher

@@ -23,7 +23,11 @@ void record_domain(const er_domain_desc& desc, const domain::Domain& d) {
     b.name = d.name;
     b.image = mm::phys_to_virt(desc.app_gpa);
     b.image_size = desc.app_size;
-    if (desc.fs_gpa != 0) {
+    if (d.tree != nullptr) {
+        // A hot-added domain's private copy: the bytes its tree code reads (ABI 5 amendment).
+        b.fs = d.tree;
+        b.fs_size = d.tree_size;
+    } else if (desc.fs_gpa != 0) {
         b.fs = mm::phys_to_virt(desc.fs_gpa);
         b.fs_size = desc.fs_size;
     }

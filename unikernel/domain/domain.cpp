@@ -10,6 +10,7 @@
 #include "domain/app_loader.hpp"
 #include "domain/domain_table.hpp"
 #include "domain/isolation.hpp"
+#include "domain/private_tree.hpp"
 #include "domain/signals.hpp"
 #include "elf/elf.hpp"
 #include "hv/hypercall.hpp"
@@ -61,6 +62,7 @@ void release_and_report(Domain& d, er_hc_exit& req) {
     req.domain = d.id;
     uint64_t run_ns = d.started ? time::uptime_ns() - d.start_ns : 0;
     fs::release(d.files);
+    tree_release(d);  // the tree code is done with it: fs::release came first
     // Off its page tables before freeing them; the kernel half is the same in every CR3.
     if (&d == g_current) x86::write_cr3(mm::g_kernel_pt.root());
     d.as.destroy();
@@ -122,6 +124,7 @@ void undo_create(Domain& d, Stage stage) {
         mm::free_charged(nullptr, mm::kernel_gpa(d.fpu));
         d.fpu = nullptr;
     }
+    tree_release(d);
     mm::release_limit(d.account);
     d.state = State::dead;
 }
@@ -197,8 +200,13 @@ const char* set_up(Domain& d, const er_domain_desc& desc, const uint8_t entropy[
 
     const char* args_data = static_cast<const char*>(mm::phys_to_virt(desc.args_gpa));
     const char* why = nullptr;
-    const void* image = desc.fs_gpa != 0 ? mm::phys_to_virt(desc.fs_gpa) : nullptr;
-    if (!fs::init(d.files, id, image, desc.fs_size, args_data, &why))
+    // A hot-added domain's tree is its private copy (create()); a boot domain's lies where the
+    // launcher loaded it, in memory the host no longer touches.
+    const void* image = d.tree != nullptr  ? d.tree
+                        : desc.fs_gpa != 0 ? mm::phys_to_virt(desc.fs_gpa)
+                                           : nullptr;
+    uint64_t image_size = d.tree != nullptr ? d.tree_size : desc.fs_size;
+    if (!fs::init(d.files, id, image, image_size, args_data, &why))
         return why != nullptr ? why : "malformed er-fs image";
 
     // The loader writes the initial stack through user_access, which works on current().
@@ -225,7 +233,8 @@ const char* create_reserved(Domain& d, const er_domain_desc& desc, const uint8_t
 
 }  // namespace
 
-const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entropy[16]) {
+const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entropy[16],
+                   const StagedTree* staged_tree) {
     if (id >= ER_MAX_DOMAINS) return "domain index out of range";
     Domain& d = g_domains[id];
     d.id = id;
@@ -243,11 +252,21 @@ const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entrop
     d.started = false;
     d.futex_waiting = d.timed_out = false;
     d.fpu = nullptr;
+    d.tree = nullptr;
+    d.tree_size = 0;
     d.isolation = ER_ISO_AUTO;
     // Its whole limit first: a domain that starts is sure to get it (docs/threat-model.md).
     if (!mm::reserve_limit(d.account)) {
         d.state = State::dead;
         return limit_refusal(d);
+    }
+    // Its tree next, on its own account: copied once out of the staging area, then only the copy.
+    if (staged_tree != nullptr) {
+        if (const char* err = tree_copy_in(d, staged_tree->bytes, staged_tree->size)) {
+            mm::release_limit(d.account);
+            d.state = State::dead;
+            return err;
+        }
     }
     const char* err = create_reserved(d, desc, entropy);
     if (err != nullptr) return err;

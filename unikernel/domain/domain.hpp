@@ -32,6 +32,10 @@ struct Domain {
     console::Stream* out;
     console::Stream* err;
     fs::DomainFiles files;
+    // ABI 5 amendment: a hot-added domain's private copy of its er-fs image (private_tree.hpp),
+    // read-only in its kernel window; nullptr (size 0) for none or a boot domain's.
+    const void* tree;
+    uint64_t tree_size;
 
     // Program break: [brk_start, brk) is the heap VMA, page-rounded at its end.
     uint64_t brk_start;
@@ -77,7 +81,15 @@ Domain* get(uint32_t id);
 // Sets up domain `id` from its descriptor (account, address space, kernel stack, FPU area,
 // streams, files), reserves its memory limit and loads its app.  nullptr on success, else why it
 // cannot run, with everything it took given back.  `entropy` is AT_RANDOM's 16 bytes.
-const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entropy[16]);
+// `staged_tree` (hot add, ABI 5 amendment): the domain's er-fs image still in the staging area,
+// copied once into the domain's own frames (private_tree.hpp) before anything reads it; `desc`'s
+// fs_gpa/fs_size are then ignored.
+struct StagedTree {
+    const void* bytes;
+    uint64_t size;
+};
+const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entropy[16],
+                   const StagedTree* staged_tree = nullptr);
 // Tells the host that domain `id` will not start and why (ER_EXIT_REFUSED): create() failed and
 // gave back what it took; the other domains run.  A refusal, not a panic: under SEV the host is
 // not trusted to have refused the app first, and one bad app must not end its neighbours.

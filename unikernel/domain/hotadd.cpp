@@ -7,6 +7,7 @@
 #include "domain/args_blob.hpp"
 #include "domain/domain.hpp"
 #include "domain/domain_table.hpp"
+#include "domain/private_tree.hpp"
 #include "domain/signals.hpp"
 #include "domain/staged_domain.hpp"
 #include "hv/hypercall.hpp"
@@ -116,7 +117,13 @@ void add(const er_hc_domain_poll& answer, uint32_t slot) {
     domain::Domain* cur = sched::running();
     bool cur_live = cur != nullptr && cur->state != domain::State::dead;
     if (cur_live) x86::fpu::save(cur->fpu);
-    const char* err = domain::create(slot, priv, entropy);
+    // The tree stays in the staging area until create() copies it into the domain's own frames
+    // (private_tree.hpp): read once, like app and args; priv describes no image of its own.
+    domain::StagedTree tree{mm::phys_to_virt(answer.desc.fs_gpa), answer.desc.fs_size};
+    priv.fs_gpa = 0;
+    priv.fs_size = 0;
+    const char* err =
+        domain::create(slot, priv, entropy, answer.desc.fs_gpa != 0 ? &tree : nullptr);
     if (cur_live) {
         domain::activate(*cur);
     } else {
@@ -186,6 +193,8 @@ void init(const er_boot_info& b) {
     g_on = true;
     g_staging = {b.staging_gpa, b.staging_size};
     g_copy_gpa = b.staging_gpa - b.staging_size;
+    // Before any address space copies the kernel half (private_tree.hpp).
+    if (const char* err = domain::tree_window_init(b.staging_size)) panic(err);
     sched::set_persistent(true);
 }
 

@@ -32,8 +32,17 @@ bool check_staged_domain(const er_domain_desc& d, uint32_t slot, const StagingBo
     // Overlap would let one copy's bytes be read as the other's; the host has no reason for it.
     if (d.app_gpa < d.args_gpa + d.args_size && d.args_gpa < d.app_gpa + d.app_size)
         return fail(why, slot, "app and args overlap in the staging area");
-    if (d.fs_gpa != 0 || d.fs_size != 0)
-        return fail(why, slot, "an er-fs image for a hot-added domain is not supported yet");
+    // ABI 5 amendment: an er-fs image, copied by create() into the domain's own frames.
+    if (d.fs_gpa == 0) {
+        if (d.fs_size != 0) return fail(why, slot, "fs_size set without fs_gpa");
+    } else {
+        if (!inside(d.fs_gpa, d.fs_size, b))
+            return fail(why, slot, "fs_gpa/fs_size outside the staging area");
+        if (d.fs_gpa < d.app_gpa + d.app_size && d.app_gpa < d.fs_gpa + d.fs_size)
+            return fail(why, slot, "the er-fs image and the app overlap in the staging area");
+        if (d.fs_gpa < d.args_gpa + d.args_size && d.args_gpa < d.fs_gpa + d.fs_size)
+            return fail(why, slot, "the er-fs image and the args overlap in the staging area");
+    }
     if (d.isolation > ER_ISO_MPK) return fail(why, slot, "isolation is not an er_isolation");
     if (d.flags != 0) return fail(why, slot, "flags is not zero");
     for (uint64_t r : d.reserved) {

@@ -78,14 +78,34 @@ TEST(StagedDomain, AppAndArgsMustNotOverlap) {
     EXPECT_TRUE(refused_for(check(d), "overlap"));
 }
 
+// ABI 5 amendment: an er-fs image inside the staging area, clear of app and args, is taken (the
+// guest copies it into the domain's own frames); anything else is refused.
+TEST(StagedDomain, AnErFsImageMustLieInTheStagingAreaClearOfAppAndArgs) {
+    er_domain_desc d = make("x");
+    d.fs_gpa = kStaging.gpa + 0x10000;
+    d.fs_size = 0x1000;
+    EXPECT_EQ(check(d), "ok");
+    d.fs_gpa = kStaging.gpa + kStaging.size - 0x800;
+    EXPECT_TRUE(refused_for(check(d), "fs_gpa/fs_size outside the staging area"));
+    d.fs_gpa = ~0ull - 0x800;
+    EXPECT_TRUE(refused_for(check(d), "outside the staging area"));
+    d.fs_gpa = d.app_gpa;
+    EXPECT_TRUE(refused_for(check(d), "the er-fs image and the app overlap"));
+    d.fs_gpa = d.args_gpa;
+    EXPECT_TRUE(refused_for(check(d), "the er-fs image and the args overlap"));
+    d.fs_gpa = kStaging.gpa + 0x10000;
+    d.fs_size = 0;
+    EXPECT_TRUE(refused_for(check(d), "outside the staging area"));  // empty: no image
+}
+
 TEST(StagedDomain, RefusesArgcZeroFsFlagsReservedAndUnknownIsolation) {
     er_domain_desc d = make("x");
     d.argc = 0;
     EXPECT_TRUE(refused_for(check(d), "argc is 0"));
     d = make("x");
-    d.fs_gpa = kStaging.gpa + 0x10000;
+    d.fs_gpa = 0;
     d.fs_size = 0x1000;
-    EXPECT_TRUE(refused_for(check(d), "er-fs"));
+    EXPECT_TRUE(refused_for(check(d), "fs_size set without fs_gpa"));
     d = make("x");
     d.isolation = 3;
     EXPECT_TRUE(refused_for(check(d), "isolation"));

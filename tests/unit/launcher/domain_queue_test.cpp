@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "fake_console.hpp"
@@ -74,6 +75,29 @@ class DomainQueueTest : public ::testing::Test {
 TEST_F(DomainQueueTest, NothingQueuedAnswersNone) {
     EXPECT_EQ(poll(1).action, ER_POLL_NONE);
     EXPECT_EQ(queue.polls(), 1u);
+}
+
+// ABI 5 amendment: an er-fs image is staged at the page after the args blob and described in the
+// answer; staged_bytes counts it, and one that cannot fit is refused at add.
+TEST_F(DomainQueueTest, StagesAnErFsImageAfterTheArgs) {
+    HotDomain d = hot("web");
+    d.fs.assign(3000, 0xE5);
+    EXPECT_EQ(staged_bytes(d), 0x2000u + 0x1000u + 3000u);  // app 5000 -> 2 pages, args 1 page
+    queue.add(d, [](const DomainResult&) {});
+    er_hc_domain_poll a = poll(1);
+    ASSERT_EQ(a.action, ER_POLL_ADD);
+    EXPECT_EQ(a.desc.fs_gpa, kStaging + 0x3000);
+    EXPECT_EQ(a.desc.fs_size, 3000u);
+    auto staged = ram.memory.view(a.desc.fs_gpa, a.desc.fs_size, "fs");
+    EXPECT_TRUE(std::equal(staged.begin(), staged.end(), d.fs.begin(), d.fs.end()));
+    EXPECT_TRUE(queue.staged(1)->fs.empty());  // not kept once staged
+
+    HotDomain none = hot("db");
+    queue.add(none, [](const DomainResult&) {});
+    EXPECT_EQ(poll(2).desc.fs_gpa, 0u);
+    HotDomain huge = hot("big");
+    huge.fs.assign(kStagingSize, 0);
+    EXPECT_THROW(queue.add(huge, [](const DomainResult&) {}), Error);
 }
 
 TEST_F(DomainQueueTest, StagesAppAndArgsAndNamesTheSlot) {
