@@ -12,6 +12,7 @@
 #include "launcher/cli/platform_command.hpp"
 #include "launcher/cli/run_options.hpp"
 #include "launcher/cli/add_command.hpp"
+#include "launcher/cli/list_command.hpp"
 #include "launcher/common/error.hpp"
 #include "launcher/common/escape.hpp"
 #include "launcher/embedded/embedded_kernel.hpp"
@@ -81,6 +82,8 @@ int main(int argc, char** argv) {
         ->type_name("SOCKET");
     er::launcher::AddOptions add_options;
     CLI::App* add = er::launcher::add_add_command(cli, add_options);
+    er::launcher::ListOptions list_options;
+    CLI::App* list = er::launcher::add_list_command(cli, list_options);
 
     er::launcher::CheckOptions check_options;
     CLI::App* check = er::launcher::add_check_command(cli, check_options);
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
     try {
         if (check->parsed()) return er::launcher::check_command(check_options);
         if (platform->parsed()) return er::launcher::platform_command(platform_options);
+        if (list->parsed()) return er::launcher::list_command(list_options);
         if (add->parsed()) {
             add_options.rest = add->remaining();
             return er::launcher::add_command(add_options);

@@ -28,6 +28,8 @@ int state_command(const OciContext& ctx, const std::vector<std::string>& args);
 int list_command(const OciContext& ctx, const std::vector<std::string>& args);
 int ps_command(const OciContext& ctx, const std::vector<std::string>& args);
 int features_command(const OciContext& ctx, const std::vector<std::string>& args);
+// Internal (not in --help): the shared enclave host process that create spawns.
+int enclave_host_command(const OciContext& ctx, const std::vector<std::string>& args);
 
 // Signal number from "15", "TERM" or "SIGTERM" (runc's parseSignal); throws Error.
 int parse_signal(const std::string& text);

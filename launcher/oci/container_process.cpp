@@ -2,12 +2,15 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <memory>
 
 #include "launcher/common/error.hpp"
@@ -116,6 +119,120 @@ void wait_at_gate(const std::string& fifo) {
     ::close(fd);
 }
 
+// The signals the container process turns into kills of its domain: every one whose default
+// action ends a process, but not those the kernel raises for the process's own faults, SIGPIPE
+// (ignored: a write to a host that is gone is an error, not a death), and none that is ignored
+// or stops by default (a terminal resize must not kill the app).
+sigset_t forwarded_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig = 1; sig < NSIG; ++sig) {
+        switch (sig) {
+            case SIGKILL:
+            case SIGSTOP:
+            case SIGSEGV:
+            case SIGBUS:
+            case SIGFPE:
+            case SIGILL:
+            case SIGTRAP:
+            case SIGSYS:
+            case SIGPIPE:
+            case SIGCHLD:
+            case SIGCONT:
+            case SIGURG:
+            case SIGWINCH:
+            case SIGTSTP:
+            case SIGTTIN:
+            case SIGTTOU:
+                continue;
+            default:
+                sigaddset(&set, sig);  // fails, harmlessly, for the C library's reserved ones
+        }
+    }
+    return set;
+}
+
+// Whether the host says the domain of member `id` has ended.  Needed once after each run() or
+// kill(): their reply may have been read together with the domain's end, which then waits in
+// the connection's buffer while its descriptor never turns readable again.
+bool host_says_ended(const ContainerLaunch& launch) {
+    try {
+        host::HostStatus s = host::query_status(launch.host_socket);
+        for (const host::DomainInfo& d : s.domains) {
+            if (d.member == launch.id) return d.state != "running" && d.state != "attached";
+        }
+        return true;  // not a member any more
+    } catch (const Error&) {
+        return true;  // the host is gone: wait() says so
+    }
+}
+
+// Shared: the domain is run by the enclave host; this process relays signals and its end.
+int run_in_shared_host(const ContainerLaunch& launch) {
+    host::HostConnection& conn = *launch.host;
+    const ContainerConfig& c = launch.config;
+    std::signal(SIGPIPE, SIG_IGN);
+    sigset_t set = forwarded_signals();
+    if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0) throw_errno("sigprocmask failed");
+    UniqueFd signals(::signalfd(-1, &set, SFD_CLOEXEC));
+    if (!signals.valid()) throw_errno("signalfd failed");
+    host::DomainRequest request;
+    request.argv = c.args;
+    request.env = c.env;
+    request.mem_limit = c.mem_limit;
+    request.app_fd = launch.app.fd.get();
+    request.fs_fd = launch.fs_fd;
+    request.stdout_fd = STDOUT_FILENO;
+    request.stderr_fd = STDERR_FILENO;
+    conn.run(request);
+    bool check = true;  // a reply was just read: check once (host_says_ended) if nothing comes
+    for (;;) {
+        pollfd p[2] = {{conn.fd(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
+        int n = ::poll(p, 2, check ? 1000 : -1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("poll failed");
+        }
+        if (n == 0) {
+            check = false;
+            if (host_says_ended(launch)) p[0].revents = POLLIN;
+        }
+        if (p[1].revents & POLLIN) {
+            signalfd_siginfo info{};
+            if (::read(signals.get(), &info, sizeof info) == sizeof info) {
+                if (!conn.kill(static_cast<int>(info.ssi_signo))) p[0].revents = POLLIN;
+                check = true;
+            }
+            if (!(p[0].revents & POLLIN)) continue;
+        }
+        if (p[0].revents) {
+            host::DomainEnd end = conn.wait();
+            if (end.status == kExitLauncherError && !end.text.empty()) {
+                write_text(STDERR_FILENO, "enclave-run: " + end.text + "\n");
+            }
+            return end.status;
+        }
+    }
+}
+
+int run_isolated(const ContainerLaunch& launch, Prepared& prepared) {
+    std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is -EPIPE to the app
+    MachineConfig config;
+    config.mem_size = launch.vm_memory;
+    config.timer_period_us = kDefaultTickMs * 1000;
+    std::vector<std::string> names{prepared.domains.domains[0].name};
+    auto output = std::make_unique<DomainOutput>(names, DomainOutput::Mode::direct);
+    ExitStats stats;
+    DomainResults results;
+    VmEnd end = run_machine(config,
+                            MachineInput{prepared.kernel.image, prepared.kernel.bytes,
+                                         prepared.domains, *prepared.ram, *output},
+                            stats, results);
+    output.reset();
+    if (!end.message.empty()) write_text(STDERR_FILENO, "enclave-run: " + end.message + "\n");
+    return end.status;
+}
+
 }  // namespace
 
 uint64_t vm_memory_for(uint64_t mem_limit) {
@@ -132,7 +249,7 @@ void container_process_main(const ContainerLaunch& launch, int ready_fd,
         close_other_fds(keep_fds);
         if (launch.tty_slave >= 0) take_terminal(launch.tty_slave);
         enter_network_namespace(launch.config);
-        prepared = prepare(launch);
+        if (!launch.host) prepared = prepare(launch);
     } catch (const Error& e) {
         write_text(ready_fd, e.what());
         ::_exit(1);
@@ -148,21 +265,7 @@ void container_process_main(const ContainerLaunch& launch, int ready_fd,
     int status = kExitLauncherError;
     try {
         wait_at_gate(launch.fifo_path);
-        std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is -EPIPE to the app
-        MachineConfig config;
-        config.mem_size = launch.vm_memory;
-        config.timer_period_us = kDefaultTickMs * 1000;
-        std::vector<std::string> names{prepared.domains.domains[0].name};
-        auto output = std::make_unique<DomainOutput>(names, DomainOutput::Mode::direct);
-        ExitStats stats;
-        DomainResults results;
-        VmEnd end = run_machine(config,
-                                MachineInput{prepared.kernel.image, prepared.kernel.bytes,
-                                             prepared.domains, *prepared.ram, *output},
-                                stats, results);
-        output.reset();
-        if (!end.message.empty()) write_text(STDERR_FILENO, "enclave-run: " + end.message + "\n");
-        status = end.status;
+        status = launch.host ? run_in_shared_host(launch) : run_isolated(launch, prepared);
     } catch (const std::exception& e) {
         write_text(STDERR_FILENO, std::string("enclave-run: ") + e.what() + "\n");
     }

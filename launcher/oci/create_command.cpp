@@ -1,6 +1,8 @@
 // `create [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot]
-// [--no-new-keyring] [--preserve-fds N] ID`: everything checked, the container process forked
-// and loaded, waiting at its start gate; returns only then (the shim reads the pid file at once).
+// [--no-new-keyring] [--preserve-fds N] ID`: everything checked (config, app, the rootfs packed),
+// the container attached to its group's enclave host (one spawned when none accepts), the
+// container process forked holding that connection, waiting at its start gate; returns only
+// then (the shim reads the pid file at once).
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -16,7 +18,10 @@
 #include "launcher/oci/commands.hpp"
 #include "launcher/oci/console_socket.hpp"
 #include "launcher/oci/container_process.hpp"
+#include "launcher/oci/enclave_group.hpp"
+#include "launcher/oci/enclave_hosts.hpp"
 #include "launcher/oci/oci_config.hpp"
+#include "launcher/oci/rootfs_image.hpp"
 #include "launcher/oci/state_dir.hpp"
 
 namespace er::launcher::oci {
@@ -95,6 +100,10 @@ int create_command(const OciContext& ctx, const std::vector<std::string>& args) 
         throw Error("--console-socket was given but process.terminal is false");
     }
     ResolvedApp app = resolve_app(config.rootfs, config.args[0], config.env);
+    bool isolated = isolated_vm_requested(config.annotations);
+    HostSettings settings = host_settings_from_env();
+    UniqueFd fs_image;
+    if (!isolated) fs_image = pack_rootfs_image(config.rootfs, config.tmpfs);
 
     ContainerDir dir = ContainerDir::create(ctx.global.root, id);
     Undo undo;
@@ -114,7 +123,19 @@ int create_command(const OciContext& ctx, const std::vector<std::string>& args) 
                            dir.fifo_path(),
                            pty ? pty->slave.get() : -1,
                            vm_memory_for(config.mem_limit)};
+    // The membership is this connection: the container process inherits it, and whenever that
+    // process ends (its domain's end, SIGKILL, delete), the host sees it close.
+    std::optional<JoinedHost> host;
+    if (!isolated) {
+        host.emplace(join_group(ctx.global.root, group_of(config.annotations), id, settings));
+        launch.host = &host->conn;
+        launch.fs_fd = fs_image.get();
+        launch.host_socket = host->dir + "/control.sock";
+        launch.id = id;
+        ctx.log.debug("joined the enclave host " + host->dir);
+    }
     std::vector<int> keep{ready_write.get(), app.fd.get()};
+    if (host) keep.insert(keep.end(), {host->conn.fd(), fs_image.get()});
     if (pty) keep.push_back(pty->slave.get());
     for (int fd = 3; fd < 3 + preserve; ++fd) keep.push_back(fd);
 

@@ -17,7 +17,8 @@ Usage: enclave-run-oci [--root DIR] [--log FILE] [--log-format text|json] [--deb
                        [--systemd-cgroup] COMMAND [ARGS...]
 
 Commands: create, start, state, kill, delete, list, ps, features.
-Every container is a host process running a one-domain enclave of its own.
+Every container is a domain hot-added to its group's shared enclave (one VMM process
+per group; `enclave-run list` shows them).
 )";
 
 // runc commands that exist but that a domain cannot do yet: each refuses with its reason, so
@@ -82,6 +83,7 @@ int oci_main(int argc, char** argv, int skip, std::span<const uint8_t> kernel,
         {"create", create_command}, {"start", start_command},       {"kill", kill_command},
         {"delete", delete_command}, {"state", state_command},       {"list", list_command},
         {"ps", ps_command},         {"features", features_command},
+        {"enclave-host", enclave_host_command},
     };
     try {
         if (auto it = commands.find(global.command); it != commands.end()) {

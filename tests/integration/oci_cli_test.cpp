@@ -4,7 +4,9 @@
 // process (left behind by create) is its to wait for, and create's stdout/stderr (the
 // container's) are files here where the shim has pipes.
 //   HostOnly.Oci*: no VM is started (features, errors, refusals at create, a created container
-//   deleted); Oci.*: the container runs, in the test VM (one small VM per container).
+//   deleted: those containers take the isolated-VM opt-out, whose create loads without KVM; a
+//   shared host that cannot start; `enclave-run list` and a dead host's folder); Oci.*: the
+//   containers run as domains of a shared enclave host, in the test VM.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/prctl.h>
@@ -43,9 +45,17 @@ class OciFixture {
         fs::remove_all(root_);
         fs::create_directories(bundle() + "/rootfs/bin");
         ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+        // A shared host ends 1 s after its last member left (not 0: a new host has no member
+        // until its spawner attaches).  A test sets more where it needs the host to stay.
+        ::setenv("ENCLAVE_RUN_OCI_IDLE", "1", 1);
     }
     ~OciFixture() {
         ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+        ::unsetenv("ENCLAVE_RUN_OCI_IDLE");
+        // A host still idling in the root (a failed test) ends by itself; its folder goes now.
+        // Hosts are orphans this subreaper adopted: reap those that ended.
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
         fs::remove_all(dir_);
         fs::remove_all(root_);
     }
@@ -54,6 +64,8 @@ class OciFixture {
     std::string root() const { return root_; }
     std::string bundle() const { return dir_ + "/bundle"; }
     std::string log() const { return bundle() + "/log.json"; }
+    // The containers of this fixture take the one-VM-each opt-out (run.enclave.isolated-vm).
+    bool isolated = false;
 
     // Puts `host_file` at /bin/NAME in the rootfs and writes config.json running it with `args`.
     void make_bundle(const std::string& host_file, const std::string& name,
@@ -72,6 +84,7 @@ class OciFixture {
             {"mounts", {{{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"}}}},
             {"linux", json::object()},
         };
+        if (isolated) spec["annotations"] = {{"run.enclave.isolated-vm", "true"}};
         spec.merge_patch(edit);
         std::ofstream(bundle() + "/config.json") << spec.dump(2);
     }
@@ -132,6 +145,29 @@ class OciFixture {
     std::string dir_;
     std::string root_;
 };
+
+// Sets an environment variable for one test (the runtime reads its settings from there).
+struct ScopedEnv {
+    std::string name;
+    ScopedEnv(const char* n, const char* value) : name(n) { ::setenv(n, value, 1); }
+    ~ScopedEnv() { ::unsetenv(name.c_str()); }
+};
+
+// `enclave-run list --root ROOT --json`.
+json enclave_list(const std::string& root) {
+    Result r = run({kEnclaveRun, "list", "--root", root, "--json"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    return json::parse(r.out);
+}
+
+// Whether `dir` is empty within `seconds` (an enclave host removes its folder when it ends).
+bool empty_within(const std::string& dir, int seconds) {
+    for (int i = 0; i < seconds * 10; ++i) {
+        if (fs::is_empty(dir)) return true;
+        ::usleep(100000);
+    }
+    return fs::is_empty(dir);
+}
 
 // The container process's wait status as the shim computes it: exit code, or 128+signal.
 int wait_container(pid_t pid) {
@@ -210,6 +246,7 @@ TEST(HostOnly, OciCreateRefusesADynamicBinaryWithTheReason) {
 // and leaving nothing.
 TEST(HostOnly, OciCreatedContainerWaitsAndDeleteLeavesNothing) {
     OciFixture f("created");
+    f.isolated = true;  // created and deleted without a VM
     // Host hooks with the state on stdin (docker 20.10-27's network hook reads the pid there).
     std::string rec = f.bundle() + "/";
     auto recorder = [&](const std::string& file) {
@@ -265,6 +302,7 @@ TEST(HostOnly, OciCreatedContainerWaitsAndDeleteLeavesNothing) {
 // concurrent deletes: exactly one deletes, the other is told it does not exist; nothing is left.
 TEST(HostOnly, OciConcurrentCreatesAndDeletesOfOneId) {
     OciFixture f("concurrent");
+    f.isolated = true;  // created and deleted without a VM
     f.make_bundle(app("hello"), "hello", {});
     std::vector<pid_t> racers;
     for (int i = 0; i < 4; ++i) {
@@ -294,6 +332,7 @@ TEST(HostOnly, OciConcurrentCreatesAndDeletesOfOneId) {
 // socket it refuses instead of hanging the engine.
 TEST(HostOnly, OciTerminalSendsThePtyThroughTheConsoleSocket) {
     OciFixture f("tty");
+    f.isolated = true;  // created and deleted without a VM
     f.make_bundle(app("hello"), "hello", {}, {{"process", {{"terminal", true}}}});
     EXPECT_EQ(f.create("t"), 1);
     EXPECT_EQ(f.last_error(), "process.terminal is true but no --console-socket was given");
@@ -336,6 +375,68 @@ TEST(HostOnly, OciTerminalSendsThePtyThroughTheConsoleSocket) {
     EXPECT_TRUE(fs::is_empty(f.root()));
 }
 
+// A shared host that cannot start (no enclave fits in 4 KiB; without KVM none starts at all)
+// fails create with the host's own reason and leaves nothing: no state, no host folder or
+// process.  A malformed setting fails create before anything exists.
+TEST(HostOnly, OciSharedHostThatCannotStartFailsCreateWithItsReason) {
+    OciFixture f("nohost");
+    f.make_bundle(app("hello"), "hello", {});
+    {
+        ScopedEnv memory("ENCLAVE_RUN_OCI_MEMORY", "4K");
+        EXPECT_EQ(f.create("c1"), 1);
+    }
+    EXPECT_NE(f.last_error().find("the enclave host for group default could not start: "),
+              std::string::npos)
+        << f.last_error();
+    int st = 0;
+    while (::waitpid(-1, &st, 0) > 0) {  // the host that failed (this subreaper adopted it)
+    }
+    EXPECT_TRUE(fs::is_empty(f.root())) << "the host did not clean up";
+    EXPECT_FALSE(fs::exists(f.bundle() + "/init.pid"));
+    {
+        ScopedEnv capacity("ENCLAVE_RUN_OCI_CAPACITY", "0");
+        EXPECT_EQ(f.create("c1"), 1);
+    }
+    EXPECT_NE(f.last_error().find("ENCLAVE_RUN_OCI_CAPACITY must be a count"), std::string::npos)
+        << f.last_error();
+    EXPECT_TRUE(fs::is_empty(f.root()));
+}
+
+// `enclave-run list`: nothing under a fresh root; a host that died (its pid gone, its socket
+// refusing) is shown as dead and its folder removed, so the root is empty again.
+TEST(HostOnly, EnclaveRunListShowsADeadHostAndRemovesIt) {
+    OciFixture f("list");
+    fs::create_directories(f.root());
+    EXPECT_EQ(enclave_list(f.root())["enclaves"], json::array());
+    Result text = run({kEnclaveRun, "list", "--root", f.root()});
+    EXPECT_EQ(text.status, 0);
+    EXPECT_NE(text.out.find("no enclave hosts under"), std::string::npos) << text.out;
+
+    std::string dir = f.root() + "/enclaves/default.0";
+    fs::create_directories(dir);
+    pid_t dead = ::fork();
+    if (dead == 0) ::_exit(0);
+    ::waitpid(dead, nullptr, 0);
+    std::ofstream(dir + "/host.json") << json{
+        {"pid", dead},
+        {"pid_start_time", 1},
+        {"group", "default"},
+        {"created", "x"}}.dump();
+    int sock = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s/control.sock", dir.c_str());
+    ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ::close(sock);  // bound, never listening: connect is refused, as after a host's SIGKILL
+    json l = enclave_list(f.root());
+    ASSERT_EQ(l["enclaves"].size(), 1u) << l.dump();
+    EXPECT_EQ(l["enclaves"][0]["state"], "dead");
+    EXPECT_EQ(l["enclaves"][0]["removed"], true);
+    EXPECT_EQ(l["enclaves"][0]["pid"], dead);
+    EXPECT_EQ(l["enclaves"][0]["group"], "default");
+    EXPECT_TRUE(fs::is_empty(f.root()));
+}
+
 // The container runs: create, start, state running, the process exits with the app's status and
 // its output on the container's stdout, state stopped, delete leaves nothing.
 TEST(Oci, HelloCreateStartWaitDelete) {
@@ -356,7 +457,7 @@ TEST(Oci, HelloCreateStartWaitDelete) {
     EXPECT_EQ(k.status, 1);
     EXPECT_NE(k.err.find("container not running"), std::string::npos) << k.err;
     EXPECT_EQ(f.oci({"delete", "hello"}).status, 0);
-    EXPECT_TRUE(fs::is_empty(f.root()));
+    EXPECT_TRUE(empty_within(f.root(), 30));  // the host ends: idle 1 s here
 }
 
 // Exit codes propagate; docker stop's SIGTERM ends a spinning app's VM with 128+15.
@@ -382,6 +483,70 @@ TEST(Oci, ExitCodeAndStop) {
     EXPECT_EQ(f.oci({"kill", "s", "TERM"}).status, 0);
     EXPECT_EQ(wait_container(pid), 128 + SIGTERM);
     EXPECT_EQ(f.oci({"delete", "s"}).status, 0);
+    EXPECT_TRUE(empty_within(f.root(), 30));  // the host ends: idle 1 s here
+}
+
+// Two containers are two domains of one shared enclave host: `enclave-run list` shows one host
+// (not a container process) with both as members; each exits with its own status; after both
+// are deleted the host ends once its idle time passed and leaves the root empty.
+TEST(Oci, ContainersShareOneEnclaveHost) {
+    OciFixture f("shared");
+    ScopedEnv idle("ENCLAVE_RUN_OCI_IDLE", "5");
+    f.make_bundle(app("hello"), "hello", {});
+    ASSERT_EQ(f.create("a"), 0) << f.last_error();
+    pid_t a = f.pid_from_file();
+    f.make_bundle(app("exit-code"), "exit-code", {"7"});
+    ASSERT_EQ(f.create("b"), 0) << f.last_error();
+    pid_t b = f.pid_from_file();
+    json l = enclave_list(f.root());
+    ASSERT_EQ(l["enclaves"].size(), 1u) << l.dump();
+    const json& e = l["enclaves"][0];
+    EXPECT_EQ(e["group"], "default");
+    EXPECT_EQ(e["members"], 2) << e.dump();
+    EXPECT_EQ(e["state"], "accepting");
+    pid_t host = e["pid"].get<pid_t>();
+    EXPECT_NE(host, a);
+    EXPECT_NE(host, b);
+    ASSERT_EQ(f.oci({"start", "a"}).status, 0);
+    ASSERT_EQ(f.oci({"start", "b"}).status, 0);
+    EXPECT_EQ(wait_container(a), 0) << f.err();
+    EXPECT_EQ(wait_container(b), 7) << f.err();
+    EXPECT_EQ(f.out(), "Hello from enclave-run!\n");
+    EXPECT_EQ(f.state("a")["status"], "stopped");
+    l = enclave_list(f.root());
+    ASSERT_EQ(l["enclaves"].size(), 1u) << l.dump();
+    EXPECT_EQ(l["enclaves"][0]["pid"], host);  // the same host ran both
+    EXPECT_GE(l["enclaves"][0]["added"], 2) << l.dump();
+    EXPECT_EQ(f.oci({"delete", "a"}).status, 0);
+    EXPECT_EQ(f.oci({"delete", "b"}).status, 0);
+    EXPECT_TRUE(empty_within(f.root(), 30)) << enclave_list(f.root()).dump();
+    EXPECT_EQ(wait_container(host), 0);  // an orderly end (this subreaper adopted it)
+}
+
+// The enclave host dies (SIGKILL) under a running container: the container process says so in
+// one line and exits non-zero, its state is stopped, delete works, and `enclave-run list` shows
+// the host dead and removes its folder.
+TEST(Oci, EnclaveHostDeathStopsItsContainers) {
+    OciFixture f("hostdeath");
+    f.make_bundle(app("spin"), "spin", {});
+    ASSERT_EQ(f.create("s"), 0) << f.last_error();
+    pid_t pid = f.pid_from_file();
+    ASSERT_EQ(f.oci({"start", "s"}).status, 0);
+    json l = enclave_list(f.root());
+    ASSERT_EQ(l["enclaves"].size(), 1u) << l.dump();
+    pid_t host = l["enclaves"][0]["pid"].get<pid_t>();
+    ASSERT_EQ(::kill(host, SIGKILL), 0);
+    int status = wait_container(pid);
+    EXPECT_NE(status, 0);
+    EXPECT_NE(status, 128 + SIGKILL);
+    EXPECT_EQ(count_lines(f.err()), 1) << f.err();
+    EXPECT_NE(f.err().find("enclave-run: the enclave host"), std::string::npos) << f.err();
+    EXPECT_EQ(f.state("s")["status"], "stopped");
+    EXPECT_EQ(f.oci({"delete", "s"}).status, 0);
+    EXPECT_EQ(wait_container(host), 128 + SIGKILL);  // adopted by this subreaper
+    l = enclave_list(f.root());
+    ASSERT_EQ(l["enclaves"].size(), 1u) << l.dump();
+    EXPECT_EQ(l["enclaves"][0]["state"], "dead");
     EXPECT_TRUE(fs::is_empty(f.root()));
 }
 
