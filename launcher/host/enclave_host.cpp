@@ -14,11 +14,13 @@
 #include <cstring>
 #include <deque>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include "attestation/bytes.hpp"
 #include "launcher/attest/evidence_bundle.hpp"
 #include "launcher/common/error.hpp"
 #include "launcher/common/file.hpp"
@@ -83,17 +85,6 @@ std::vector<uint8_t> read_passed_file(int fd, uint64_t max_size, const std::stri
         at += static_cast<uint64_t>(n);
     }
     return bytes;
-}
-
-// HotDomain gains its er-fs tree with ABI 5's amendment; until this build has it, a tree is
-// refused rather than silently dropped.
-template <typename D>
-void set_tree(D& d, std::vector<uint8_t> fs) {
-    if constexpr (requires { d.fs = std::move(fs); }) {
-        d.fs = std::move(fs);
-    } else {
-        throw Error("er-fs trees for hot-added domains are not supported by this build");
-    }
 }
 
 // One connection: a member once it attached.
@@ -250,6 +241,12 @@ DomainInfo Host::info_of(const Member& m) const {
 }
 
 json Host::status_json() {
+    // The log as of the guest's latest evidence (attest): each measured domain's entry digest,
+    // by name (names are unique in the log), and the log digest.  Nothing before it is measured.
+    EnclaveLog log = queue_->log();
+    std::map<std::string, std::string> digests;
+    for (const EnclaveLogEntry& e : log.entries) digests[e.entry.name] = attest::to_hex(e.digest);
+    std::string log_digest = log.evidence_count > 0 ? attest::to_hex(log.log_digest) : "";
     std::lock_guard lock(mu_);
     json domains = json::array();
     auto add = [&](const DomainInfo& i) {
@@ -258,7 +255,7 @@ json Host::status_json() {
                            {"slot", i.slot},
                            {"state", i.state},
                            {"status", i.status},
-                           {"digest", i.digest}});
+                           {"digest", digests.contains(i.name) ? digests[i.name] : ""}});
     };
     for (const DomainInfo& i : history_) add(i);
     for (const auto& m : connections_) {
@@ -269,8 +266,8 @@ json Host::status_json() {
             {"capacity", config_.capacity},
             {"members", members_},
             {"added", added_},
-            {"accepting", accepting_},
-            {"log_digest", ""},
+            {"accepting", accepting_ && !queue_->log_full()},
+            {"log_digest", log_digest},
             {"domains", std::move(domains)}};
 }
 
@@ -278,6 +275,10 @@ void Host::attach(Member& m, const wire::Request& r) {
     {
         std::lock_guard lock(mu_);
         if (!accepting_) throw Error("the enclave host is ending");
+        if (queue_->log_full()) {
+            throw Error("the enclave's measurement log is full (" + std::to_string(ER_MAX_DOMAINS) +
+                        " entries): it takes no more domains");
+        }
         if (members_ >= config_.capacity) {
             throw Error("the enclave host is full (" + std::to_string(config_.capacity) +
                         " members)");
@@ -310,8 +311,8 @@ void Host::run_domain(Member& m, const wire::Request& r, std::vector<UniqueFd> f
     d.mem_limit = r.mem_limit;
     d.isolation = r.isolation;
     if (r.fs) {
-        set_tree(d, read_passed_file(fds[3].get(), queue_->staging_size(),
-                                     m.name + ": the er-fs image"));
+        // The guest checks the image on its own copy (and measures it); here only its size.
+        d.fs = read_passed_file(fds[3].get(), queue_->staging_size(), m.name + ": the er-fs image");
     }
     // The writer thread sends the end once the output is out (domain_sink.hpp).  The member
     // outlives its sink, whose destructor joins the writer.
@@ -479,7 +480,8 @@ void Host::accept_loop() {
             m->thread = std::thread([this, m] { serve(m); });
         }
         if (vm_done_) return;
-        if (members_ == 0 && Clock::now() - idle_since_ >= idle) {
+        // Idle, or no member left and no room in the log for another: the host's work is done.
+        if (members_ == 0 && (Clock::now() - idle_since_ >= idle || queue_->log_full())) {
             accepting_ = false;  // under the lock: an attach either came first or is refused
             return;
         }

@@ -14,13 +14,13 @@ using nlohmann::json;
 
 constexpr int kMaxSignal = 64;
 
-// Parses an object of at most kMaxDepth levels; anything else is a ProtocolError.  The depth
+// Parses an object of at most `max_depth` levels; anything else is a ProtocolError.  The depth
 // is checked while parsing (the callback sees it), so a line of 200k '[' costs no stack.
-json parse_object(std::string_view line) {
+json parse_object(std::string_view line, int max_depth) {
     if (line.size() >= kMaxLine) throw ProtocolError("message longer than the limit");
     bool too_deep = false;
-    json::parser_callback_t limit = [&too_deep](int depth, json::parse_event_t, json&) {
-        if (depth > kMaxDepth) too_deep = true;
+    json::parser_callback_t limit = [&too_deep, max_depth](int depth, json::parse_event_t, json&) {
+        if (depth > max_depth) too_deep = true;
         return !too_deep;
     };
     json j = json::parse(line.begin(), line.end(), limit, false);
@@ -83,7 +83,7 @@ Op op_of(const json& j) {
 }  // namespace
 
 Request parse_request(std::string_view line) {
-    json j = parse_object(line);
+    json j = parse_object(line, kMaxDepth);
     Request r;
     r.op = op_of(j);
     switch (r.op) {
@@ -138,7 +138,7 @@ std::string encode_request(const Request& r) {
 }
 
 Reply parse_reply(std::string_view line) {
-    json j = parse_object(line);
+    json j = parse_object(line, kMaxReplyDepth);
     Reply r;
     std::string op = string_field(j, "op", 16);
     if (op == "ok") {

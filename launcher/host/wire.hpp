@@ -37,7 +37,8 @@ namespace er::launcher::host::wire {
 constexpr size_t kMaxLine = 256 * 1024;  // argv + env are at most ER_ARGS_MAX (56 KiB) raw;
                                          // JSON escaping can make that up to 6x longer
 constexpr size_t kMaxFds = 4;            // app, stdout, stderr, fs
-constexpr int kMaxDepth = 3;             // {"argv":["x"]} is depth 2
+constexpr int kMaxDepth = 3;             // of a request: {"argv":["x"]} is depth 2
+constexpr int kMaxReplyDepth = 6;        // of a reply: {"host":{"domains":[{...}]}} is 4
 constexpr size_t kMaxName = 256;         // attach's name (a container id is 64)
 constexpr size_t kMaxStrings = 4096;     // entries of argv or env
 

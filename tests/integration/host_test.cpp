@@ -70,8 +70,10 @@ class Capture {
 };
 
 struct Member {
-    std::unique_ptr<HostConnection> conn;
     Capture out, err;
+    // Declared last, so closed first: the host closes its copies of the pipes once the member
+    // leaves, which the Captures' readers wait for.
+    std::unique_ptr<HostConnection> conn;
 };
 
 // Attaches as `id` and runs apps/APP with `args` (argv[0] = APP).
@@ -204,10 +206,21 @@ TEST(HostEnclave, FiveMembersEachGetTheirOwnOutputAndStatusThenTheHostEndsWhenId
     EXPECT_EQ(status.group, "test");
     EXPECT_EQ(status.members, 1u);
     EXPECT_EQ(status.added, 7u);
-    bool running = false;
-    for (const auto& d : status.domains)
-        running |= d.member == "quitter" && d.state == "running" && d.slot >= 0;
+    // Attested (the default): the guest measured every domain; the digests are its log's.
+    EXPECT_EQ(status.log_digest.size(), 96u) << "no SHA-384 log digest";
+    bool running = false, hello_listed = false;
+    for (const auto& d : status.domains) {
+        if (d.member == "quitter") {
+            running = d.state == "running" && d.slot >= 0;
+            EXPECT_EQ(d.digest.size(), 96u) << "the quitter's domain has no digest";
+        }
+        if (d.member == "hello-container") {
+            hello_listed = d.state == "exited" && d.status == 0 && d.slot == -1;
+            EXPECT_EQ(d.digest.size(), 96u) << "hello's domain has no digest";
+        }
+    }
     EXPECT_TRUE(running) << "the quitter's domain does not show as running";
+    EXPECT_TRUE(hello_listed) << "the ended hello domain is not listed as exited 0";
     quitter->conn.reset();
 
     // Everyone left: the host ends within idle_seconds (1 s) plus the enclave's shutdown.
