@@ -80,9 +80,14 @@ int oci_main(int argc, char** argv, int skip, std::span<const uint8_t> kernel,
     OciContext ctx{global, log, kernel, version};
     using Command = int (*)(const OciContext&, const std::vector<std::string>&);
     static const std::map<std::string, Command> commands{
-        {"create", create_command}, {"start", start_command},       {"kill", kill_command},
-        {"delete", delete_command}, {"state", state_command},       {"list", list_command},
-        {"ps", ps_command},         {"features", features_command},
+        {"create", create_command},
+        {"start", start_command},
+        {"kill", kill_command},
+        {"delete", delete_command},
+        {"state", state_command},
+        {"list", list_command},
+        {"ps", ps_command},
+        {"features", features_command},
         {"enclave-host", enclave_host_command},
     };
     try {
