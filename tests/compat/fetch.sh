@@ -4,8 +4,9 @@
 #   fetch.sh CACHE TREE
 #
 # CACHE (kept between runs, never committed): debs/ from `apt-get download`, each package
-# unpacked under pkgs/NAME/, Debian's Go toolchain (golang-go's golang-1.N-go and -src, unpacked,
-# not installed) and its build cache.  Delete CACHE to fetch newer package versions.
+# unpacked under pkgs/NAME/, and go/: Debian's Go toolchain (the golang-1.N-go and -src that
+# golang-go depends on, unpacked together into go/golang-1.N/, not installed) and its build
+# cache.  Delete CACHE to fetch newer package versions.
 # TREE (made afresh): bin/ with busybox (plus a link per applet, as `busybox --install` makes),
 # bash (bash-static), zsh (zsh-static), sash and the go-* programs (tests/compat/go/*.go built
 # with CGO_ENABLED=0), data/ and scripts/ from tests/compat/tree, and an empty tmp/.
@@ -15,9 +16,9 @@ cache=$1 tree=$2
 die() { echo "compat: $*" >&2; exit 2; }
 mkdir -p "$cache/debs" "$cache/pkgs"
 
-# fetch PKG: downloads PKG's .deb once and unpacks it into pkgs/PKG.
+# fetch PKG [DIR]: downloads PKG's .deb once and unpacks it into DIR (default pkgs/PKG).
 fetch() {
-    local pkg=$1 deb
+    local pkg=$1 dir=${2:-$cache/pkgs/$1} deb
     deb=$(find "$cache/debs" -maxdepth 1 -name "${pkg}_*.deb" -print -quit)
     if [ -z "$deb" ]; then
         echo "compat: apt-get download $pkg" >&2
@@ -25,10 +26,9 @@ fetch() {
             die "apt-get download $pkg failed (is the Debian archive reachable?)"
         deb=$(find "$cache/debs" -maxdepth 1 -name "${pkg}_*.deb" -print -quit)
     fi
-    if [ ! -e "$cache/pkgs/$pkg/.done" ]; then
-        rm -rf "$cache/pkgs/$pkg"
-        dpkg-deb -x "$deb" "$cache/pkgs/$pkg"
-        touch "$cache/pkgs/$pkg/.done"
+    if [ ! -e "$dir/.done-$pkg" ]; then
+        dpkg-deb -x "$deb" "$dir"
+        touch "$dir/.done-$pkg"
     fi
 }
 
@@ -52,17 +52,12 @@ if [ -z "$gopkg" ]; then
     echo "compat: golang-go is not installable here; the go-* cases will fail (no program)" >&2
     exit 0
 fi
-fetch "$gopkg"
-fetch "${gopkg%-go}-src"
-# The -go package links src to ../../share/go-1.N/src: join both unpackings in one GOROOT.
+# The -go package links src to ../../share/go-1.N/src: both are unpacked into one root.
+goroot=$cache/go/${gopkg%-go}
+fetch "$gopkg" "$goroot"
+fetch "${gopkg%-go}-src" "$goroot"
 ver=${gopkg#golang-}
 ver=${ver%-go}
-goroot=$cache/go/${gopkg%-go}
-if [ ! -x "$goroot/usr/lib/go-$ver/bin/go" ]; then
-    rm -rf "$goroot"
-    mkdir -p "$goroot"
-    cp -a "$cache/pkgs/$gopkg/." "$cache/pkgs/${gopkg%-go}-src/." "$goroot/"
-fi
 export GOROOT=$goroot/usr/lib/go-$ver GOCACHE=$cache/go/build-cache GOPATH=$cache/go/path
 export GO111MODULE=off CGO_ENABLED=0 GOFLAGS=-trimpath GOTOOLCHAIN=local
 for src in "$here"/go/*.go; do

@@ -85,39 +85,48 @@ why() {
     local killed
     killed=$(grep -o -m1 'killed by SIG[A-Z]*' "$e.err" || true)
     [ -z "$killed" ] || r+=("$killed")
-    local IFS=';'
-    echo "${r[*]}"
+    local all='' x
+    for x in "${r[@]}"; do all+="${all:+; }$x"; done
+    echo "$all"
 }
-first_enosys() { grep -o -m1 'unsupported syscall [0-9]* ([a-z0-9_]*)' "$work/enclave/$1.err" 2>/dev/null | sed 's/unsupported syscall //' || true; }
-enosys_all() { grep -o 'unsupported syscall [0-9]* ([a-z0-9_]*)' "$work/enclave/$1.err" 2>/dev/null | sed 's/.*(\(.*\))/\1/' | paste -sd, - || true; }
+# enosys ID: the syscalls the guest answered with ENOSYS (it logs each once), in call order.
+enosys() {
+    { grep -o 'unsupported syscall [0-9]* ([a-z0-9_]*)' "$work/enclave/$1.err" 2>/dev/null || true; } |
+        sed 's/.*(\(.*\))/\1/' | paste -sd, -
+}
+# app_err ID: the app's first stderr line in the enclave (not the launcher's or the guest's).
+app_err() {
+    { grep -v -m1 '^enclave-run: ' "$work/enclave/$1.err" 2>/dev/null || true; } |
+        sed "s|$work/tree/bin/||" | cut -c1-80
+}
 
 pass=0
 : >"$work/results.tsv"
 for id in "${ids[@]}"; do
     reason=$(why "$id")
-    sys=$(first_enosys "$id")
+    sys=$(enosys "$id")
     if [ -z "$reason" ]; then
         pass=$((pass + 1))
         printf 'PASS  %s\n' "$id"
     else
-        printf 'FAIL  %-16s %s%s\n' "$id" "$reason" "${sys:+ [first ENOSYS: $sys]}"
+        printf 'FAIL  %-16s %s%s\n' "$id" "$reason" "${sys:+ [ENOSYS: $sys]}"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\n' "$id" "$(cat "$work/native/$id.rc")" \
-        "$(cat "$work/enclave/$id.rc" 2>/dev/null || echo -)" "${reason:-PASS}" "$(enosys_all "$id")" \
-        >>"$work/results.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$(cat "$work/native/$id.rc")" \
+        "$(cat "$work/enclave/$id.rc" 2>/dev/null || echo -)" "${reason:-PASS}" "$sys" \
+        "$(app_err "$id")" >>"$work/results.tsv"
 done
 echo "compat: $pass/${#ids[@]} passed"
 
 if [ -n "$markdown" ]; then
     {
-        echo "| case | command | native exit | enclave exit | result | syscalls answered ENOSYS |"
-        echo "|---|---|---|---|---|---|"
-        while IFS=$'\t' read -r id rn re res sys; do
+        echo "| case | command | native exit | enclave exit | result | ENOSYS answered to | the app's first stderr line in the enclave |"
+        echo "|---|---|---|---|---|---|---|"
+        while IFS=$'\t' read -r id rn re res sys err; do
             cmd=$(sed -n "s/^${id}[[:space:]]\{1,\}//p" "$cases")
             [ "$res" = PASS ] || res="FAIL: $res"
             # shellcheck disable=SC2016 # the backquotes are Markdown's
-            printf '| %s | `` %s `` | %s | %s | %s | %s |\n' "$id" "${cmd//|/\\|}" "$rn" "$re" \
-                "${res//|/\\|}" "${sys//,/, }"
+            printf '| %s | `` %s `` | %s | %s | %s | %s | %s |\n' "$id" "${cmd//|/\\|}" "$rn" \
+                "$re" "${res//|/\\|}" "${sys//,/, }" "${err//|/\\|}"
         done <"$work/results.tsv"
     } >"$markdown"
 fi

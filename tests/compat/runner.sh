@@ -7,7 +7,8 @@
 #
 # enclave: `enclave-run run --root TREE APP_TREE/bin/PROG -- ARGS` (cwd /, the tree as /).
 # native:  /bin/PROG as a plain process chrooted into TREE, a private copy of the enclave's
-#          tree (so / is the tree, /tmp the tree's own empty tmp, cwd /), as a container sees it.
+#          tree (so / is the tree, /tmp the tree's own empty tmp, cwd /), as pid 1 of a new pid
+#          namespace: what a container's first process sees.
 # argv[0] is APP_TREE/bin/PROG in both: the launcher reads the app from that host path and
 # passes it as written, so the native run is given the same string (an absolute one: glibc's
 # static start-up asserts that readlink("/proc/self/exe") is absolute, and the guest answers
@@ -23,10 +24,11 @@ env_vars=(PATH=/bin HOME=/)
 timeout_bin=$(command -v timeout)
 mkdir -p "$out"
 
-# Natively a case runs as root in a chroot; elsewhere an unprivileged user namespace makes
-# the chroot possible (unshare -r).
-as_root=()
-if [ "$mode" = native ] && [ "$(id -u)" != 0 ]; then as_root=(unshare -r); fi
+# Natively a case runs in a pid namespace of its own, as the first process of a container does
+# and as a domain's app does (pid 1: sash, for one, refuses `exit` as init), and in a chroot;
+# as root plainly, elsewhere in an unprivileged user namespace (unshare -r).
+ns=(unshare --pid --fork --kill-child)
+if [ "$(id -u)" != 0 ]; then ns+=(--map-root-user); fi
 
 # chroot TREE, cd /, exec PROG with ARGV0 ARGS... and only env_vars (chroot(8) cannot set argv[0]).
 native_exec='import os, sys
@@ -50,7 +52,7 @@ run_case() { # PROG ARGS...
     if [ "$mode" = native ]; then
         # A fresh, empty /tmp for every case, as each enclave run gets.
         find "$tree/tmp" -mindepth 1 -delete
-        "$timeout_bin" -k 2 "$timeout" "${as_root[@]}" python3 -c "$native_exec" "$tree" \
+        "$timeout_bin" -k 2 "$timeout" "${ns[@]}" python3 -c "$native_exec" "$tree" \
             "/bin/$prog" "$app_tree/bin/$prog" "$@"
     else
         local e=() v
