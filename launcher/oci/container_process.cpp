@@ -163,7 +163,9 @@ bool host_says_ended(const ContainerLaunch& launch) {
         }
         return true;  // not a member any more
     } catch (const Error&) {
-        return true;  // the host is gone: wait() says so
+        // No answer: a host that is gone closed the connection too, which poll reports; never
+        // block in wait() on a guess (signals would no longer reach the domain).
+        return false;
     }
 }
 
