@@ -83,7 +83,7 @@ struct DomainInfo {
     std::string member;  // the container id it was attached as ("" for a boot domain)
     std::string name;    // the domain's name in the enclave
     int32_t slot = -1;   // the guest's domain index while live, else -1
-    std::string state;   // "attached" (not run yet), "running", "exited"
+    std::string state;   // "attached" (not run yet), "running", "exited", "killed" (left mid-run)
     int status = -1;     // when exited
     std::string digest;  // hex SHA-384 of its measurement-log entry ("" until measured)
 };
