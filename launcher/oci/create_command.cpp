@@ -122,7 +122,11 @@ int create_command(const OciContext& ctx, const std::vector<std::string>& args) 
                            ctx.kernel,
                            dir.fifo_path(),
                            pty ? pty->slave.get() : -1,
-                           vm_memory_for(config.mem_limit)};
+                           vm_memory_for(config.mem_limit),
+                           nullptr,
+                           -1,
+                           {},
+                           {}};
     // The membership is this connection: the container process inherits it, and whenever that
     // process ends (its domain's end, SIGKILL, delete), the host sees it close.
     std::optional<JoinedHost> host;
