@@ -406,7 +406,9 @@ def bench_runtime_part(args, runc, er, bundles, res):
                         {GROUP: f"bench-cold-{i}"})
         cold.append(Lifecycle(er, f"cold-{i}", b, env=short).timed())
     wait_no_vm(args.host_linger)
-    keeper = Lifecycle(er, "keeper", bundles["warm"])
+    # The keeper spawns the warm group's host; short idle so it ends soon after the keeper's
+    # delete instead of polling beside the parts that follow.
+    keeper = Lifecycle(er, "keeper", bundles["warm"], env=short)
     keeper.create()
     host = host_pid(er.root, "bench-warm", {keeper.pid})
     mode = "shared enclave host" if host else "one VM per container"
@@ -425,6 +427,77 @@ def bench_runtime_part(args, runc, er, bundles, res):
         res["a"][key] = {phase: summary([r[phase] for r in rows])
                          for phase in ("runtime_part", "create", "start", "exit", "delete")}
     return keeper, host
+
+
+TRACEFS = "/sys/kernel/tracing"
+HC_NAMES = {1: "console_write", 2: "exit", 3: "time", 4: "log", 5: "domain_exit",
+            6: "guest_request", 7: "evidence", 8: "domain_poll"}  # libos-abi/enclave_abi.h
+
+
+def tracefs_write(name, value):
+    with open(os.path.join(TRACEFS, name), "w") as f:
+        f.write(value)
+
+
+class KvmExits:
+    """The host kernel's kvm tracepoints over a window: every exit to user space
+    (kvm_userspace_exit) and every port write (kvm_pio), i.e. each hypercall by number
+    (ER_HC_PORT_BASE 0x500 + nr).  Exact and cheap, unlike strace; needs tracefs (root)."""
+
+    @staticmethod
+    def available():
+        if not os.path.exists(os.path.join(TRACEFS, "events", "kvm")):
+            subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS], capture_output=True)
+        return os.path.exists(os.path.join(TRACEFS, "events", "kvm", "kvm_pio"))
+
+    def __init__(self):
+        tracefs_write("tracing_on", "0")
+        tracefs_write("buffer_size_kb", "8192")
+        tracefs_write("trace", "")
+        for ev in ("kvm_userspace_exit", "kvm_pio"):
+            tracefs_write(f"events/kvm/{ev}/enable", "1")
+        tracefs_write("tracing_on", "1")
+        self.t0 = now()
+
+    def stop(self):
+        tracefs_write("tracing_on", "0")
+        seconds = (now() - self.t0) / 1e9
+        for ev in ("kvm_userspace_exit", "kvm_pio"):
+            tracefs_write(f"events/kvm/{ev}/enable", "0")
+        exits, hc = 0, {}
+        with open(os.path.join(TRACEFS, "trace"), errors="replace") as f:
+            for line in f:
+                if "kvm_userspace_exit:" in line:
+                    exits += 1
+                m = re.search(r"kvm_pio: pio_write at 0x([0-9a-f]+)", line)
+                if m:
+                    nr = int(m.group(1), 16) - 0x500
+                    name = HC_NAMES.get(nr, f"port_{nr + 0x500:#x}")
+                    hc[name] = hc.get(name, 0) + 1
+        tracefs_write("trace", "")
+        return {"seconds": seconds, "exits": exits, "hypercalls": hc}
+
+
+def bench_exits(args, er, bundle, res):
+    """Exits of the shared host per warm join, untraced (kvm tracepoints), and while idle."""
+    if not KvmExits.available():
+        res["exits"] = {"error": "no tracefs with kvm events"}
+        return
+    log("exits per join (kvm tracepoints)")
+    t = KvmExits()
+    time.sleep(args.idle_seconds)
+    idle = t.stop()
+    k = args.runs
+    t = KvmExits()
+    for i in range(k):
+        Lifecycle(er, f"exits-{i}", bundle).timed()
+    joins = t.stop()
+    polls = joins["hypercalls"].get("domain_poll", 0)
+    res["exits"] = {"joins": k, "during": joins, "idle": idle,
+                    "exits_per_join": round(joins["exits"] / k, 1),
+                    "exits_per_join_without_polls": round((joins["exits"] - polls) / k, 1),
+                    "hypercalls_per_join": {n: round(v / k, 1) for n, v in joins["hypercalls"].items()},
+                    "idle_exits_per_s": round(idle["exits"] / idle["seconds"], 1)}
 
 
 def bench_counts(args, runc, er, bundle, host, scratch, res):
@@ -631,6 +704,14 @@ def report(res):
             print(f"| ... its `--stats`: exits per domain without polls and log lines | | "
                   f"{st['exits_per_domain_without_polls_and_logs']} | {st['exits']} exits, "
                   f"{st['domain_polls']} polls ({st['polls_per_s']}/s) over {st['domains']} domains |")
+    x = res.get("exits", {})
+    if x.get("joins"):
+        print(f"| shared enclave host, per warm join (kvm tracepoints, no strace) | | "
+              f"{x['exits_per_join_without_polls']} without polls ({x['exits_per_join']} with) | "
+              f"{', '.join(f'{n} {v}' for n, v in sorted(x['hypercalls_per_join'].items()))} |")
+        print(f"\nidle shared host: {x['idle_exits_per_s']} exits/s (kvm tracepoints)")
+    elif x.get("error"):
+        print(f"\nexits per join: {x['error']}")
     for key, x in (("host", c.get("enclave_host")), ("persistent", h.get("host"))):
         if x:
             print(f"\nidle {key}: {x['idle_syscalls_per_s']} syscalls/s, "
@@ -683,6 +764,11 @@ def main():
             bench_runtime_part(args, runc, er, bundles, res)
             host = res["enclave_host_pid"]
             if "c" in parts:
+                if host:
+                    try:
+                        bench_exits(args, er, bundles["warm"], res)
+                    except OSError as e:  # tracefs refused: the rest still counts
+                        res["exits"] = {"error": f"kvm tracepoints: {e}"}
                 bench_counts(args, runc, er, bundles["warm"], host, s, res)
             er.run("delete", "--force", "keeper", check=False)
         if "hotadd" in parts:
