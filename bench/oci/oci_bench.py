@@ -12,12 +12,15 @@ enclave-run-oci side by side in one run and prints a markdown table; the JSON go
   c) counts per container: host system calls of every process that executed the runtime binary
      (strace -f of create, start, the container process, delete), KVM_RUN calls (= exits to user
      space), and, when the containers join a shared enclave host, that host's system calls and
-     exits during K joins (strace -f -p), less what it does idle in the same time.  Also the
-     hot-add path on its own: `enclave-run add` to a warm `enclave-run run --persistent`.
+     exits during K joins (strace -f -p), less what it does idle in the same time; its exits
+     exactly by the kvm tracepoints (kvm_userspace_exit, kvm_pio per hypercall) over untraced
+     joins and idle.  Also the hot-add path on its own: `enclave-run add` to a warm
+     `enclave-run run --persistent`.
 
 Whether enclave-run-oci runs one VM per container or joins a shared host is found out, not
-assumed: after the keeper's create, the process holding the VM (anon_inode:kvm-vm) is the
-keeper's own container process (one VM per container) or another one (the shared host).
+assumed: after the keeper's create, the group's host.json (docs/oci.md), or another process
+than the keeper's own container process holding a VM or running enclave-run, names the shared
+host; none means one VM per container.
 
 `oci_bench.py --report FILE.json` prints the table again from a run's JSON.
 """
