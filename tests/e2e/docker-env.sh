@@ -9,8 +9,10 @@
 # CMD sees: DOCKER_HOST (dockerd's socket), E2E_DOCKER (Debian's docker CLI, not a newer one that
 # may shadow it in /usr/local/bin), E2E_CTR (ctr with containerd's socket), E2E_CTR_NS (the ctr
 # namespace the image was imported into), E2E_IMAGE, E2E_OCI (the runtime binary), E2E_STATE (a
-# scratch tmpfs folder, also where the daemons' logs are).  Exit status: CMD's; 125 when the
-# daemons could not be started (their logs' tails are printed).
+# scratch tmpfs folder, also where the daemons' logs are), E2E_ENCLAVE_RUN (enclave-run, for
+# `enclave-run list`), E2E_OCI_ROOT (the --root docker gives every runtime) and
+# ENCLAVE_RUN_OCI_IDLE (the shared hosts' idle time).  Exit status: CMD's; 125 when the daemons
+# could not be started (their logs' tails are printed).
 #
 # Why each step (../shared/notes/test-vm.md "Docker inside the test VM"): the VM's root is the
 # host's / over read-only 9p, so everything docker writes (/etc/docker's key file, data and exec
@@ -97,6 +99,10 @@ fail_start() {
     exit 125
 }
 
+# The shared enclave hosts' idle time (docs/oci.md): long enough for run-cases.sh's sixth
+# container to join the host the five before it used, short enough for leftovers to wait it out.
+# containerd's environment reaches the runtime through the runc shim.
+export ENCLAVE_RUN_OCI_IDLE=${ENCLAVE_RUN_OCI_IDLE:-20}
 containerd --config $st/containerd/config.toml >$st/containerd.log 2>&1 &
 pids+=($!)
 for _ in $(seq 150); do [ -S $st/containerd.sock ] && break; sleep 0.2; done
@@ -130,6 +136,7 @@ say "image $E2E_IMAGE ($(echo "$apps" | wc -l) apps) imported after $(elapsed) s
 
 export E2E_DOCKER=$st/bin/docker E2E_CTR="$st/bin/ctr -a $st/containerd.sock" E2E_OCI=$oci
 export E2E_STATE=$st E2E_BUILD=$build
+export E2E_ENCLAVE_RUN=$build/launcher/enclave-run E2E_OCI_ROOT=$st/docker/exec/runtime-runc/moby
 set +e
 "$@"
 status=$?

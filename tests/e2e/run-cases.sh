@@ -10,8 +10,8 @@
 #   PASS | FAIL (what was expected, what came) | XFAIL (known to fail with enclave-run, and why)
 #   | XPASS (marked as known to fail, but passed: take it off the list below)
 # then a summary.  Exit status 1 when a case FAILed (or, with --strict, XPASSed), else 0.
-# Cases: hello exit-code logs stop rm-f tty ctr neighbours one-host leftovers (default: all, in
-# this order; neighbours and one-host with enclave-run only).
+# Cases: hello exit-code logs stop rm-f tty ctr neighbours one-host sixth leftovers (default: all,
+# in this order; neighbours, one-host and sixth with enclave-run only).
 set -uo pipefail
 
 runtimes="runc enclave-run" strict=0 baseline=0
@@ -24,9 +24,9 @@ while [ $# -gt 0 ]; do
     *) break ;;
     esac
 done
-all_cases="hello exit-code logs stop rm-f tty ctr neighbours one-host leftovers"
+all_cases="hello exit-code logs stop rm-f tty ctr neighbours one-host sixth leftovers"
 # Cases about enclaves, meaningless with runc: run with enclave-run only.
-enclave_only=" neighbours one-host "
+enclave_only=" neighbours one-host sixth "
 cases=${*:-$all_cases}
 : "${E2E_DOCKER:?run inside tests/e2e/docker-env.sh}" "${E2E_IMAGE:?}" "${E2E_OCI:?}" "${E2E_STATE:?}"
 docker=$E2E_DOCKER
@@ -35,7 +35,6 @@ hello="Hello from enclave-run!"
 # Cases known to fail with enclave-run today, with the reason.  Keep this list true: a case
 # leaves it when it passes (the XPASS line says so).
 declare -A xfail=(
-    [enclave-run/one-host]="each container is still a one-domain enclave of its own (launcher/oci, fbe98ea); the shared enclave host is not built yet"
 )
 
 # Every docker call is bounded: a hung daemon or runtime must fail a case, not hang the VM.
@@ -221,18 +220,82 @@ case_one-host() {
     expect "distinct processes seen holding a KVM VM while the five ran" 1 "$count"
 }
 
+# The host of the default group, as `enclave-run list --json` shows it: "PID ADDED" (or nothing).
+default_host() {
+    "$E2E_ENCLAVE_RUN" list --root "$E2E_OCI_ROOT" --json 2>/dev/null |
+        jq -r '.enclaves[] | select(.group == "default" and .state == "accepting") | "\(.pid) \(.added)"' | head -n 1
+}
+
+# Five containers run and exit; a sixth, started once all five have exited, joins the same
+# enclave host (within its idle time, ENCLAVE_RUN_OCI_IDLE): `enclave-run list --json` shows one
+# host whose domains include all six containers (member = the container id), each with its
+# measurement-log digest, and six more domains added than before the case.
+case_sixth() {
+    local names=() ids=() n ok=0 before after code l host id missing=()
+    for n in 1 2 3 4 5 6; do names+=("e2e-sixth-$1-$n"); done
+    d rm -f "${names[@]}" >/dev/null 2>&1
+    before=$(default_host)
+    for n in 0 1 2 3 4; do
+        d run -d --name "${names[n]}" --runtime "$1" "$E2E_IMAGE" /hello >/dev/null 2>"$tmp/err" ||
+            { why="docker run -d ${names[n]} failed: $(tail -c 400 "$tmp/err")"; ok=1; }
+    done
+    for n in 0 1 2 3 4; do
+        code=$(d wait "${names[n]}" 2>&1)
+        expect "${names[n]} exit code" 0 "$code" || ok=1
+    done
+    [ $ok = 0 ] && { d run --name "${names[5]}" --runtime "$1" "$E2E_IMAGE" /hello >"$tmp/out" 2>"$tmp/err" ||
+        { why="the sixth docker run failed: $(tail -c 400 "$tmp/err")"; ok=1; }; }
+    [ $ok = 0 ] && expect "the sixth's stdout" "$hello" "$(cat "$tmp/out")" || ok=1
+    for n in 0 1 2 3 4 5; do ids+=("$(d inspect -f '{{.Id}}' "${names[n]}" 2>/dev/null)"); done
+    if [ $ok = 0 ]; then
+        "$E2E_ENCLAVE_RUN" list --root "$E2E_OCI_ROOT" --json >"$tmp/list" 2>"$tmp/err" ||
+            { why="enclave-run list failed: $(tail -c 400 "$tmp/err")"; ok=1; }
+    fi
+    if [ $ok = 0 ]; then
+        # The host holding the sixth: every one of the six must be its domain, with a digest.
+        host=$(jq -r --arg id "${ids[5]}" '.enclaves[] | select(any(.domains[]?; .member == $id)) | .pid' "$tmp/list")
+        [ -n "$host" ] || { why="no enclave host lists the sixth container"; ok=1; }
+    fi
+    if [ $ok = 0 ]; then
+        for id in "${ids[@]}"; do
+            l=$(jq -r --arg id "$id" --argjson pid "$host" \
+                '.enclaves[] | select(.pid == $pid) | .domains[] | select(.member == $id) | .digest' "$tmp/list")
+            [ -n "$l" ] && [ "$l" != null ] || missing+=("${id:0:12}")
+        done
+        [ ${#missing[@]} = 0 ] || { why="host $host lacks (a digest for) ${#missing[@]} of the six: ${missing[*]}; list: $(head -c 600 "$tmp/list")"; ok=1; }
+        after=$(jq -r --argjson pid "$host" '.enclaves[] | select(.pid == $pid) | .added' "$tmp/list")
+        if [ -n "$before" ] && [ "${before% *}" = "$host" ]; then
+            expect "domains added to host $host during the case" 6 $((after - ${before#* })) || ok=1
+        fi
+        note="host $host, $after domains added over its life"
+    fi
+    d rm -f "${names[@]}" >/dev/null 2>&1
+    return $ok
+}
+
 # After the cases before it: no process of the runtime is left (its binary as /proc/PID/exe), and
 # the state folders it was given (--root; docker gives every runtime the same one) hold nothing.
+# enclave-run's shared hosts end ENCLAVE_RUN_OCI_IDLE seconds after their last member left: they
+# are waited for that long and 30 s more (emulated slack).
 case_leftovers() {
-    local exe p left=() dir
+    local exe p left=() dir waited=0 limit=0
     if [ "$1" = runc ]; then exe=$(readlink -f "$(command -v runc)"); else exe=$(readlink -f "$E2E_OCI"); fi
-    for p in $(find /proc/[0-9]*/exe -maxdepth 0 -lname "$exe" 2>/dev/null | cut -d/ -f3); do
-        left+=("$p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)")
+    [ "$1" = runc ] || limit=$(( ${ENCLAVE_RUN_OCI_IDLE%.*} + 30 ))
+    while :; do
+        left=() why=""
+        for p in $(find /proc/[0-9]*/exe -maxdepth 0 -lname "$exe" 2>/dev/null | cut -d/ -f3); do
+            left+=("$p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)")
+        done
+        [ ${#left[@]} = 0 ] || why="processes of $exe left: ${left[*]}"
+        for dir in "$E2E_STATE/docker/exec/runtime-runc/moby" "/run/containerd/runc/$E2E_CTR_NS"; do
+            [ -n "$why" ] || [ -z "$(ls -A "$dir" 2>/dev/null)" ] || why="$dir not empty: $(ls -A "$dir" | head -5 | tr '\n' ' ')"
+        done
+        [ -n "$why" ] || break
+        [ $waited -lt $limit ] || return 1
+        sleep 1
+        waited=$((waited + 1))
     done
-    [ ${#left[@]} = 0 ] || { why="processes of $exe left: ${left[*]}"; return 1; }
-    for dir in "$E2E_STATE/docker/exec/runtime-runc/moby" "/run/containerd/runc/$E2E_CTR_NS"; do
-        [ -z "$(ls -A "$dir" 2>/dev/null)" ] || { why="$dir not empty: $(ls -A "$dir" | head -5 | tr '\n' ' ')"; return 1; }
-    done
+    [ $waited = 0 ] || note="waited $waited s for the idle enclave host to end"
 }
 
 pass=0 fail=0 xfails=0 xpass=0
