@@ -540,7 +540,10 @@ TEST(Oci, EnclaveHostDeathStopsItsContainers) {
     EXPECT_NE(status, 0);
     EXPECT_NE(status, 128 + SIGKILL);
     EXPECT_EQ(count_lines(f.err()), 1) << f.err();
-    EXPECT_NE(f.err().find("enclave-run: the enclave host"), std::string::npos) << f.err();
+    EXPECT_EQ(f.err().rfind("enclave-run: ", 0), 0u) << f.err();
+    EXPECT_NE(f.err().find("control.sock: the enclave host closed the connection"),
+              std::string::npos)
+        << f.err();
     EXPECT_EQ(f.state("s")["status"], "stopped");
     EXPECT_EQ(f.oci({"delete", "s"}).status, 0);
     EXPECT_EQ(wait_container(host), 128 + SIGKILL);  // adopted by this subreaper
