@@ -58,8 +58,13 @@ class HostConnection {
     // Blocks until the domain's end.  Throws Error when the host went away first ("the enclave
     // host ended before the domain did").
     DomainEnd wait();
-    // The connection, for poll() beside a signalfd: readable when wait() would not block.
+    // The connection, for poll() beside a signalfd.  run() and kill() may read the domain's end
+    // together with their reply; it then sits in this object's buffer and fd() does not turn
+    // readable for it.  So a poll()-based waiter checks end_ready() before each poll():
+    //   while (!c.end_ready()) { poll(c.fd(), ...); if readable break; }  then c.wait()
     int fd() const { return fd_.get(); }
+    // True when wait() would not block on the socket: the end, or a complete line, is buffered.
+    bool end_ready() const { return has_end_ || pending_.find('\n') != std::string::npos; }
 
   private:
     explicit HostConnection(UniqueFd fd, std::string socket)

@@ -152,23 +152,6 @@ sigset_t forwarded_signals() {
     return set;
 }
 
-// Whether the host says the domain of member `id` has ended.  Needed once after each run() or
-// kill(): their reply may have been read together with the domain's end, which then waits in
-// the connection's buffer while its descriptor never turns readable again.
-bool host_says_ended(const ContainerLaunch& launch) {
-    try {
-        host::HostStatus s = host::query_status(launch.host_socket);
-        for (const host::DomainInfo& d : s.domains) {
-            if (d.member == launch.id) return d.state != "running" && d.state != "attached";
-        }
-        return true;  // not a member any more
-    } catch (const Error&) {
-        // No answer: a host that is gone closed the connection too, which poll reports; never
-        // block in wait() on a guess (signals would no longer reach the domain).
-        return false;
-    }
-}
-
 // Shared: the domain is run by the enclave host; this process relays signals and its end.
 int run_in_shared_host(const ContainerLaunch& launch) {
     host::HostConnection& conn = *launch.host;
@@ -187,34 +170,28 @@ int run_in_shared_host(const ContainerLaunch& launch) {
     request.stdout_fd = STDOUT_FILENO;
     request.stderr_fd = STDERR_FILENO;
     conn.run(request);
-    bool check = true;  // a reply was just read: check once (host_says_ended) if nothing comes
     for (;;) {
+        // run() and kill() may have read the end with their reply: then fd() stays quiet.
+        if (conn.end_ready()) break;
         pollfd p[2] = {{conn.fd(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
-        int n = ::poll(p, 2, check ? 1000 : -1);
-        if (n < 0) {
+        if (::poll(p, 2, -1) < 0) {
             if (errno == EINTR) continue;
             throw_errno("poll failed");
         }
-        if (n == 0) {
-            check = false;
-            if (host_says_ended(launch)) p[0].revents = POLLIN;
-        }
+        if (p[0].revents) break;
         if (p[1].revents & POLLIN) {
             signalfd_siginfo info{};
-            if (::read(signals.get(), &info, sizeof info) == sizeof info) {
-                if (!conn.kill(static_cast<int>(info.ssi_signo))) p[0].revents = POLLIN;
-                check = true;
+            if (::read(signals.get(), &info, sizeof info) == sizeof info &&
+                !conn.kill(static_cast<int>(info.ssi_signo))) {
+                break;  // the domain already ended
             }
-            if (!(p[0].revents & POLLIN)) continue;
-        }
-        if (p[0].revents) {
-            host::DomainEnd end = conn.wait();
-            if (end.status == kExitLauncherError && !end.text.empty()) {
-                write_text(STDERR_FILENO, "enclave-run: " + end.text + "\n");
-            }
-            return end.status;
         }
     }
+    host::DomainEnd end = conn.wait();
+    if (end.status == kExitLauncherError && !end.text.empty()) {
+        write_text(STDERR_FILENO, "enclave-run: " + end.text + "\n");
+    }
+    return end.status;
 }
 
 int run_isolated(const ContainerLaunch& launch, Prepared& prepared) {
