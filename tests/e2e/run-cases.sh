@@ -226,18 +226,23 @@ default_host() {
         jq -r '.enclaves[] | select(.group == "default" and .state == "accepting") | "\(.pid) \(.added)"' | head -n 1
 }
 
-# Five containers run and exit; a sixth, started once all five have exited, joins the same
+# Five containers run at once and exit; a sixth, started once all five have exited, joins the same
 # enclave host (within its idle time, ENCLAVE_RUN_OCI_IDLE): `enclave-run list --json` shows one
 # host whose domains include all six containers (member = the container id), each with its
 # measurement-log digest, and six more domains added than before the case.
 case_sixth() {
-    local names=() ids=() n ok=0 before after code l host id missing=()
+    local names=() ids=() runs=() n ok=0 before after code l host id missing=()
     for n in 1 2 3 4 5 6; do names+=("e2e-sixth-$1-$n"); done
     d rm -f "${names[@]}" >/dev/null 2>&1
     before=$(default_host)
+    # All five at once: their creates race to spawn and join one host.
     for n in 0 1 2 3 4; do
-        d run -d --name "${names[n]}" --runtime "$1" "$E2E_IMAGE" /hello >/dev/null 2>"$tmp/err" ||
-            { why="docker run -d ${names[n]} failed: $(tail -c 400 "$tmp/err")"; ok=1; }
+        d run -d --name "${names[n]}" --runtime "$1" "$E2E_IMAGE" /hello >/dev/null 2>"$tmp/err-$n" &
+        runs+=($!)
+    done
+    for n in 0 1 2 3 4; do
+        wait "${runs[n]}" ||
+            { why="docker run -d ${names[n]} failed: $(tail -c 400 "$tmp/err-$n")"; ok=1; }
     done
     for n in 0 1 2 3 4; do
         code=$(d wait "${names[n]}" 2>&1)

@@ -121,6 +121,33 @@ class OciFixture {
         ::waitpid(pid, &st, 0);
         return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     }
+    // Starts `enclave-run-oci ARGS` (the shim's global flags first) without waiting; its stdout
+    // and stderr go to the files NAME.out and NAME.err here (a create's are its container's).
+    pid_t spawn(const std::string& name, const std::vector<std::string>& args) const {
+        std::vector<std::string> argv{kOci,  "--root",       root(), "--log",
+                                      log(), "--log-format", "json"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        std::string out = dir_ + "/" + name + ".out", err = dir_ + "/" + name + ".err";
+        pid_t pid = ::fork();
+        if (pid == 0) {
+            int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            int in = ::open("/dev/null", O_RDONLY);
+            ::dup2(in, 0), ::dup2(o, 1), ::dup2(e, 2);
+            std::vector<char*> v;
+            for (std::string& a : argv) v.push_back(a.data());
+            v.push_back(nullptr);
+            ::execv(kOci.c_str(), v.data());
+            ::_exit(127);
+        }
+        return pid;
+    }
+    std::string out_of(const std::string& name) const {
+        return read_file(dir_ + "/" + name + ".out");
+    }
+    std::string err_of(const std::string& name) const {
+        return read_file(dir_ + "/" + name + ".err");
+    }
     pid_t pid_from_file() const { return std::stoi(read_file(bundle() + "/init.pid")); }
     std::string out() const { return read_file(dir_ + "/stdout"); }
     std::string err() const { return read_file(dir_ + "/stderr"); }
@@ -167,6 +194,20 @@ bool empty_within(const std::string& dir, int seconds) {
         ::usleep(100000);
     }
     return fs::is_empty(dir);
+}
+
+// `pid`'s wait status (exit code, or 128+signal) once it ends within `seconds`; else it is
+// killed and -1 returned (a hang fails the test instead of stalling the suite).
+int wait_within(pid_t pid, int seconds) {
+    int st = 0;
+    for (int i = 0; i < seconds * 20; ++i) {
+        if (::waitpid(pid, &st, WNOHANG) == pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        ::usleep(50000);
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &st, 0);
+    return -1;
 }
 
 // The container process's wait status as the shim computes it: exit code, or 128+signal.
@@ -521,6 +562,42 @@ TEST(Oci, ContainersShareOneEnclaveHost) {
     EXPECT_EQ(f.oci({"delete", "b"}).status, 0);
     EXPECT_TRUE(empty_within(f.root(), 30)) << enclave_list(f.root()).dump();
     EXPECT_EQ(wait_container(host), 0);  // an orderly end (this subreaper adopted it)
+}
+
+// Five creates at once into a group with no host yet (as `docker run -d` five times at once):
+// one host is spawned and all five join it; five starts at once; each container exits with its
+// status and output; after the deletes the host ends and leaves the root empty.
+TEST(Oci, ParallelCreatesShareOneHost) {
+    OciFixture f("parallel");
+    f.make_bundle(app("exit-code"), "exit-code", {"7"});
+    constexpr int kCount = 5;
+    std::vector<std::string> ids;
+    std::vector<pid_t> calls;
+    for (int i = 0; i < kCount; ++i) {
+        ids.push_back("p" + std::to_string(i));
+        calls.push_back(f.spawn(ids[i], {"create", "--bundle", f.bundle(), "--pid-file",
+                                         f.bundle() + "/" + ids[i] + ".pid", ids[i]}));
+    }
+    for (int i = 0; i < kCount; ++i)
+        EXPECT_EQ(wait_within(calls[i], 60), 0) << ids[i] << ": " << f.last_error();
+    json l = enclave_list(f.root());
+    ASSERT_EQ(l["enclaves"].size(), 1u) << l.dump();
+    EXPECT_EQ(l["enclaves"][0]["members"], kCount) << l.dump();
+    pid_t host = l["enclaves"][0]["pid"].get<pid_t>();
+    std::vector<pid_t> containers;
+    for (const std::string& id : ids)
+        containers.push_back(std::stoi(read_file(f.bundle() + "/" + id + ".pid")));
+    calls.clear();
+    for (const std::string& id : ids) calls.push_back(f.spawn("start-" + id, {"start", id}));
+    for (int i = 0; i < kCount; ++i)
+        EXPECT_EQ(wait_within(calls[i], 60), 0) << ids[i] << ": " << f.err_of("start-" + ids[i]);
+    for (int i = 0; i < kCount; ++i) {
+        EXPECT_EQ(wait_within(containers[i], 60), 7) << ids[i] << ": " << f.err_of(ids[i]);
+        EXPECT_EQ(f.state(ids[i])["status"], "stopped");
+        EXPECT_EQ(f.oci({"delete", ids[i]}).status, 0);
+    }
+    EXPECT_TRUE(empty_within(f.root(), 30)) << enclave_list(f.root()).dump();
+    EXPECT_EQ(wait_within(host, 10), 0);  // an orderly end (this subreaper adopted it)
 }
 
 // The enclave host dies (SIGKILL) under a running container: the container process says so in
