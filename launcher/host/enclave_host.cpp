@@ -3,7 +3,6 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,6 +24,7 @@
 #include "launcher/common/error.hpp"
 #include "launcher/common/file.hpp"
 #include "launcher/common/full_write.hpp"
+#include "launcher/common/unix_socket.hpp"
 #include "launcher/enclave/app_checks.hpp"
 #include "launcher/enclave/enclave_setup.hpp"
 #include "launcher/enclave/isolation.hpp"
@@ -156,21 +156,8 @@ class Host {
 };
 
 void Host::listen_socket() {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    const std::string& path = config_.socket_path;
-    if (path.empty() || path.size() >= sizeof addr.sun_path) {
-        throw Error("the socket path is empty or longer than " +
-                        std::to_string(sizeof addr.sun_path - 1) + " bytes",
-                    path);
-    }
-    std::memcpy(addr.sun_path, path.data(), path.size());
-    listen_ = UniqueFd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!listen_.valid()) throw_errno("cannot create the socket", path);
-    if (::bind(listen_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
-        throw_errno("cannot bind the socket", path);
+    listen_ = listen_unix(config_.socket_path, "the enclave host", 64);
     socket_bound_ = true;
-    if (::listen(listen_.get(), 64) != 0) throw_errno("cannot listen on the socket", path);
 }
 
 void Host::start_vm() {

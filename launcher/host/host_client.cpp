@@ -1,11 +1,11 @@
 #include "launcher/host/host_client.hpp"
 
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <cstring>
 
 #include "launcher/common/error.hpp"
+#include "launcher/common/unix_socket.hpp"
 #include "launcher/host/wire.hpp"
 
 namespace er::launcher::host {
@@ -14,19 +14,7 @@ namespace {
 using nlohmann::json;
 
 UniqueFd connect_to(const std::string& socket) {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (socket.empty() || socket.size() >= sizeof addr.sun_path) {
-        throw Error("the enclave host's socket path is empty or longer than " +
-                        std::to_string(sizeof addr.sun_path - 1) + " bytes",
-                    socket);
-    }
-    std::memcpy(addr.sun_path, socket.data(), socket.size());
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) throw_errno("cannot create a socket");
-    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
-        throw_errno("cannot connect to the enclave host", socket);
-    return fd;
+    return connect_unix(socket, "the enclave host");
 }
 
 wire::Reply next_reply(int fd, std::string& pending, const std::string& socket) {

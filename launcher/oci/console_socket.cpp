@@ -3,12 +3,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "launcher/common/error.hpp"
+#include "launcher/common/unix_socket.hpp"
 
 namespace er::launcher::oci {
 
@@ -28,17 +28,7 @@ Pty open_pty() {
 }
 
 void send_console(const std::string& socket_path, int fd, const std::string& name) {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (socket_path.size() >= sizeof addr.sun_path) {
-        throw Error("--console-socket path is longer than a unix socket path may be", socket_path);
-    }
-    std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
-    UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!sock.valid()) throw_errno("cannot create a unix socket");
-    if (::connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        throw_errno("cannot connect to the console socket", socket_path);
-    }
+    UniqueFd sock = connect_unix(socket_path, "the console socket");
     iovec iov{};
     iov.iov_base = const_cast<char*>(name.data());
     iov.iov_len = name.size();

@@ -2,7 +2,6 @@
 
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +10,7 @@
 
 #include "launcher/common/error.hpp"
 #include "launcher/common/file.hpp"
+#include "launcher/common/unix_socket.hpp"
 #include "launcher/enclave/app_checks.hpp"
 #include "launcher/vm/app_image.hpp"
 
@@ -18,18 +18,6 @@ namespace er::launcher {
 namespace {
 
 constexpr size_t kMaxRequest = 64 * 1024;
-
-sockaddr_un socket_address(const std::string& path) {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof addr.sun_path) {
-        throw Error("the control socket path is empty or longer than " +
-                        std::to_string(sizeof addr.sun_path - 1) + " bytes",
-                    path);
-    }
-    std::memcpy(addr.sun_path, path.data(), path.size());
-    return addr;
-}
 
 void send_all(int fd, const std::string& text) {
     size_t at = 0;
@@ -79,12 +67,7 @@ std::string base_name(const std::string& path) {
 
 ControlServer::ControlServer(const std::string& path, DomainQueue& queue, uint64_t mem_size)
     : path_(path), queue_(queue), mem_size_(mem_size) {
-    sockaddr_un addr = socket_address(path);
-    listen_ = UniqueFd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (listen_.get() < 0) throw_errno("cannot create the control socket", path);
-    if (::bind(listen_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
-        throw_errno("cannot bind the control socket", path);
-    if (::listen(listen_.get(), 16) != 0) throw_errno("cannot listen on the control socket", path);
+    listen_ = listen_unix(path, "the control socket", 16);
     acceptor_ = std::thread([this] { accept_loop(); });
 }
 
@@ -188,11 +171,7 @@ std::string ControlServer::add(const std::vector<std::string>& fields) {
 }
 
 std::string control_request(const std::string& path, const std::vector<std::string>& fields) {
-    sockaddr_un addr = socket_address(path);
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (fd.get() < 0) throw_errno("cannot create a socket");
-    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
-        throw_errno("cannot connect to the control socket", path);
+    UniqueFd fd = connect_unix(path, "the control socket");
     std::string data;
     for (const std::string& f : fields) {
         data += f;
