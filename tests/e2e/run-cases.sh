@@ -167,10 +167,17 @@ case_ctr() {
     expect "ctr run /exit-code 3 status" 3 "$rc"
 }
 
-# vmm_pids: the processes holding a KVM VM (an anon_inode:kvm-vm descriptor), one per line.
+# vmm_pids: the processes of docker's runtime root holding a KVM VM (an anon_inode:kvm-vm
+# descriptor), one per line.
 vmm_pids() {
     # One find, not a readlink per descriptor: under emulation every fork costs milliseconds.
-    find /proc/[0-9]*/fd -lname anon_inode:kvm-vm 2>/dev/null | cut -d/ -f3 | sort -u
+    # Only docker's: a process of its runtime root (an enclave host's --dir, or an isolated
+    # container's create) names E2E_OCI_ROOT on its command line.  ctr's host (containerd's own
+    # root) may still be idling out from the ctr case, and is not one of the five's.
+    local p
+    for p in $(find /proc/[0-9]*/fd -lname anon_inode:kvm-vm 2>/dev/null | cut -d/ -f3 | sort -u); do
+        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF "$E2E_OCI_ROOT" && echo "$p"
+    done
 }
 
 # Five containers started together (docker start of all five): four victims that re-verify their
