@@ -251,6 +251,7 @@ const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entrop
     d.kstack_top = x86::domain_stack_top(id);
     d.started = false;
     d.futex_waiting = d.timed_out = false;
+    d.wait_channel = nullptr;
     d.fpu = nullptr;
     d.tree = nullptr;
     d.tree_size = 0;

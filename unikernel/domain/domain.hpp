@@ -71,6 +71,7 @@ struct Domain {
     bool futex_waiting;  // in a FUTEX_WAIT on futex_addr
     bool timed_out;      // the latest wait ended by its deadline
     uint64_t futex_addr;
+    const void* wait_channel;  // sched::wait_on: what it sleeps on, nullptr when not waiting
 };
 
 // The domain whose code is running (or whose syscall is being served).

@@ -51,8 +51,9 @@ void wake_expired() {
     uint32_t id;
     while (g_sleep.pop_expired(now, &id)) {
         Domain* d = domain::get(id);
-        if (d->futex_waiting) {
+        if (d->futex_waiting || d->wait_channel != nullptr) {
             d->futex_waiting = false;
+            d->wait_channel = nullptr;
             d->timed_out = true;
         }
         make_runnable(*d);
@@ -137,6 +138,7 @@ Domain* running() {
 void drop(Domain& d) {
     d.state = State::dead;
     d.futex_waiting = false;
+    d.wait_channel = nullptr;
     g_run.remove(d.id);
     g_sleep.remove(d.id);
     note_domain_gone();
@@ -204,9 +206,33 @@ uint32_t futex_wake(const Domain& d, uint64_t addr, uint32_t max) {
     return woken;
 }
 
+WaitResult wait_on(const void* channel, bool has_deadline, uint64_t deadline_ns) {
+    Domain& d = *g_running;
+    d.state = State::sleeping;
+    d.wait_channel = channel;
+    d.timed_out = false;
+    if (has_deadline && !g_sleep.insert(d.id, deadline_ns)) panic("sched: sleep queue full");
+    run_next();
+    return d.timed_out ? WaitResult::timed_out : WaitResult::woken;
+}
+
+uint32_t wake_channel(const void* channel, uint32_t max) {
+    uint32_t woken = 0;
+    for (uint32_t id = 0; id < ER_MAX_DOMAINS && woken < max; id++) {
+        Domain* w = domain::get(id);
+        if (w == nullptr || w->state != State::sleeping || w->wait_channel != channel) continue;
+        w->wait_channel = nullptr;
+        g_sleep.remove(w->id);
+        make_runnable(*w);
+        woken++;
+    }
+    return woken;
+}
+
 void retire(Domain& d) {
     d.state = State::dead;
     d.futex_waiting = false;
+    d.wait_channel = nullptr;
     g_run.remove(d.id);
     g_sleep.remove(d.id);
     note_domain_gone();

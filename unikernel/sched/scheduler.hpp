@@ -31,6 +31,15 @@ bool futex_wait(uint64_t addr, bool has_deadline, uint64_t deadline_ns);
 // FUTEX_WAKE: wakes up to `max` waiters of d on addr; returns how many.
 uint32_t futex_wake(const domain::Domain& d, uint64_t addr, uint32_t max);
 
+// Generic blocking (pipes, poll, epoll, eventfd, timerfd, wait4 ...): the running domain sleeps
+// on `channel` (any address naming what it waits for) until wake_channel(channel) or, when
+// has_deadline, the monotonic clock reaches deadline_ns.  Callers re-check their condition after
+// it returns (a wake is a hint, not a promise) and loop.
+enum class WaitResult : uint8_t { woken, timed_out };
+WaitResult wait_on(const void* channel, bool has_deadline, uint64_t deadline_ns);
+// Wakes up to `max` waiters on `channel` (all by default); returns how many.
+uint32_t wake_channel(const void* channel, uint32_t max = 0xFFFFFFFFu);
+
 // With ER_BOOT_F_STATS (enclave-run --stats): once every domain has ended, log the free frames
 // ("unikernel: stats: frames_free_after_domains=N"), so a test can see that none leaked.
 void report_stats_at_end(bool on);
