@@ -1,6 +1,5 @@
 #include "launcher/oci/enclave_hosts.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -11,6 +10,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "launcher/common/dir_names.hpp"
 #include "launcher/common/error.hpp"
 #include "launcher/common/file.hpp"
 #include "launcher/common/size.hpp"
@@ -40,15 +40,13 @@ void make_dirs(const std::string& dir) {
 }
 
 bool only_lock_left(const std::string& dir) {
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return false;
-    bool only = true;
-    while (dirent* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (name != "." && name != ".." && name != ".lock") only = false;
+    try {
+        return dir_names(dir, "the enclave hosts' folder",
+                         [](const std::string& name) { return name != ".lock"; })
+            .empty();
+    } catch (const Error&) {
+        return false;  // unreadable: leave it alone
     }
-    ::closedir(d);
-    return only;
 }
 
 }  // namespace
@@ -151,23 +149,11 @@ EnclavesLock::~EnclavesLock() {
 }
 
 std::vector<std::string> host_dir_names(const std::string& enclaves) {
-    std::vector<std::string> names;
-    DIR* d = ::opendir(enclaves.c_str());
-    if (!d) {
-        if (errno == ENOENT) return names;
-        throw_errno("cannot read", enclaves);
-    }
-    while (dirent* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (name.empty() || name[0] == '.') continue;
+    return dir_names(enclaves, "the enclave hosts' folder", [&](const std::string& name) {
         struct stat st {};
-        if (::lstat((enclaves + "/" + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-            names.push_back(name);
-        }
-    }
-    ::closedir(d);
-    std::sort(names.begin(), names.end());
-    return names;
+        return name[0] != '.' && ::lstat((enclaves + "/" + name).c_str(), &st) == 0 &&
+               S_ISDIR(st.st_mode);
+    });
 }
 
 void remove_host_dir(const std::string& host_dir) {

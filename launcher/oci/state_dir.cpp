@@ -1,6 +1,5 @@
 #include "launcher/oci/state_dir.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -9,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "launcher/common/dir_names.hpp"
 #include "launcher/common/error.hpp"
 #include "launcher/common/file.hpp"
 #include "launcher/common/full_write.hpp"
@@ -115,21 +115,10 @@ void ContainerDir::remove() const {
 }
 
 std::vector<std::string> list_container_ids(const std::string& root) {
-    std::vector<std::string> ids;
-    DIR* dir = ::opendir(root.c_str());
-    if (!dir) {
-        if (errno == ENOENT) return ids;
-        throw_errno("cannot read the state directory", root);
-    }
-    while (dirent* e = ::readdir(dir)) {
-        std::string name = e->d_name;
-        if (name == "." || name == "..") continue;
+    return dir_names(root, "the state directory", [&](const std::string& name) {
         struct stat st {};
-        if (::stat((root + "/" + name + "/state.json").c_str(), &st) == 0) ids.push_back(name);
-    }
-    ::closedir(dir);
-    std::sort(ids.begin(), ids.end());
-    return ids;
+        return ::stat((root + "/" + name + "/state.json").c_str(), &st) == 0;
+    });
 }
 
 }  // namespace er::launcher::oci
