@@ -1,5 +1,8 @@
 #include "mm/address_space.hpp"
 
+#include "arch/x86/cpu.hpp"
+#include "lib/string.hpp"
+#include "mm/frame_refs.hpp"
 #include "mm/layout.hpp"
 #include "sys/errno.hpp"
 
@@ -75,6 +78,7 @@ FaultKind AddressSpace::fault(uint64_t addr, Access access) {
     uint64_t page = page_down(addr);
     uint64_t* pte = pt_.walk(page, false);
     if (pte != nullptr && (*pte & kPtePresent)) {
+        if (access == Access::write && (*pte & kPteCow)) return break_cow(page, pte, vma->prot);
         // Present and allowed: a stale TLB entry (mprotect raced nothing on one vCPU, so this is
         // a bug) is cleared and the access retried by the caller.
         return FaultKind::none;
@@ -125,10 +129,96 @@ int AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t prot, uint32
     return 0;
 }
 
-void AddressSpace::free_range_frames(uint64_t start, uint64_t end) {
-    pt_.for_each_leaf(start, end, [&](uint64_t p, uint64_t*) {
-        uint64_t old = pt_.unmap(p);
-        free_frame(old & kPteAddrMask);
+FaultKind AddressSpace::break_cow(uint64_t page, uint64_t* pte, uint32_t prot) {
+    uint64_t old = *pte & kPteAddrMask;
+    uint64_t flags = pte_flags(prot);
+    if (g_frame_refs.extra(old) == 0) {
+        // Every other space let go of it: the frame is this one's alone again, no copy needed.
+        pt_.protect(page, flags);
+        return FaultKind::none;
+    }
+    uint64_t pa = alloc_frame();
+    if (pa == 0) return FaultKind::out_of_memory;
+    memcpy(phys_to_virt(pa), phys_to_virt(old), kPageSize);
+    pt_.unmap(page);
+    if (pt_.map(page, pa, flags) != MapResult::ok) {
+        // Cannot happen (the tables are there); keep the shared frame rather than lose the page.
+        pt_.map(page, old, (flags & ~kPteWrite) | kPteCow);
+        free_frame(pa);
+        return FaultKind::out_of_memory;
+    }
+    g_frame_refs.drop(old);  // others still hold it, so never the last reference
+    return FaultKind::none;
+}
+
+namespace {
+
+bool is_live(const PageTable& pt) {
+    return (x86::read_cr3() & kPteAddrMask) == pt.root();
+}
+
+}  // namespace
+
+bool AddressSpace::fork_leaf(AddressSpace& child, uint64_t va, uint64_t* pte) {
+    uint64_t e = *pte;
+    uint64_t pa = e & kPteAddrMask;
+    if (!(e & kPteKernelFrame)) {
+        const Vma* vma = vmas_.find(va);
+        if (vma == nullptr) return true;  // never happens: every present page lies in a VMA
+        if (!g_frame_refs.share(pa)) {
+            // The count cannot be raised: the child gets a copy of its own instead.
+            uint64_t copy = child.alloc_frame();
+            if (copy == 0) return false;
+            memcpy(phys_to_virt(copy), phys_to_virt(pa), kPageSize);
+            if (child.pt_.map(va, copy, child.pte_flags(vma->prot)) != MapResult::ok) {
+                child.free_frame(copy);
+                return false;
+            }
+            return true;
+        }
+        // A page that is or may become writable (mprotect up to max_prot) is copy-on-write in
+        // both; one that can never be written (code) is simply shared.
+        if ((vma->max_prot & kProtWrite) && !(e & kPteCow)) {
+            e = (e & ~kPteWrite) | kPteCow;
+            *pte = e;
+            if (is_live(pt_)) x86::invlpg(va);
+        }
+    }
+    if (child.pt_.map(va, pa, e & ~kPteAddrMask) != MapResult::ok) {
+        if (!(e & kPteKernelFrame)) g_frame_refs.drop(pa);  // ours is still there: not the last
+        return false;
+    }
+    return true;
+}
+
+int AddressSpace::fork_into(AddressSpace& child) {
+    if (!child.init(account_)) return -kENOMEM;
+    child.layout_ = layout_;
+    child.pkey_ = pkey_;
+    child.vmas_ = vmas_;
+    bool ok = true;
+    // Only this space's part of the lower half: in a shared MPK root the other windows are other
+    // domains', and the walk never looks at them.
+    pt_.for_each_leaf(layout_.lo, layout_.hi, [&](uint64_t va, uint64_t* pte) {
+        if (ok) ok = fork_leaf(child, va, pte);
+    });
+    if (!ok) {
+        child.destroy();
+        return -kENOMEM;
+    }
+    return 0;
+}
+
+bool AddressSpace::install_kernel_page(uint64_t va, uint64_t pa) {
+    const Vma* vma = vmas_.find(va);
+    if (vma == nullptr) return false;
+    return pt_.map(va, pa, (pte_flags(vma->prot) & ~kPteWrite) | kPteKernelFrame) == MapResult::ok;
+}
+
+void AddressSpace::free_range_frames(uint64_t start, uint64_t end, bool keep_kernel_frames) {
+    pt_.for_each_leaf(start, end, [&](uint64_t p, uint64_t* e) {
+        if (keep_kernel_frames && (*e & kPteKernelFrame)) return;
+        release_user_frame(account_, pt_.unmap(p));
     });
 }
 
@@ -137,13 +227,18 @@ int AddressSpace::remove_region(uint64_t start, uint64_t end) {
     // space's window they could be another MPK domain's.
     if (!layout_.contains(start, end)) return -kEINVAL;
     if (!vmas_.remove(start, end)) return -kENOMEM;
-    free_range_frames(start, end);
+    free_range_frames(start, end, false);
     return 0;
 }
 
 void AddressSpace::reprotect_range(uint64_t start, uint64_t end, uint32_t prot) {
     uint64_t flags = pte_flags(prot);
-    pt_.for_each_leaf(start, end, [&](uint64_t p, uint64_t*) { pt_.protect(p, flags); });
+    // A shared (COW) or kernel-owned frame keeps its marker and stays read-only whatever the
+    // new rights: a write to a COW page must still fault and copy.
+    pt_.for_each_leaf(start, end, [&](uint64_t p, uint64_t* e) {
+        uint64_t soft = *e & kPteSoftMask;
+        pt_.protect(p, soft != 0 ? (flags & ~kPteWrite) | soft : flags);
+    });
 }
 
 int AddressSpace::protect_region(uint64_t start, uint64_t end, uint32_t prot) {
@@ -157,7 +252,7 @@ int AddressSpace::protect_region(uint64_t start, uint64_t end, uint32_t prot) {
 
 void AddressSpace::discard_pages(uint64_t start, uint64_t end) {
     if (!layout_.contains(start, end)) return;
-    free_range_frames(start, end);
+    free_range_frames(start, end, true);
 }
 
 bool AddressSpace::install_page(uint64_t va, uint64_t pa) {

@@ -1,6 +1,8 @@
 // A user address space: page tables (lower half private, upper half shared with the kernel) plus
 // the VMAs that say what may be mapped where.  All user memory is anonymous and demand-zero:
 // a VMA's pages get frames on first touch; the ELF loader pre-populates pages with file bytes.
+// fork shares frames copy-on-write between the spaces of one domain (mm/frame_refs.hpp counts
+// the extra references; page_table.hpp has the kPteCow and kPteKernelFrame markers).
 // A page-table domain owns a whole address space; an MPK domain owns the window of its protection
 // key in a shared one (mm/mpk_spaces.hpp): its VMAs, frames and page tables all lie there, and
 // every page it maps carries its key.
@@ -35,7 +37,27 @@ class AddressSpace {
     // The window of protection key `key` in the shared hierarchy at `root` (an MPK domain).
     void init_shared(FrameAccount* account, uint64_t root, unsigned key);
     // Frees every frame and table (the root too, unless shared); must not be the live CR3.
+    // Frames shared with another address space (fork) only lose this space's reference.
     void destroy();
+
+    // fork: makes `child` (unused: no init) a copy-on-write duplicate of this space, on the same
+    // account (the domain's, so the domain's limit covers every process in it).  The child gets
+    // its own root holding only this space's part of the lower half: for an MPK domain that is
+    // its key's window with the same key on every page, so a forked child cannot address any
+    // other domain at all (docs/mpk.md "Processes").  VMAs are copied; each present page is
+    // shared: pages that are or may become writable (max_prot has W) turn read-only + kPteCow
+    // in both, read-only ones stay as they are, kernel-owned frames are mapped as they are.  A
+    // shared frame is charged once; the child's page tables and any frame that had to be copied
+    // (its count could not be raised) are charged to the account.  0, or -ENOMEM (RAM or the
+    // limit; the child is then destroyed again and this space is unchanged but for the
+    // read-only + COW marks, which the next write fault simply takes back).  This space must be
+    // live in CR3 or not at all: its changed entries are invalidated with invlpg.
+    int fork_into(AddressSpace& child);
+    // Maps kernel-owned frame pa (vDSO) at va inside a VMA the caller added (add_region), with
+    // the VMA's rights minus write: never freed, copied or charged by this space (kPteKernelFrame).
+    bool install_kernel_page(uint64_t va, uint64_t pa);
+    // The frame account this space charges (the domain's).
+    FrameAccount* account() const { return account_; }
 
     // A zeroed frame charged to this address space, or 0 (out of memory or over the limit).
     uint64_t alloc_frame() { return alloc_charged(account_); }
@@ -48,7 +70,9 @@ class AddressSpace {
     const UserLayout& layout() const { return layout_; }
     unsigned pkey() const { return pkey_; }
 
-    // Page-fault service: makes addr present for `access` if its VMA allows it.
+    // Page-fault service: makes addr present for `access` if its VMA allows it.  A write to a
+    // copy-on-write page copies it into a frame of its own (out_of_memory past the limit, like a
+    // demand-zero page), or takes the frame over when no other space holds it any more.
     FaultKind fault(uint64_t addr, Access access);
     // Whether [start, start + len) may be accessed (VMAs and rights only, nothing faulted in):
     // none, unmapped (outside the layout or a hole first) or protection (a VMA lacking the right
@@ -74,7 +98,9 @@ class AddressSpace {
     uint64_t pte_flags(uint32_t prot) const;
 
   private:
-    void free_range_frames(uint64_t start, uint64_t end);
+    void free_range_frames(uint64_t start, uint64_t end, bool keep_kernel_frames);
+    FaultKind break_cow(uint64_t page, uint64_t* pte, uint32_t prot);
+    bool fork_leaf(AddressSpace& child, uint64_t va, uint64_t* pte);
     void reprotect_range(uint64_t start, uint64_t end, uint32_t prot);
 
     PageTable pt_;

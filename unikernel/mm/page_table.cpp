@@ -2,6 +2,7 @@
 
 #include "arch/x86/cpu.hpp"
 #include "mm/charged_frames.hpp"
+#include "mm/frame_refs.hpp"
 #include "mm/layout.hpp"
 
 namespace uk::mm {
@@ -52,7 +53,7 @@ void free_table(FrameAccount* account, uint64_t pa, int level, bool free_frames)
         uint64_t e = table[i];
         if (!(e & kPtePresent)) continue;
         if (level == 0) {
-            if (free_frames && (e & kPteAddrMask) != 0) free_charged(account, e & kPteAddrMask);
+            if (free_frames) release_user_frame(account, e);
         } else if (!(e & kPteHuge)) {
             free_table(account, e & kPteAddrMask, level - 1, free_frames);
         }

@@ -19,6 +19,16 @@ constexpr uint64_t kPteDirty = 1ull << 6;
 constexpr uint64_t kPteHuge = 1ull << 7;
 constexpr uint64_t kPteGlobal = 1ull << 8;
 constexpr uint64_t kPteNx = 1ull << 63;
+// Software bits (bits 9-11 are ignored by the MMU in every level's entries).
+// kPteCow: the frame is shared copy-on-write (AddressSpace::fork_into); the entry is read-only
+// although its VMA may allow writing, and a write fault copies the frame (or takes it over when
+// no one else holds it any more).
+constexpr uint64_t kPteCow = 1ull << 9;
+// kPteKernelFrame: a kernel-owned frame mapped into user space read-only (the vDSO's text and
+// clock data page): an address space never frees, copies, shares-counts or charges it; fork
+// maps the same frame in the child, teardown just drops the entry, MADV_DONTNEED keeps it.
+constexpr uint64_t kPteKernelFrame = 1ull << 10;
+constexpr uint64_t kPteSoftMask = kPteCow | kPteKernelFrame;
 constexpr uint64_t kPteAddrMask = 0x000F'FFFF'FFFF'F000ull;
 // The protection key of a user page, bits 62..59 (MPK domains; docs/mpk.md).
 constexpr uint64_t kPtePkeyShift = 59;
@@ -67,7 +77,8 @@ class PageTable {
     // mappings are shared by every address space.
     void share_kernel_half(const PageTable& kernel);
 
-    // Frees every lower-half page table and, when free_frames, the frames they map.
+    // Frees every lower-half page table and, when free_frames, the frames they map (each through
+    // release_user_frame: shared frames lose a reference, kernel-owned ones are left alone).
     void destroy_user_half(bool free_frames);
     // Frees the tables under PML4 slots [first, last) and the frames they map, and clears the
     // slots (an MPK domain's window in a shared root).
