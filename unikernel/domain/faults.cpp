@@ -166,9 +166,12 @@ void handle_user_trap(x86::TrapFrame& f) {
             k.message = protection_key_message(d, addr, access);
             kill(d, k);
         }
+        // A write to a copy-on-write page (fork) is resolved by a copy: progress, not a stale
+        // TLB entry, however often the same instruction meets a freshly shared page.
+        bool cow = access == mm::Access::write && d.as.is_cow(addr);
         mm::FaultKind kind = d.as.fault(addr, access);
         if (kind == mm::FaultKind::none) {
-            if (err & kPfPresent) {
+            if ((err & kPfPresent) && !cow) {
                 // The VMA allows it and the page is present, so the TLB was stale.  Flush and
                 // retry once; a second identical fault means the page tables disagree.
                 if (d.last_fault_rip == f.rip && d.last_fault_addr == addr) {

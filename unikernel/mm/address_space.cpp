@@ -129,6 +129,12 @@ int AddressSpace::add_region(uint64_t start, uint64_t end, uint32_t prot, uint32
     return 0;
 }
 
+bool AddressSpace::is_cow(uint64_t addr) {
+    if (!layout_.contains(addr, addr + 1)) return false;
+    uint64_t* pte = pt_.walk(page_down(addr), false);
+    return pte != nullptr && (*pte & kPtePresent) && (*pte & kPteCow);
+}
+
 FaultKind AddressSpace::break_cow(uint64_t page, uint64_t* pte, uint32_t prot) {
     uint64_t old = *pte & kPteAddrMask;
     uint64_t flags = pte_flags(prot);

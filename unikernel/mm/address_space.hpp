@@ -74,6 +74,8 @@ class AddressSpace {
     // copy-on-write page copies it into a frame of its own (out_of_memory past the limit, like a
     // demand-zero page), or takes the frame over when no other space holds it any more.
     FaultKind fault(uint64_t addr, Access access);
+    // Whether addr's page is present and shared copy-on-write (its next write fault copies).
+    bool is_cow(uint64_t addr);
     // Whether [start, start + len) may be accessed (VMAs and rights only, nothing faulted in):
     // none, unmapped (outside the layout or a hole first) or protection (a VMA lacking the right
     // first).  O(number of VMAs) whatever the length.

@@ -95,7 +95,9 @@ TEST_F(CowForkTest, ChildSeesTheParentsMemoryAndWritesStayPrivate) {
     }
 
     // The child writes page 0: it gets a copy (one frame more), the parent keeps its byte.
+    EXPECT_TRUE(child.is_cow(kData));
     store(child, kData, 99);
+    EXPECT_FALSE(child.is_cow(kData));
     EXPECT_EQ(account.held(), before + child_tables + 1);
     EXPECT_EQ(load(parent, kData), 10);
     EXPECT_EQ(load(child, kData), 99);
