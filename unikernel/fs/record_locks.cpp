@@ -20,6 +20,11 @@ const RecordLock* RecordLocks::conflict(uint64_t file, uint8_t type, uint64_t st
     return nullptr;
 }
 
+void RecordLocks::clear() {
+    for (RecordLock& l : locks_) l = RecordLock{};
+    for (Wait& w : waits_) w = Wait{};
+}
+
 size_t RecordLocks::count() const {
     size_t n = 0;
     for (const RecordLock& l : locks_) n += l.file != 0;

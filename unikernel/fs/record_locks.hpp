@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fs/tree.hpp"
+
 namespace uk::fs {
 
 enum LockType : uint8_t { kRdlck = 0, kWrlck = 1, kUnlck = 2 };  // Linux's F_RDLCK ... values
@@ -32,12 +34,18 @@ struct RecordLock {
     uint8_t type;  // kRdlck or kWrlck
 };
 
+// The id a file's locks are kept under: stable while it is open, never 0.
+inline uint64_t lock_file_id(const NodeRef& n) {
+    if (n.kind == NodeKind::tmp) return reinterpret_cast<uintptr_t>(n.tmp);
+    return (uint64_t(n.kind) << 56) | (uint64_t(n.ro) + 1);
+}
+
 class RecordLocks {
   public:
     static constexpr size_t kMaxLocks = 64;
     static constexpr size_t kMaxWaiters = 16;
 
-    void clear() { *this = RecordLocks{}; }
+    void clear();
 
     // F_GETLK: the first lock of another owner that would block `type` over [start, end), or
     // nullptr when none would.
