@@ -1,5 +1,6 @@
 #include "fs/tree.hpp"
 
+#include "proc/proc_tree.hpp"
 #include "sys/errno.hpp"
 
 namespace uk::fs {
@@ -9,6 +10,10 @@ bool is_tmp_name(const char* name, size_t len) {
     return len == 3 && name[0] == 't' && name[1] == 'm' && name[2] == 'p';
 }
 
+bool is_proc_name(const char* name, size_t len) {
+    return len == 4 && name[0] == 'p' && name[1] == 'r' && name[2] == 'o' && name[3] == 'c';
+}
+
 }  // namespace
 
 NodeRef Tree::over(uint32_t dir, uint32_t i) const {
@@ -16,6 +21,10 @@ NodeRef Tree::over(uint32_t dir, uint32_t i) const {
     if (dir == 0 && tmp != nullptr && tmp[0].root() != nullptr && e.name_len == 3) {
         uint32_t len;
         if (is_tmp_name(ro->name(i, &len), len)) return NodeRef{NodeKind::tmp, 0, tmp[0].root()};
+    }
+    if (dir == 0 && proc != nullptr && e.name_len == 4) {
+        uint32_t len;
+        if (is_proc_name(ro->name(i, &len), len)) return proc::node(0, proc::kRoot);
     }
     if ((e.mode & ER_FS_TMPFS) != 0 && mount_at != nullptr) {
         for (uint32_t k = 1; k < mounts; k++) {
@@ -31,6 +40,8 @@ uint32_t Tree::mode(NodeRef n) const {
             return ro->entry(n.ro).mode & ~ER_FS_TMPFS;
         case NodeKind::tmp:
             return n.tmp->mode;
+        case NodeKind::proc:
+            return proc::mode(n);
         case NodeKind::none:
             break;
     }
@@ -46,6 +57,8 @@ NodeInfo Tree::info(NodeRef n) const {
                      1,      dir ? 0 : e.size,   e.mtime_ns};
     } else if (n.kind == NodeKind::tmp) {
         i = NodeInfo{kTmpDev, n.tmp->ino, n.tmp->mode, n.tmp->linked, n.tmp->size, n.tmp->mtime_ns};
+    } else if (n.kind == NodeKind::proc) {
+        i = proc::info(n);
     }
     // Directories report 2 links like most Linux file systems' empty directories; a directory's
     // st_size is a block, as ext4 shows it.
@@ -63,6 +76,7 @@ NodeRef Tree::parent(NodeRef n) const {
         }
         return NodeRef{NodeKind::tmp, n.ro, n.tmp->parent};
     }
+    if (n.kind == NodeKind::proc) return proc::parent(n, root());
     return root();
 }
 
@@ -74,11 +88,17 @@ int Tree::lookup(NodeRef dir, const char* name, size_t len, NodeRef* out) const 
             *out = NodeRef{NodeKind::tmp, 0, tmp[0].root()};
             return 0;
         }
+        // /proc likewise, whether or not the image has a directory there.
+        if (dir.ro == 0 && proc != nullptr && is_proc_name(name, len)) {
+            *out = proc::node(0, proc::kRoot);
+            return 0;
+        }
         int64_t i = ro->lookup(dir.ro, name, len);
         if (i < 0) return -kENOENT;
         *out = over(dir.ro, uint32_t(i));
         return 0;
     }
+    if (dir.kind == NodeKind::proc) return proc::lookup(*proc, dir, name, len, out);
     TmpNode* c = fs(dir).lookup(dir.tmp, name, len);
     if (c == nullptr) return -kENOENT;
     *out = NodeRef{NodeKind::tmp, dir.ro, c};
@@ -86,12 +106,14 @@ int Tree::lookup(NodeRef dir, const char* name, size_t len, NodeRef* out) const 
 }
 
 const char* Tree::link_target(NodeRef n, size_t* len) const {
+    if (n.kind == NodeKind::proc) return proc::link_target(*proc, n, len);
     er_fs_entry e = ro->entry(n.ro);
     *len = e.size;
     return reinterpret_cast<const char*>(ro->data(e));
 }
 
 const char* Tree::name(NodeRef n, size_t* len) const {
+    if (n.kind == NodeKind::proc) return proc::name(n, len);
     if (n.kind == NodeKind::tmp) {
         if (n.tmp->parent == nullptr && (n.ro == 0 || mount_at == nullptr)) {
             *len = 3;

@@ -10,9 +10,13 @@
 #include "fs/erfs_image.hpp"
 #include "fs/tmpfs.hpp"
 
+namespace uk::proc {
+struct ProcView;
+}
+
 namespace uk::fs {
 
-enum class NodeKind : uint8_t { none, ro, tmp };
+enum class NodeKind : uint8_t { none, ro, tmp, proc };  // proc: /proc (proc/proc_tree.hpp)
 
 struct NodeRef {
     NodeKind kind = NodeKind::none;
@@ -44,6 +48,7 @@ struct Tree {
     Tmpfs* tmp;                          // tmp[0] is /tmp, tmp[1..mounts) the image's mounts
     uint32_t mounts = 1;                 // how many of tmp[] are in use
     const uint32_t* mount_at = nullptr;  // mount_at[k]: the ro entry tmp[k] covers (k >= 1)
+    const proc::ProcView* proc = nullptr;  // /proc over the image's, when set
 
     // The tmpfs a tmp node belongs to.
     Tmpfs& fs(NodeRef n) const { return tmp[n.ro]; }
