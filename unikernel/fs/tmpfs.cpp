@@ -39,10 +39,69 @@ bool Tmpfs::init(PageSource src, uint32_t mode, uint64_t limit_bytes) {
     return true;
 }
 
-void Tmpfs::free_node(TmpNode* n) {
-    for (uint8_t* p : n->pages) {
-        if (p != nullptr) drop_page(p);
+uint8_t** Tmpfs::slot(TmpNode* n, uint64_t idx, bool alloc, bool* no_page) {
+    *no_page = false;
+    if (idx < kTmpDirectPages) return &n->pages[idx];
+    idx -= kTmpDirectPages;
+    // Takes (or finds) the index page behind `table`: nullptr when missing.
+    auto index = [&](auto*& table) {
+        if (table == nullptr && alloc) {
+            table = static_cast<decltype(+table)>(page());
+            if (table == nullptr) *no_page = true;
+        }
+        return table;
+    };
+    if (idx < kTmpSingle * kTmpPtrsPerPage) {
+        uint8_t** ip = index(n->single[idx / kTmpPtrsPerPage]);
+        return ip == nullptr ? nullptr : &ip[idx % kTmpPtrsPerPage];
     }
+    idx -= kTmpSingle * kTmpPtrsPerPage;
+    constexpr uint64_t per_double = kTmpPtrsPerPage * kTmpPtrsPerPage;
+    if (idx >= kTmpDouble * per_double) return nullptr;
+    uint8_t*** dp = index(n->dbl[idx / per_double]);
+    if (dp == nullptr) return nullptr;
+    idx %= per_double;
+    uint8_t** ip = index(dp[idx / kTmpPtrsPerPage]);
+    return ip == nullptr ? nullptr : &ip[idx % kTmpPtrsPerPage];
+}
+
+void Tmpfs::free_from(TmpNode* n, uint64_t keep) {
+    for (uint64_t i = keep; i < kTmpDirectPages; i++) {
+        if (n->pages[i] != nullptr) drop_page(n->pages[i]), n->pages[i] = nullptr;
+    }
+    // An index page covering [first, first + 512) pages: its data from `keep` on goes, and the
+    // index page itself when nothing before `keep` is in it.
+    auto trim = [&](uint8_t** ip, uint64_t first) -> bool {
+        for (uint64_t j = 0; j < kTmpPtrsPerPage; j++) {
+            if (first + j >= keep && ip[j] != nullptr) drop_page(ip[j]), ip[j] = nullptr;
+        }
+        if (first >= keep) {
+            drop_page(ip);
+            return true;
+        }
+        return false;
+    };
+    uint64_t first = kTmpDirectPages;
+    for (uint8_t**& ip : n->single) {
+        if (ip != nullptr && first + kTmpPtrsPerPage > keep && trim(ip, first)) ip = nullptr;
+        first += kTmpPtrsPerPage;
+    }
+    for (uint8_t***& dp : n->dbl) {
+        uint64_t span = kTmpPtrsPerPage * kTmpPtrsPerPage;
+        if (dp != nullptr && first + span > keep) {
+            for (uint64_t k = 0; k < kTmpPtrsPerPage; k++) {
+                uint64_t f = first + k * kTmpPtrsPerPage;
+                if (dp[k] != nullptr && f + kTmpPtrsPerPage > keep && trim(dp[k], f))
+                    dp[k] = nullptr;
+            }
+            if (first >= keep) drop_page(dp), dp = nullptr;
+        }
+        first += span;
+    }
+}
+
+void Tmpfs::free_node(TmpNode* n) {
+    free_from(n, 0);
     drop_page(n);
 }
 
@@ -131,7 +190,10 @@ const uint8_t* Tmpfs::read_span(const TmpNode* n, uint64_t off, uint64_t* len) c
     uint64_t in_page = off % kTmpPageSize;
     uint64_t room = kTmpPageSize - in_page;
     *len = n->size - off < room ? n->size - off : room;
-    const uint8_t* p = n->pages[off / kTmpPageSize];
+    bool no_page;
+    uint8_t** s = const_cast<Tmpfs*>(this)->slot(const_cast<TmpNode*>(n), off / kTmpPageSize,
+                                                 false, &no_page);
+    const uint8_t* p = s == nullptr ? nullptr : *s;
     return p == nullptr ? nullptr : p + in_page;
 }
 
@@ -141,23 +203,25 @@ uint8_t* Tmpfs::write_span(TmpNode* n, uint64_t off, uint64_t* len) {
     uint64_t in_page = off % kTmpPageSize;
     // Set before the allocation: nullptr with a non-zero *len means "no page" (-ENOSPC).
     *len = kTmpPageSize - in_page;
-    uint8_t*& p = n->pages[off / kTmpPageSize];
-    if (p == nullptr) p = static_cast<uint8_t*>(page());
-    if (p == nullptr) return nullptr;
-    return p + in_page;
+    bool no_page;
+    uint8_t** s = slot(n, off / kTmpPageSize, true, &no_page);
+    if (s == nullptr) return nullptr;
+    if (*s == nullptr) *s = static_cast<uint8_t*>(page());
+    if (*s == nullptr) return nullptr;
+    return *s + in_page;
 }
 
 int Tmpfs::truncate(TmpNode* n, uint64_t size) {
     if (size > kTmpMaxFileSize) return -kEFBIG;
     if (size < n->size) {
         uint64_t keep = (size + kTmpPageSize - 1) / kTmpPageSize;
-        for (uint64_t i = keep; i < kTmpDirectPages; i++) {
-            if (n->pages[i] != nullptr) drop_page(n->pages[i]), n->pages[i] = nullptr;
-        }
+        free_from(n, keep);
         // Bytes past the new end in the last page must read as zeros if the file grows again.
-        if (size % kTmpPageSize != 0 && n->pages[size / kTmpPageSize] != nullptr) {
+        bool no_page;
+        uint8_t** s = slot(n, size / kTmpPageSize, false, &no_page);
+        if (size % kTmpPageSize != 0 && s != nullptr && *s != nullptr) {
             uint64_t in_page = size % kTmpPageSize;
-            memset(n->pages[size / kTmpPageSize] + in_page, 0, kTmpPageSize - in_page);
+            memset(*s + in_page, 0, kTmpPageSize - in_page);
         }
     }
     n->size = size;

@@ -19,11 +19,20 @@ struct PageSource {
 };
 
 struct TmpNode;
-constexpr size_t kTmpNodeHeader = 64 + 256;
-constexpr size_t kTmpDirectPages = (kTmpPageSize - kTmpNodeHeader) / sizeof(void*);
-// The largest /tmp file: every data page is listed in the node's own page (no indirect blocks;
-// enough for the scratch files the apps we run write).
-constexpr uint64_t kTmpMaxFileSize = kTmpDirectPages * kTmpPageSize;
+constexpr size_t kTmpNodeHeader = 72 + 256;
+// A file's data pages, as ext2 lists blocks: the first ones in the node's own page, then through
+// index pages of 512 page pointers each (2 MiB of data), then through double index pages (512
+// index pages: 1 GiB).  A small file costs one page for its node; every page, index pages too,
+// is charged to the domain, so the domain's memory limit is the real bound.
+constexpr size_t kTmpPtrsPerPage = kTmpPageSize / sizeof(void*);
+constexpr size_t kTmpSingle = 4, kTmpDouble = 3;
+constexpr size_t kTmpDirectPages =
+    (kTmpPageSize - kTmpNodeHeader) / sizeof(void*) - kTmpSingle - kTmpDouble;
+constexpr uint64_t kTmpMaxPages = kTmpDirectPages + kTmpSingle * kTmpPtrsPerPage +
+                                  kTmpDouble * kTmpPtrsPerPage * kTmpPtrsPerPage;
+// The largest /tmp file (a little over 3 GiB); the domain's memory limit usually comes first
+// (-ENOSPC).
+constexpr uint64_t kTmpMaxFileSize = kTmpMaxPages * kTmpPageSize;
 
 struct TmpNode {
     TmpNode* parent;       // nullptr for /tmp itself
@@ -33,11 +42,15 @@ struct TmpNode {
     uint64_t size;  // files: bytes
     uint64_t mtime_ns;
     uint32_t mode;    // S_IFREG or S_IFDIR | permissions
+    uint32_t uid;     // chown
+    uint32_t gid;
     uint32_t linked;  // 1 while a directory entry names it
     uint32_t opens;   // open file descriptions on it
     uint32_t name_len;
     char name[256];
     uint8_t* pages[kTmpDirectPages];  // nullptr: a hole, reads as zeros
+    uint8_t** single[kTmpSingle];      // index pages: data page pointers
+    uint8_t*** dbl[kTmpDouble];        // double index pages: index page pointers
 };
 static_assert(sizeof(TmpNode) <= kTmpPageSize, "a /tmp node is one page");
 
@@ -79,6 +92,11 @@ class Tmpfs {
     void* page();
     void drop_page(void* p);
     void free_node(TmpNode* n);
+    // The slot holding data page `idx` of n: nullptr when an index page on the way is missing
+    // and `alloc` is false, or when none could be allocated (*no_page set).
+    uint8_t** slot(TmpNode* n, uint64_t idx, bool alloc, bool* no_page);
+    // Frees n's data pages from index `keep` on, and index pages left empty.
+    void free_from(TmpNode* n, uint64_t keep);
 
     PageSource src_{};
     TmpNode* root_ = nullptr;
