@@ -54,9 +54,10 @@ NodeInfo Tree::info(NodeRef n) const {
         er_fs_entry e = ro->entry(n.ro);
         bool dir = (e.mode & kIfmt) == kIfdir;
         i = NodeInfo{kRoDev, uint64_t(n.ro) + 1, e.mode & ~ER_FS_TMPFS,
-                     1,      dir ? 0 : e.size,   e.mtime_ns};
+                     1,      dir ? 0 : e.size,   e.mtime_ns, 0, 0};
     } else if (n.kind == NodeKind::tmp) {
-        i = NodeInfo{kTmpDev, n.tmp->ino, n.tmp->mode, n.tmp->linked, n.tmp->size, n.tmp->mtime_ns};
+        i = NodeInfo{kTmpDev,       n.tmp->ino,      n.tmp->mode, n.tmp->linked,
+                     n.tmp->size,   n.tmp->mtime_ns, n.tmp->uid,  n.tmp->gid};
     } else if (n.kind == NodeKind::proc) {
         i = proc::info(n);
     }

@@ -34,6 +34,8 @@ struct NodeInfo {
     uint32_t nlink;
     uint64_t size;
     uint64_t mtime_ns;
+    uint32_t uid;  // /tmp nodes keep chown's; everything else is root's
+    uint32_t gid;
 };
 
 constexpr uint32_t kIfmt = 0170000, kIfdir = 0040000, kIfreg = 0100000, kIflnk = 0120000;

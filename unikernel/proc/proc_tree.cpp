@@ -71,7 +71,7 @@ uint32_t mode(fs::NodeRef n) {
 
 fs::NodeInfo info(fs::NodeRef n) {
     // Sizes are 0, as Linux reports them: the bytes exist only when read.
-    return fs::NodeInfo{kProcDev, uint64_t(n.ro) + 1, mode(n), 1, 0, 0};
+    return fs::NodeInfo{kProcDev, uint64_t(n.ro) + 1, mode(n), 1, 0, 0, 0, 0};
 }
 
 int lookup(const ProcView& v, fs::NodeRef dir, const char* name, size_t len, fs::NodeRef* out) {
