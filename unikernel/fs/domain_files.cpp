@@ -40,7 +40,8 @@ bool init(DomainFiles& f, uint32_t domain_id, const void* image, uint64_t size,
         *why = "out of memory for the domain's /tmp and tmpfs mounts";
         return false;
     }
-    f.fds.init_stdio();
+    f.pool.init();
+    f.fds.init_stdio(f.pool);  // 3 of kMaxOpenFiles: cannot fail
     f.cwd = f.tree().root();
     // Bounded: the caller's string comes from the host's argument blob.
     size_t n = 0;
@@ -52,17 +53,46 @@ bool init(DomainFiles& f, uint32_t domain_id, const void* image, uint64_t size,
 }
 
 void release_file(DomainFiles& f, OpenFile* file) {
-    if (file->kind == FileKind::node && file->node.kind == NodeKind::tmp) {
-        f.fs(file->node).closed(file->node.tmp);
+    switch (file->kind) {
+        case FileKind::node:
+            if (file->node.kind == NodeKind::tmp) f.fs(file->node).closed(file->node.tmp);
+            break;
+        case FileKind::pipe_read:
+        case FileKind::pipe_write:
+        case FileKind::epoll:
+        case FileKind::eventfd:
+        case FileKind::timerfd:
+            release_object(f, file);
+            break;
+        default:
+            break;
     }
-    f.fds.drop(file);
+    f.pool.free(file);
+}
+
+void close_on_exec(DomainFiles& f, FdTable& t) {
+    for (int fd = 0; fd < kMaxFds; fd++) {
+        if (!t.cloexec(fd)) continue;
+        bool bad;
+        if (OpenFile* last = t.close(fd, &bad)) release_file(f, last);
+    }
+}
+
+void release_fds(DomainFiles& f, FdTable& t) {
+    for (int fd = 0; fd < kMaxFds; fd++) {
+        bool bad;
+        if (OpenFile* last = t.close(fd, &bad)) release_file(f, last);
+    }
 }
 
 void release(DomainFiles& f) {
     if (!f.ready) return;
-    for (int fd = 0; fd < kMaxFds; fd++) {
-        bool bad;
-        if (OpenFile* last = f.fds.close(fd, &bad)) release_file(f, last);
+    release_fds(f, f.fds);
+    // Whatever a process table still held (every process of a dying domain dies with it): pipe
+    // pages and /tmp nodes go back before the domain's account does.
+    for (int i = 0; i < kMaxOpenFiles; i++) {
+        OpenFile* file = f.pool.at(i);
+        if (file->kind != FileKind::none) file->refs = 0, release_file(f, file);
     }
     if (f.cwd.kind == NodeKind::tmp) f.fs(f.cwd).closed(f.cwd.tmp);
     f.cwd = NodeRef{};

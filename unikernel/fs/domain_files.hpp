@@ -25,6 +25,7 @@ struct DomainFiles {
     Tmpfs tmp[kMaxMounts];          // [0] is /tmp; [1..mounts) over the image's mount points
     uint32_t mount_at[kMaxMounts];  // the ro entry each covers (unused for [0])
     uint32_t mounts = 0;
+    FilePool pool;  // the open file descriptions of all the domain's processes
     FdTable fds;
     NodeRef cwd;
     uint32_t umask = 022;
@@ -49,5 +50,30 @@ void release(DomainFiles& f);
 // Ends an open file description whose last descriptor went away (a /tmp file unlinked while
 // open is freed now) and marks it free.
 void release_file(DomainFiles& f, OpenFile* file);
+
+// execve: closes t's close-on-exec descriptors.
+void close_on_exec(DomainFiles& f, FdTable& t);
+// A process ends: closes every descriptor of t (each description goes when its last one does).
+void release_fds(DomainFiles& f, FdTable& t);
+
+// Keeps a description alive while a syscall sleeps on it (another thread or process may close
+// its last descriptor meanwhile), as Linux's fget/fput do: its release waits for the hold.
+class Hold {
+  public:
+    Hold(DomainFiles& df, OpenFile* f) : df_(df), f_(f) { f_->refs++; }
+    ~Hold() {
+        if (--f_->refs == 0) release_file(df_, f_);
+    }
+    Hold(const Hold&) = delete;
+    Hold& operator=(const Hold&) = delete;
+
+  private:
+    DomainFiles& df_;
+    OpenFile* f_;
+};
+
+// Pipes, epolls, eventfds and timerfds: what release_file does for them (poll/objects.cpp; the
+// host unit tests stub it).
+void release_object(DomainFiles& f, OpenFile* file);
 
 }  // namespace uk::fs

@@ -4,29 +4,46 @@
 
 namespace uk::fs {
 
-void FdTable::init_stdio() {
-    for (int i = 0; i < kMaxFds; i++) files_[i] = OpenFile{}, fd_[i] = -1;
-    cloexec_ = 0;
-    const FileKind std[3] = {FileKind::console_in, FileKind::console_out, FileKind::console_err};
-    for (int i = 0; i < 3; i++) {
-        files_[i].kind = std[i];
-        files_[i].refs = 1;
-        files_[i].flags = i == 0 ? 0 : 1;  // O_RDONLY, O_WRONLY
-        fd_[i] = int8_t(i);
-    }
+void FilePool::init() {
+    for (OpenFile& f : files_) f = OpenFile{};
 }
 
-OpenFile* FdTable::get(int64_t fd) {
-    if (fd < 0 || fd >= kMaxFds || fd_[fd] < 0) return nullptr;
-    return &files_[fd_[fd]];
-}
-
-OpenFile* FdTable::new_file() {
-    // A description is free when nothing points at it and it is not being set up: kind none.
+OpenFile* FilePool::alloc() {
     for (OpenFile& f : files_) {
         if (f.kind == FileKind::none && f.refs == 0) return &f;
     }
     return nullptr;
+}
+
+void FdTable::init() {
+    for (OpenFile*& p : fd_) p = nullptr;
+    cloexec_ = 0;
+}
+
+bool FdTable::init_stdio(FilePool& pool) {
+    init();
+    const FileKind std[3] = {FileKind::console_in, FileKind::console_out, FileKind::console_err};
+    for (int i = 0; i < 3; i++) {
+        OpenFile* f = pool.alloc();
+        if (f == nullptr) return false;
+        f->kind = std[i];
+        f->flags = i == 0 ? 0 : 1;  // O_RDONLY, O_WRONLY
+        install_at(f, i, false);
+    }
+    return true;
+}
+
+void FdTable::copy_for_fork(const FdTable& parent) {
+    for (int fd = 0; fd < kMaxFds; fd++) {
+        fd_[fd] = parent.fd_[fd];
+        if (fd_[fd] != nullptr) fd_[fd]->refs++;
+    }
+    cloexec_ = parent.cloexec_;
+}
+
+OpenFile* FdTable::get(int64_t fd) const {
+    if (fd < 0 || fd >= kMaxFds) return nullptr;
+    return fd_[fd];
 }
 
 void FdTable::set_cloexec(int fd, bool on) {
@@ -39,8 +56,8 @@ void FdTable::set_cloexec(int fd, bool on) {
 
 int FdTable::install(OpenFile* f, int min, bool cloexec) {
     for (int fd = min < 0 ? 0 : min; fd < kMaxFds; fd++) {
-        if (fd_[fd] >= 0) continue;
-        fd_[fd] = int8_t(f - files_);
+        if (fd_[fd] != nullptr) continue;
+        fd_[fd] = f;
         f->refs++;
         set_cloexec(fd, cloexec);
         return fd;
@@ -49,25 +66,23 @@ int FdTable::install(OpenFile* f, int min, bool cloexec) {
 }
 
 OpenFile* FdTable::install_at(OpenFile* f, int fd, bool cloexec) {
-    OpenFile* old = nullptr;
-    if (fd_[fd] >= 0) {
-        old = &files_[fd_[fd]];
-        if (--old->refs != 0) old = nullptr;
-    }
-    fd_[fd] = int8_t(f - files_);
+    OpenFile* old = fd_[fd];
+    // Referenced first, so dup2 of a description onto its own last descriptor never frees it.
     f->refs++;
+    fd_[fd] = f;
+    if (old != nullptr && --old->refs != 0) old = nullptr;
     set_cloexec(fd, cloexec);
     return old;
 }
 
 OpenFile* FdTable::close(int64_t fd, bool* bad) {
     *bad = false;
-    if (fd < 0 || fd >= kMaxFds || fd_[fd] < 0) {
+    if (fd < 0 || fd >= kMaxFds || fd_[fd] == nullptr) {
         *bad = true;
         return nullptr;
     }
-    OpenFile* f = &files_[fd_[fd]];
-    fd_[fd] = -1;
+    OpenFile* f = fd_[fd];
+    fd_[fd] = nullptr;
     set_cloexec(int(fd), false);
     return --f->refs == 0 ? f : nullptr;
 }

@@ -4,8 +4,12 @@
 #include "arch/x86/trap_frame.hpp"
 #include "domain/domain.hpp"
 #include "domain/signals.hpp"
+#include "epoll/epoll_sys.hpp"
+#include "eventfd/eventfd_sys.hpp"
 #include "lib/panic.hpp"
 #include "mm/layout.hpp"
+#include "pipe/pipe_io.hpp"
+#include "poll/poll_sys.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 #include "sys/syscall.hpp"
@@ -59,7 +63,7 @@ constexpr Entry kEntries[] = {
     {kStat, sys_stat},
     {kFstat, sys_fstat},
     {kLstat, sys_lstat},
-    {kPoll, sys_poll},
+    {kPoll, poll::sys_poll},
     {kLseek, sys_lseek},
     {kPread64, sys_pread64},
     {kPwrite64, sys_pwrite64},
@@ -101,12 +105,28 @@ constexpr Entry kEntries[] = {
     {kReadlinkat, sys_readlinkat},
     {kUtimensat, sys_utimensat},
     {kFaccessat, sys_faccessat},
-    {kPpoll, sys_ppoll},
+    {kPpoll, poll::sys_ppoll},
     {kDup3, sys_dup3},
     {kPrlimit64, sys_prlimit64},
     {kGetrandom, sys_getrandom},
     {kRseq, sys_rseq},
     {kFaccessat2, sys_faccessat2},
+    // Pipes and waiting (pipe/, poll/, epoll/, eventfd/).
+    {kPipe, pipe::sys_pipe},
+    {kPipe2, pipe::sys_pipe2},
+    {kSelect, poll::sys_select},
+    {kPselect6, poll::sys_pselect6},
+    {kEpollCreate, epoll::sys_epoll_create},
+    {kEpollCreate1, epoll::sys_epoll_create1},
+    {kEpollCtl, epoll::sys_epoll_ctl},
+    {kEpollWait, epoll::sys_epoll_wait},
+    {kEpollPwait, epoll::sys_epoll_pwait},
+    {kEpollPwait2, epoll::sys_epoll_pwait2},
+    {kEventfd, eventfd::sys_eventfd},
+    {kEventfd2, eventfd::sys_eventfd2},
+    {kTimerfdCreate, eventfd::sys_timerfd_create},
+    {kTimerfdSettime, eventfd::sys_timerfd_settime},
+    {kTimerfdGettime, eventfd::sys_timerfd_gettime},
 };
 
 struct Table {

@@ -33,6 +33,7 @@ enum Errno : int {
     kENOSPC = 28,
     kESPIPE = 29,
     kEROFS = 30,
+    kEPIPE = 32,
     kERANGE = 34,
     kEDEADLK = 35,
     kENAMETOOLONG = 36,

@@ -1,12 +1,13 @@
 // Opening and closing: open, openat, creat, close, dup, dup2, dup3, fcntl, ftruncate, truncate,
-// fsync, poll, ppoll; and the helpers every file syscall shares (paths from the app, the
-// directory a relative path starts from).  Writes are possible only under /tmp: everything else
-// is the read-only tree (-EROFS).
+// fsync (poll and ppoll are in poll/); and the helpers every file syscall shares (paths from the
+// app, the directory a relative path starts from).  Writes are possible only under /tmp:
+// everything else is the read-only tree (-EROFS).
 #include "sys/sys_file.hpp"
 #include "domain/domain.hpp"
 #include "fs/path_walk.hpp"
 #include "mm/layout.hpp"
 #include "mm/user_access.hpp"
+#include "pipe/pipe.hpp"
 #include "sys/errno.hpp"
 #include "time/clock.hpp"
 
@@ -21,14 +22,15 @@ using fs::OpenFile;
 constexpr uint64_t kFDupfd = 0, kFGetfd = 1, kFSetfd = 2, kFGetfl = 3, kFSetfl = 4,
                    kFDupfdCloexec = 1030;
 constexpr uint64_t kFdCloexec = 1;
-constexpr int16_t kPollIn = 0x1, kPollOut = 0x4, kPollNval = 0x20;
-constexpr uint64_t kMaxPollFds = 1024;
+constexpr uint64_t kFSetpipeSz = 1031, kFGetpipeSz = 1032;
 
-struct PollFd {
-    int32_t fd;
-    int16_t events;
-    int16_t revents;
-};
+// F_GETPIPE_SZ / F_SETPIPE_SZ: every pipe holds 64 KiB; a smaller size is accepted and kept at
+// 64 KiB (Linux rounds up too), a larger one is -EPERM (as over /proc/sys/fs/pipe-max-size).
+int64_t pipe_size(const OpenFile* f, bool set, uint64_t arg) {
+    if (f->kind != FileKind::pipe_read && f->kind != FileKind::pipe_write) return -kEBADF;
+    if (set && int64_t(int32_t(arg)) > int64_t(pipe::kCapacity)) return -kEPERM;
+    return pipe::kCapacity;
+}
 
 int64_t do_open(int64_t dirfd, uint64_t user_path, uint32_t flags, uint32_t mode) {
     fs::DomainFiles& df = files();
@@ -71,16 +73,15 @@ int64_t do_open(int64_t dirfd, uint64_t user_path, uint32_t flags, uint32_t mode
     } else {
         return r;
     }
-    OpenFile* f = df.fds.new_file();
-    // Every description has a descriptor, so none free means every descriptor is taken.
-    if (f == nullptr) return -kEMFILE;
+    OpenFile* f = df.pool.alloc();
+    if (f == nullptr) return -kENFILE;
     f->kind = FileKind::node;
     f->node = node;
     f->pos = 0;
     f->flags = flags & (kOAccmode | kOAppend | kONonblock | kODirectory | kOLargefile | kOPath);
     int fd = df.fds.install(f, 0, flags & kOCloexec);
     if (fd < 0) {
-        df.fds.drop(f);
+        df.pool.free(f);
         return fd;
     }
     if (node.kind == NodeKind::tmp) df.fs(node).opened(node.tmp);
@@ -106,38 +107,14 @@ int64_t do_truncate(NodeRef n, int64_t length) {
     return 0;
 }
 
-int64_t do_poll(uint64_t fds, uint64_t nfds) {
-    if (nfds > kMaxPollFds) return -kEINVAL;
-    fs::DomainFiles& df = files();
-    int64_t ready = 0;
-    for (uint64_t i = 0; i < nfds; i++) {
-        PollFd p;
-        if (mm::copy_from_user(&p, fds + i * sizeof p, sizeof p) != 0) return -kEFAULT;
-        p.revents = 0;
-        if (p.fd >= 0) {
-            OpenFile* f = df.fds.get(p.fd);
-            // Nothing here ever blocks: stdin is at EOF (readable), the console always takes
-            // output, files are always ready.
-            if (f == nullptr) {
-                p.revents = kPollNval;
-            } else if (f->kind == FileKind::console_in) {
-                p.revents = int16_t(p.events & kPollIn);
-            } else if (f->kind == FileKind::node) {
-                p.revents = int16_t(p.events & (kPollIn | kPollOut));
-            } else {
-                p.revents = int16_t(p.events & kPollOut);
-            }
-        }
-        if (p.revents != 0) ready++;
-        if (mm::copy_to_user(fds + i * sizeof p, &p, sizeof p) != 0) return -kEFAULT;
-    }
-    return ready;
-}
-
 }  // namespace
 
 fs::DomainFiles& files() {
     return domain::current().files;
+}
+
+fs::FdTable& fds() {
+    return files().fds;
 }
 
 int copy_path(uint64_t user, char* buf, size_t* len) {
@@ -260,12 +237,15 @@ int64_t sys_fcntl(const Args& a) {
             df.fds.set_cloexec(int(fd), a.a2 & kFdCloexec);
             return 0;
         case kFGetfl:
-            return f->flags;
+            return f->flags & ~fs::kFlagEfdSemaphore;
         case kFSetfl:
             // Linux lets only O_APPEND, O_NONBLOCK (and async/direct flags) change.
             f->flags =
                 (f->flags & ~(kOAppend | kONonblock)) | (uint32_t(a.a2) & (kOAppend | kONonblock));
             return 0;
+        case kFGetpipeSz:
+        case kFSetpipeSz:
+            return pipe_size(f, a.a1 == kFSetpipeSz, a.a2);
         default:
             return -kEINVAL;
     }
@@ -287,15 +267,6 @@ int64_t sys_truncate(const Args& a) {
     NodeRef n;
     if (int r = lookup_user_path(a.a0, &n); r != 0) return r;
     return do_truncate(n, int64_t(a.a1));
-}
-
-int64_t sys_poll(const Args& a) {
-    return do_poll(a.a0, a.a1);
-}
-
-int64_t sys_ppoll(const Args& a) {
-    // The signal mask (a.a3) is irrelevant: no signal is ever delivered, and nothing blocks.
-    return do_poll(a.a0, a.a1);
 }
 
 }  // namespace uk::sys

@@ -84,8 +84,6 @@ int64_t sys_fcntl(const Args&);
 int64_t sys_fsync(const Args&);
 int64_t sys_ftruncate(const Args&);
 int64_t sys_truncate(const Args&);
-int64_t sys_poll(const Args&);
-int64_t sys_ppoll(const Args&);
 // sys_file_meta.cpp: names and metadata.
 int64_t sys_stat(const Args&);
 int64_t sys_fstat(const Args&);
@@ -140,6 +138,8 @@ constexpr uint32_t kOCreat = 0100, kOExcl = 0200, kONoctty = 0400, kOTrunc = 010
 constexpr uint64_t kMaxRwCount = 0x7FFF'F000;
 
 fs::DomainFiles& files();
+// The calling process's descriptor table.
+fs::FdTable& fds();
 
 // For calls that create or remove: the directory holding the last component, and that name.
 int resolve_parent_at(int64_t dirfd, const char* path, size_t len, fs::NodeRef* dir,

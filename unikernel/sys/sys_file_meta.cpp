@@ -3,6 +3,7 @@
 #include "fs/path_walk.hpp"
 #include "lib/string.hpp"
 #include "mm/user_access.hpp"
+#include "pipe/pipe.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 #include "time/clock.hpp"
@@ -59,12 +60,20 @@ int64_t put_stat(uint64_t user, const fs::NodeInfo& i) {
 
 int64_t stat_file(OpenFile* f, uint64_t user) {
     if (f->kind == FileKind::node) return put_stat(user, files().tree().info(f->node));
-    // The console streams look like the pipes they are on the host side.
+    // The console streams look like the pipes they are on the host side; pipes are pipes; an
+    // eventfd, epoll or timerfd is an anonymous inode (mode 0600, no file type), as on Linux.
     fs::NodeInfo i{};
     i.dev = 0xC;
     i.ino = uint64_t(f->kind);
     i.mode = kIfifo | 0600;
     i.nlink = 1;
+    if (f->kind == FileKind::pipe_read || f->kind == FileKind::pipe_write) {
+        i.ino = static_cast<const pipe::Pipe*>(f->obj)->ino;
+    } else if (f->kind == FileKind::eventfd || f->kind == FileKind::epoll ||
+               f->kind == FileKind::timerfd) {
+        i.dev = 0xE;
+        i.mode = 0600;
+    }
     return put_stat(user, i);
 }
 

@@ -1,11 +1,16 @@
 // Data through descriptors: read, write, readv, writev, pread64, pwrite64, lseek, sendfile,
 // ioctl.  stdin is always at EOF; stdout and stderr go to the domain's buffered console
-// streams; files are the read-only tree's (read only) and /tmp's.
+// streams; files are the read-only tree's (read only) and /tmp's; pipes, eventfds and timerfds
+// are served by pipe/ and eventfd/.
 #include "console/console.hpp"
 #include "domain/domain.hpp"
+#include "eventfd/eventfd_sys.hpp"
 #include "fs/path_walk.hpp"
 #include "mm/address_space.hpp"
 #include "mm/user_access.hpp"
+#include "pipe/pipe.hpp"
+#include "pipe/pipe_io.hpp"
+#include "poll/readiness.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 #include "sys/syscall.hpp"
@@ -25,6 +30,7 @@ constexpr int64_t kMaxIov = 1024;  // UIO_MAXIOV
 // the console may be short, as to a pipe or a terminal on Linux; libc loops (docs/syscalls.md).
 constexpr uint64_t kConsoleMaxPerCall = 64 * 1024;
 constexpr uint64_t kSeekSet = 0, kSeekCur = 1, kSeekEnd = 2;
+constexpr uint64_t kFionread = 0x541B;
 
 // Reads of a /tmp hole copy from here.
 alignas(64) const uint8_t kZeros[fs::kTmpPageSize] = {};
@@ -57,6 +63,25 @@ struct UserIovec {
     uint64_t len;
 };
 
+// Descriptors without a position: pread/pwrite on them are -ESPIPE (Linux checks FMODE_PREAD
+// first); the console streams keep -EBADF for the direction they do not allow.
+bool stream_like(const OpenFile* f, bool for_read) {
+    switch (f->kind) {
+        case FileKind::console_in:
+            return for_read;
+        case FileKind::console_out:
+        case FileKind::console_err:
+            return !for_read;
+        case FileKind::pipe_read:
+        case FileKind::pipe_write:
+        case FileKind::eventfd:
+        case FileKind::timerfd:
+            return true;
+        default:
+            return false;
+    }
+}
+
 bool readable(const OpenFile* f) {
     return (f->flags & kOAccmode) != kOWronly;
 }
@@ -85,6 +110,12 @@ int64_t read_file(OpenFile* f, uint64_t buf, uint64_t count, const uint64_t* at)
             if (r > 0 && at == nullptr) f->pos += uint64_t(r);
             return r;
         }
+        case FileKind::pipe_read:
+            return at != nullptr ? -kESPIPE : pipe::read(f, buf, count);
+        case FileKind::eventfd:
+            return at != nullptr ? -kESPIPE : eventfd::read(f, buf, count);
+        case FileKind::timerfd:
+            return at != nullptr ? -kESPIPE : eventfd::timer_read(f, buf, count);
         default:
             return -kEBADF;
     }
@@ -96,6 +127,12 @@ int64_t write_file(OpenFile* f, uint64_t buf, uint64_t count, const uint64_t* at
         if (at != nullptr) return -kESPIPE;
         if (count > kConsoleMaxPerCall) count = kConsoleMaxPerCall;
         return count == 0 ? 0 : write_to_stream(s, buf, count);
+    }
+    if (f->kind == FileKind::pipe_write) {
+        return at != nullptr ? -kESPIPE : pipe::write(f, buf, count);
+    }
+    if (f->kind == FileKind::eventfd) {
+        return at != nullptr ? -kESPIPE : eventfd::write(f, buf, count);
     }
     if (f->kind != FileKind::node || !writable(f)) return -kEBADF;
     // O_APPEND writes at the end even for pwrite (Linux's documented bug, kept for fidelity).
@@ -178,37 +215,38 @@ int64_t node_write(fs::NodeRef n, uint64_t off, uint64_t user_buf, uint64_t coun
 }
 
 int64_t sys_read(const Args& a) {
-    OpenFile* f = files().fds.get(int64_t(a.a0));
+    OpenFile* f = fds().get(int64_t(a.a0));
     if (f == nullptr) return -kEBADF;
     return read_file(f, a.a1, a.a2, nullptr);
 }
 
 int64_t sys_write(const Args& a) {
-    OpenFile* f = files().fds.get(int64_t(a.a0));
+    OpenFile* f = fds().get(int64_t(a.a0));
     if (f == nullptr) return -kEBADF;
     return write_file(f, a.a1, a.a2, nullptr);
 }
 
 int64_t sys_pread64(const Args& a) {
-    OpenFile* f = files().fds.get(int64_t(a.a0));
+    OpenFile* f = fds().get(int64_t(a.a0));
     if (f == nullptr) return -kEBADF;
     if (int64_t(a.a3) < 0) return -kEINVAL;
-    if (f->kind != FileKind::node) return f->kind == FileKind::console_in ? -kESPIPE : -kEBADF;
+    if (f->kind != FileKind::node) return stream_like(f, true) ? -kESPIPE : -kEBADF;
     return read_file(f, a.a1, a.a2, &a.a3);
 }
 
 int64_t sys_pwrite64(const Args& a) {
-    OpenFile* f = files().fds.get(int64_t(a.a0));
+    OpenFile* f = fds().get(int64_t(a.a0));
     if (f == nullptr) return -kEBADF;
     if (int64_t(a.a3) < 0) return -kEINVAL;
-    if (f->kind != FileKind::node) return f->kind == FileKind::console_in ? -kEBADF : -kESPIPE;
+    if (f->kind != FileKind::node) return stream_like(f, false) ? -kESPIPE : -kEBADF;
     return write_file(f, a.a1, a.a2, &a.a3);
 }
 
 int64_t sys_writev(const Args& a) {
-    OpenFile* f = files().fds.get(int64_t(a.a0));
+    OpenFile* f = fds().get(int64_t(a.a0));
     if (f == nullptr) return -kEBADF;
-    if (output_stream(f) == nullptr && (f->kind != FileKind::node || !writable(f))) {
+    if (output_stream(f) == nullptr && !stream_like(f, false) &&
+        (f->kind != FileKind::node || !writable(f))) {
         return -kEBADF;
     }
     if (int64_t r = check_iov(a.a1, int64_t(a.a2), mm::Access::read); r != 0) return r;
@@ -228,7 +266,7 @@ int64_t sys_writev(const Args& a) {
 }
 
 int64_t sys_readv(const Args& a) {
-    OpenFile* f = files().fds.get(int64_t(a.a0));
+    OpenFile* f = fds().get(int64_t(a.a0));
     if (f == nullptr) return -kEBADF;
     if (int64_t r = check_iov(a.a1, int64_t(a.a2), mm::Access::write); r != 0) return r;
     int64_t got = 0;
@@ -236,6 +274,9 @@ int64_t sys_readv(const Args& a) {
         UserIovec v;
         if (mm::copy_from_user(&v, a.a1 + uint64_t(i) * sizeof v, sizeof v) != 0) return -kEFAULT;
         if (v.len == 0) continue;
+        // A pipe that has given some bytes and has no more ends the call rather than block.
+        uint32_t gen;
+        if (got > 0 && !(poll::ready_mask(files(), f, &gen) & 0x1)) break;
         int64_t r = read_file(f, v.base, v.len, nullptr);
         if (r < 0) return got > 0 ? got : r;
         got += r;
@@ -245,7 +286,7 @@ int64_t sys_readv(const Args& a) {
 }
 
 int64_t sys_lseek(const Args& a) {
-    OpenFile* f = files().fds.get(int64_t(a.a0));
+    OpenFile* f = fds().get(int64_t(a.a0));
     if (f == nullptr) return -kEBADF;
     if (f->kind != FileKind::node) return -kESPIPE;
     int64_t off = int64_t(a.a1);
@@ -272,8 +313,8 @@ int64_t sys_lseek(const Args& a) {
 
 int64_t sys_sendfile(const Args& a) {
     fs::DomainFiles& df = files();
-    OpenFile* out = df.fds.get(int64_t(a.a0));
-    OpenFile* in = df.fds.get(int64_t(a.a1));
+    OpenFile* out = fds().get(int64_t(a.a0));
+    OpenFile* in = fds().get(int64_t(a.a1));
     if (out == nullptr || in == nullptr) return -kEBADF;
     if (in->kind != FileKind::node || !readable(in)) return -kEBADF;
     if (df.tree().is_dir(in->node)) return -kEINVAL;
@@ -287,7 +328,10 @@ int64_t sys_sendfile(const Args& a) {
     if (s == nullptr) {
         // Only the console as a target: a /tmp target goes through the app's read/write
         // fallback (glibc and busybox fall back on -EINVAL, as for any unsupported pair).
-        return out->kind == FileKind::node && writable(out) ? -kEINVAL : -kEBADF;
+        // Likewise a pipe (busybox cat falls back to read/write).
+        bool target =
+            (out->kind == FileKind::node && writable(out)) || out->kind == FileKind::pipe_write;
+        return target ? -kEINVAL : -kEBADF;
     }
     uint64_t done = 0;
     while (done < count) {
@@ -319,7 +363,12 @@ int64_t sys_sendfile(const Args& a) {
 int64_t sys_ioctl(const Args& a) {
     // Nothing here is a terminal: TCGETS, TIOCGWINSZ and every other request fail the way they
     // do on a non-tty (libc then buffers stdout fully).
-    if (files().fds.get(int64_t(a.a0)) == nullptr) return -kEBADF;
+    OpenFile* f = fds().get(int64_t(a.a0));
+    if (f == nullptr) return -kEBADF;
+    if (a.a1 == kFionread && f->kind == FileKind::pipe_read) {
+        int32_t n = int32_t(static_cast<const pipe::Pipe*>(f->obj)->count);
+        return mm::copy_to_user(a.a2, &n, sizeof n) != 0 ? -kEFAULT : 0;
+    }
     return -kENOTTY;
 }
 

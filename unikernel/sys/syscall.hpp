@@ -45,6 +45,22 @@ enum Nr : uint64_t {
     kClockNanosleep = 230,
     kExitGroup = 231,
     kSetRobustList = 273,
+    // Pipes and waiting (pipe/, poll/, epoll/, eventfd/).
+    kPipe = 22,
+    kSelect = 23,
+    kEpollCreate = 213,
+    kEpollWait = 232,
+    kEpollCtl = 233,
+    kPselect6 = 270,
+    kEpollPwait = 281,
+    kTimerfdCreate = 283,
+    kEventfd = 284,
+    kTimerfdSettime = 286,
+    kTimerfdGettime = 287,
+    kEventfd2 = 290,
+    kEpollCreate1 = 291,
+    kPipe2 = 293,
+    kEpollPwait2 = 441,
 };
 
 // Handlers, grouped by file (sys_io.cpp, sys_memory.cpp, sys_process.cpp, sys_time.cpp,

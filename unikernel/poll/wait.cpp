@@ -1,0 +1,39 @@
+#include "poll/wait.hpp"
+
+#include "mm/user_access.hpp"
+#include "sched/scheduler.hpp"
+#include "sys/errno.hpp"
+#include "time/clock.hpp"
+
+namespace uk::poll {
+
+Wait block(fs::DomainFiles& df, bool has_deadline, uint64_t deadline_ns) {
+    // signals (issue 18 item 4): `if (signal_pending()) return Wait::interrupted;` goes here,
+    // before and after the sleep, so every file wait becomes interruptible at once.
+    sched::WaitResult r = sched::wait_on(&df.pool, has_deadline, deadline_ns);
+    return r == sched::WaitResult::timed_out ? Wait::timed_out : Wait::woken;
+}
+
+void notify(fs::DomainFiles& df) {
+    sched::wake_channel(&df.pool);
+}
+
+uint64_t deadline_after(uint64_t timeout_ns) {
+    uint64_t now = time::monotonic_ns();
+    return timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
+}
+
+int timespec_ns(uint64_t user, uint64_t* out_ns) {
+    struct {
+        int64_t sec;
+        int64_t nsec;
+    } ts;
+    if (mm::copy_from_user(&ts, user, sizeof ts) != 0) return -kEFAULT;
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000) return -kEINVAL;
+    constexpr uint64_t kMaxSec = UINT64_MAX / 1000000000 - 1;
+    *out_ns =
+        uint64_t(ts.sec) > kMaxSec ? UINT64_MAX : uint64_t(ts.sec) * 1000000000 + uint64_t(ts.nsec);
+    return 0;
+}
+
+}  // namespace uk::poll
