@@ -1,21 +1,33 @@
 #include "poll/wait.hpp"
 
+#include "libos-abi/enclave_abi.h"
 #include "mm/user_access.hpp"
 #include "sched/scheduler.hpp"
 #include "sys/errno.hpp"
 #include "time/clock.hpp"
 
 namespace uk::poll {
+namespace {
+
+// One channel per domain, named by the domain's id rather than by where its files live, so every
+// process of the domain (each with its own descriptor table) meets the same waiters.
+uint8_t g_channels[ER_MAX_DOMAINS];
+
+const void* channel(const fs::DomainFiles& df) {
+    return &g_channels[df.domain_id % ER_MAX_DOMAINS];
+}
+
+}  // namespace
 
 Wait block(fs::DomainFiles& df, bool has_deadline, uint64_t deadline_ns) {
     // signals (issue 18 item 4): `if (signal_pending()) return Wait::interrupted;` goes here,
     // before and after the sleep, so every file wait becomes interruptible at once.
-    sched::WaitResult r = sched::wait_on(&df.pool, has_deadline, deadline_ns);
+    sched::WaitResult r = sched::wait_on(channel(df), has_deadline, deadline_ns);
     return r == sched::WaitResult::timed_out ? Wait::timed_out : Wait::woken;
 }
 
 void notify(fs::DomainFiles& df) {
-    sched::wake_channel(&df.pool);
+    sched::wake_channel(channel(df));
 }
 
 uint64_t deadline_after(uint64_t timeout_ns) {
