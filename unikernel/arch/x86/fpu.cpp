@@ -63,4 +63,26 @@ void restore(const void* area) {
     }
 }
 
+uint64_t xfeatures() {
+    return g_xcr0;
+}
+
+bool sanitize(void* area, bool extended) {
+    auto* b = static_cast<uint8_t*>(area);
+    uint32_t mxcsr, mask;
+    memcpy(&mxcsr, b + 24, 4);
+    memcpy(&mask, g_clean + 28, 4);  // MXCSR_MASK as FXSAVE reported it; 0 means 0xFFBF
+    if (mask == 0) mask = 0xFFBF;
+    if (mxcsr & ~mask) return false;
+    if (g_size > kFxsaveSize) {
+        // The XSAVE header at 512: XSTATE_BV, XCOMP_BV (0: standard form), 48 reserved zero bytes.
+        uint64_t bv;
+        memcpy(&bv, b + kFxsaveSize, 8);
+        bv = extended ? bv & g_xcr0 : bv & 0x3;
+        memset(b + kFxsaveSize, 0, 64);
+        memcpy(b + kFxsaveSize, &bv, 8);
+    }
+    return true;
+}
+
 }  // namespace uk::x86::fpu

@@ -21,4 +21,12 @@ void init_area(void* area);
 void save(void* area);
 void restore(const void* area);
 
+// XCR0 (0 without XSAVE): the components an area holds, a signal frame's xfeatures.
+uint64_t xfeatures();
+// Makes an area filled from app memory (rt_sigreturn) safe for restore(), which must never fault
+// in the kernel: false when MXCSR sets bits the CPU does not allow (FXRSTOR would #GP); the XSAVE
+// header is rewritten to the standard form with only XCR0's components (XRSTOR would #GP on
+// others), and without `extended` (no valid XSAVE image followed) AVX goes back to its init state.
+bool sanitize(void* area, bool extended);
+
 }  // namespace uk::x86::fpu
