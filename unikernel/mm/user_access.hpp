@@ -14,4 +14,11 @@ namespace uk::mm {
 int copy_from_user(void* dst, uint64_t user_src, size_t len);
 int copy_to_user(uint64_t user_dst, const void* src, size_t len);
 
+class AddressSpace;
+// Writes into `as`, which need not be the live one (fork's CLONE_CHILD_SETTID into the child):
+// the same VMA and rights check, the pages faulted in (a copy-on-write page is copied first),
+// then written through the kernel's direct map.  0, -EFAULT, or -ENOMEM (no frame: the caller
+// decides, nobody is killed).
+int copy_to_space(AddressSpace& as, uint64_t user_dst, const void* src, size_t len);
+
 }  // namespace uk::mm
