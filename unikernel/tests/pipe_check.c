@@ -1,12 +1,14 @@
 /* Checks pipes, descriptors and waiting from the inside: pipe/pipe2 (EOF, EPIPE, EAGAIN, a full
  * pipe, PIPE_BUF atomicity), dup2 onto stdout, fcntl, poll/ppoll/select/pselect6 with timeouts that
  * really wait, epoll (level, edge, one-shot, HUP, Go's netpoller calls), eventfd and timerfd (a
- * 50 ms timer waking epoll_wait).  With "fork" as its argument it also checks a blocking reader
- * and writer in two processes.  Prints one line per failing check and "pipe-check: N checks, M
- * failed"; exits 0 only if all pass.  Built with musl-gcc -static by unikernel/CMakeLists.txt. */
+ * 50 ms timer waking epoll_wait).  With the argument "threads" it also checks blocking reads,
+ * writes and epoll_wait woken across threads; with "fork", a blocking reader and writer in two
+ * processes.  Prints one line per failing check and "pipe-check: N checks, M failed"; exits 0
+ * only if all pass.  Built with musl-gcc -static by unikernel/CMakeLists.txt. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -455,6 +457,74 @@ static void check_fork(void) {
     sys_close(p[0]);
 }
 
+/* Threads: one blocks in read on an empty pipe, another in epoll_wait on an eventfd; the main
+ * thread's writes wake each, and a blocking write of 1 MiB goes through a reader thread. */
+static int tp[2], tev, tep;
+static long t_read_result, t_wait_result, t_total, t_bad;
+
+static void* blocked_reader(void* arg) {
+    (void)arg;
+    char buf[8] = {0};
+    t_read_result = sys_read(tp[0], buf, sizeof buf);
+    if (t_read_result == 3 && memcmp(buf, "abc", 3) != 0) t_read_result = -1000;
+    return 0;
+}
+
+static void* blocked_waiter(void* arg) {
+    (void)arg;
+    struct epoll_event out[2];
+    t_wait_result = ep_wait(tep, out, 2, 5000);
+    if (t_wait_result == 1 && out[0].data.u64 != 99) t_wait_result = -1000;
+    return 0;
+}
+
+static void* bulk_reader(void* arg) {
+    (void)arg;
+    for (;;) {
+        long r = sys_read(tp[0], back, sizeof back);
+        if (r <= 0) break;
+        for (long i = 0; i < r; i++) {
+            if (back[i] != (uint8_t)(((t_total + i) % (long)sizeof big) * 5 + 2)) t_bad++;
+        }
+        t_total += r;
+    }
+    return 0;
+}
+
+static void check_threads(void) {
+    struct timespec d = {0, 30 * MS};
+    pthread_t a, b;
+    sys_pipe2(tp, 0);
+    tev = (int)raw(SYS_eventfd2, 0, 0, 0, 0, 0, 0);
+    tep = (int)raw(SYS_epoll_create1, 0, 0, 0, 0, 0, 0);
+    struct epoll_event ev = {EPOLLIN, {.u64 = 99}};
+    raw(SYS_epoll_ctl, tep, EPOLL_CTL_ADD, tev, (long)&ev, 0, 0);
+    CHECK_EQ("thread reader", pthread_create(&a, 0, blocked_reader, 0), 0);
+    CHECK_EQ("thread waiter", pthread_create(&b, 0, blocked_waiter, 0), 0);
+    raw(SYS_nanosleep, (long)&d, 0, 0, 0, 0, 0); /* both are asleep by now */
+    CHECK_EQ("still blocked", t_read_result + t_wait_result, 0);
+    CHECK_EQ("write wakes reader", sys_write(tp[1], "abc", 3), 3);
+    uint64_t one = 1;
+    CHECK_EQ("eventfd wakes waiter", sys_write(tev, &one, 8), 8);
+    pthread_join(a, 0);
+    pthread_join(b, 0);
+    CHECK_EQ("reader got the bytes", t_read_result, 3);
+    CHECK_EQ("waiter got the event", t_wait_result, 1);
+    /* 1 MiB through a 64 KiB pipe: the writer blocks until the reader thread makes room. */
+    for (unsigned i = 0; i < sizeof big; i++) big[i] = (uint8_t)(i * 5 + 2);
+    CHECK_EQ("bulk reader", pthread_create(&a, 0, bulk_reader, 0), 0);
+    long written = 0;
+    for (int k = 0; k < 10; k++) written += sys_write(tp[1], big, sizeof big);
+    CHECK_EQ("blocking writes", written, 10L * (long)sizeof big);
+    sys_close(tp[1]);
+    pthread_join(a, 0);
+    CHECK_EQ("bytes across threads", t_total, 10L * (long)sizeof big);
+    CHECK_EQ("bytes intact", t_bad, 0);
+    sys_close(tp[0]);
+    sys_close(tev);
+    sys_close(tep);
+}
+
 int main(int argc, char** argv) {
     /* EPIPE is checked as a return value; the signals work will make SIGPIPE real. */
     signal(SIGPIPE, SIG_IGN);
@@ -467,7 +537,10 @@ int main(int argc, char** argv) {
     check_go_netpoller();
     check_eventfd();
     check_timerfd();
-    if (argc > 1 && strcmp(argv[1], "fork") == 0) check_fork();
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "fork") == 0) check_fork();
+        if (strcmp(argv[i], "threads") == 0) check_threads();
+    }
     printf("pipe-check: %d checks, %d failed\n", checks, failed);
     return failed == 0 ? 0 : 1;
 }
