@@ -4,6 +4,8 @@
 #include "mm/user_access.hpp"
 #include "pipe/pipe.hpp"
 #include "poll/wait.hpp"
+#include "signal/restart.hpp"
+#include "signal/signals.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 
@@ -18,7 +20,7 @@ bool nonblocking(const fs::OpenFile* f) {
 
 // No reader is left: the writer gets EPIPE and, from the signals work (issue 18 item 4), SIGPIPE.
 int64_t broken_pipe() {
-    // signals: raise SIGPIPE on the calling thread here.
+    signal::raise_sigpipe(task::current());
     return -kEPIPE;
 }
 
@@ -33,7 +35,8 @@ int64_t read(fs::OpenFile* f, uint64_t user_buf, uint64_t count) {
         if (p->count > 0) break;
         if (p->writers == 0) return 0;
         if (nonblocking(f)) return -kEAGAIN;
-        if (poll::block(df, false, 0) == poll::Wait::interrupted) return -kEINTR;
+        // Linux's pipe_read: -EINTR for a handler without SA_RESTART, else the read restarts.
+        if (poll::block(df, false, 0) == poll::Wait::interrupted) return -signal::kERestartSys;
     }
     uint64_t done = 0;
     while (done < count) {
@@ -75,7 +78,7 @@ int64_t write(fs::OpenFile* f, uint64_t user_buf, uint64_t count) {
             // What is written so far is visible to the reader before this waits for room.
             if (done > 0) poll::notify(df);
             if (poll::block(df, false, 0) == poll::Wait::interrupted) {
-                err = -kEINTR;
+                err = -signal::kERestartSys;  // -EINTR or a restart (signal/restart.hpp)
                 break;
             }
             continue;

@@ -20,9 +20,10 @@ const void* channel(const fs::DomainFiles& df) {
 }  // namespace
 
 Wait block(fs::DomainFiles& df, bool has_deadline, uint64_t deadline_ns) {
-    // signals (issue 18 item 4): `if (signal_pending()) return Wait::interrupted;` goes here,
-    // before and after the sleep, so every file wait becomes interruptible at once.
+    // A pending signal the task does not block ends the wait, before or after the sleep
+    // (sched::wait_on checks both), so every file wait is interruptible.
     sched::WaitResult r = sched::wait_on(channel(df), has_deadline, deadline_ns);
+    if (r == sched::WaitResult::interrupted) return Wait::interrupted;
     return r == sched::WaitResult::timed_out ? Wait::timed_out : Wait::woken;
 }
 
