@@ -29,6 +29,12 @@ mkdir -p "$out"
 # as root plainly, elsewhere in an unprivileged user namespace (unshare -r).
 ns=(unshare --pid --fork --kill-child)
 if [ "$(id -u)" != 0 ]; then ns+=(--map-root-user); fi
+# A /proc of that pid namespace in the tree (in a mount namespace of its own), as every domain
+# has one: ps, free and /proc/self read the same kind of machine both ways.
+if [ "$mode" = native ]; then
+    mkdir -p "$tree/proc"
+    ns+=(--mount-proc="$tree/proc")
+fi
 
 # chroot TREE, cd /, exec PROG with ARGV0 ARGS... and only env_vars (chroot(8) cannot set argv[0]).
 native_exec='import os, sys
