@@ -41,6 +41,7 @@ bool init(DomainFiles& f, uint32_t domain_id, const void* image, uint64_t size,
         return false;
     }
     f.pool.init();
+    f.locks = nullptr;
     f.fds.init_stdio(f.pool);  // 3 of kMaxOpenFiles: cannot fail
     f.cwd = f.tree().root();
     // Bounded: the caller's string comes from the host's argument blob.
@@ -55,6 +56,10 @@ bool init(DomainFiles& f, uint32_t domain_id, const void* image, uint64_t size,
 void release_file(DomainFiles& f, OpenFile* file) {
     switch (file->kind) {
         case FileKind::node:
+            // OFD locks go with their description's last descriptor (fcntl(2)).
+            if (f.locks != nullptr)
+                f.locks->release(lock_file_id(file->node),
+                                 LockOwner{reinterpret_cast<uintptr_t>(file), true});
             if (file->node.kind == NodeKind::tmp) f.fs(file->node).closed(file->node.tmp);
             break;
         case FileKind::pipe_read:
@@ -68,6 +73,10 @@ void release_file(DomainFiles& f, OpenFile* file) {
             break;
     }
     f.pool.free(file);
+}
+
+void release_locks(DomainFiles& f, uint32_t pid) {
+    if (f.locks != nullptr) f.locks->release(0, LockOwner{pid, false});
 }
 
 void close_on_exec(DomainFiles& f, FdTable& t) {

@@ -10,8 +10,10 @@
 
 #include "fs/erfs_image.hpp"
 #include "fs/fd_table.hpp"
+#include "fs/record_locks.hpp"
 #include "fs/tmpfs.hpp"
 #include "fs/tree.hpp"
+#include "proc/proc_tree.hpp"
 
 namespace uk::fs {
 
@@ -26,13 +28,16 @@ struct DomainFiles {
     uint32_t mount_at[kMaxMounts];  // the ro entry each covers (unused for [0])
     uint32_t mounts = 0;
     FilePool pool;  // the open file descriptions of all the domain's processes
+    // The domain's fcntl record locks (domain::Domain::locks, shared by its processes; fork
+    // copies the pointer), bound at the first lock call (sys_locks.cpp); nullptr before.
+    RecordLocks* locks = nullptr;
     FdTable fds;
     NodeRef cwd;
     uint32_t umask = 022;
     uint32_t exe_len = 0;
     char exe_path[kExePathMax];
 
-    Tree tree() { return Tree{&ro, tmp, mounts, mount_at}; }
+    Tree tree() { return Tree{&ro, tmp, mounts, mount_at, proc::view()}; }
     // The tmpfs a tmp node (kind tmp) belongs to.
     Tmpfs& fs(NodeRef n) { return tmp[n.ro]; }
 };
@@ -50,6 +55,9 @@ void release(DomainFiles& f);
 // Ends an open file description whose last descriptor went away (a /tmp file unlinked while
 // open is freed now) and marks it free.
 void release_file(DomainFiles& f, OpenFile* file);
+
+// Process `pid` ends: its POSIX record locks go.
+void release_locks(DomainFiles& f, uint32_t pid);
 
 // execve: closes t's close-on-exec descriptors.
 void close_on_exec(DomainFiles& f, FdTable& t);
