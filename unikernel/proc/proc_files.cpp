@@ -30,6 +30,8 @@ char g_text[32 * 1024];
 
 struct Args {
     uint64_t start, end;  // argv strings in the process's memory, NUL-separated
+    const domain::Domain* dom;  // whose: a slot is reused by later processes
+    uint32_t pid;
 };
 Args g_args[process::kMaxProcesses];  // by process slot
 
@@ -220,6 +222,15 @@ void stat(TextBuffer& t) {
     t.udec(boot_s).str("\nprocesses 1\nprocs_running 1\nprocs_blocked 0\nsoftirq 0\n");
 }
 
+// Where p's arguments lie.  A forked child has its parent's memory, arguments included, until it
+// execs (which notes its own): the nearest ancestor's.  nullptr when unknown.
+const Args* args_of(const process::Process& p) {
+    const process::Process* q = &p;
+    while (q != nullptr && !(g_args[q->slot].dom == p.dom && g_args[q->slot].pid == q->pid))
+        q = q->parent;
+    return q != nullptr ? &g_args[q->slot] : nullptr;
+}
+
 char state(const process::Process& p) {
     if (p.state == process::State::zombie) return 'Z';
     return &p == &process::current() ? 'R' : 'S';
@@ -233,7 +244,8 @@ void pid_stat(TextBuffer& t, const process::Process& p) {
     domain::Domain& d = domain::current();
     uint64_t start_ticks = d.started ? d.start_ns / kNsPerTick : 0;
     const mm::UserLayout& lay = p.as.layout();
-    const Args& a = g_args[p.slot];
+    const Args none{0, 0, nullptr, 0};
+    const Args& a = args_of(p) != nullptr ? *args_of(p) : none;
     t.udec(p.pid).str(" (");
     comm(t, p);
     // state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
@@ -307,7 +319,9 @@ int64_t cmdline(const process::Process& p, uint64_t off, uint64_t user_buf, uint
     // Another process's memory is not the caller's to copy from here: its cmdline reads empty
     // (ps then shows its [comm], as for a kernel thread).
     if (&p != &process::current()) return 0;
-    const Args& a = g_args[p.slot];
+    const Args* found = args_of(p);
+    if (found == nullptr) return 0;
+    const Args& a = *found;
     uint64_t len = a.end - a.start;
     if (off >= len) return 0;
     if (count > len - off) count = len - off;
@@ -332,6 +346,7 @@ const ProcView kProcView{view_pids, view_exists, view_self, view_exe};
 
 void note_args(uint32_t slot, uint64_t top, const domain::StackImage& s) {
     if (slot >= process::kMaxProcesses) return;
+    const process::Process* p = process::at(slot);
     // initial_stack.cpp's layout: the strings end below the platform string and AT_RANDOM.
     uint64_t strings = top - 16 - 7 - s.strings_size;
     uint64_t at = 0;
@@ -339,7 +354,8 @@ void note_args(uint32_t slot, uint64_t top, const domain::StackImage& s) {
         while (at < s.strings_size && s.strings[at] != '\0') at++;
         at++;
     }
-    g_args[slot] = Args{strings, strings + (at < s.strings_size ? at : s.strings_size)};
+    g_args[slot] = Args{strings, strings + (at < s.strings_size ? at : s.strings_size),
+                        p != nullptr ? p->dom : nullptr, p != nullptr ? p->pid : 0};
 }
 
 int64_t read(fs::NodeRef n, uint64_t off, uint64_t user_buf, uint64_t count) {

@@ -12,6 +12,7 @@
 #include "poll/poll_sys.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
+#include "sys/sys_procfs.hpp"
 #include "sys/syscall.hpp"
 #include "sys/syscall_names.hpp"
 
@@ -111,6 +112,16 @@ constexpr Entry kEntries[] = {
     {kGetrandom, sys_getrandom},
     {kRseq, sys_rseq},
     {kFaccessat2, sys_faccessat2},
+    // Modes, owners and resource usage (sys_owner.cpp, sys_rusage.cpp).
+    {kChmod, sys_chmod},
+    {kFchmod, sys_fchmod},
+    {kFchmodat, sys_fchmodat},
+    {kChown, sys_chown},
+    {kFchown, sys_fchown},
+    {kLchown, sys_lchown},
+    {kFchownat, sys_fchownat},
+    {kGetrusage, sys_getrusage},
+    {kTimes, sys_times},
     // Pipes and waiting (pipe/, poll/, epoll/, eventfd/).
     {kPipe, pipe::sys_pipe},
     {kPipe2, pipe::sys_pipe2},

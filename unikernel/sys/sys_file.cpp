@@ -110,7 +110,7 @@ int64_t do_truncate(NodeRef n, int64_t length) {
 }  // namespace
 
 fs::DomainFiles& files() {
-    return domain::current().files;
+    return process::current().files;
 }
 
 fs::FdTable& fds() {

@@ -1,6 +1,7 @@
 // Names and metadata: stat, fstat, lstat, newfstatat, getdents64, readlink(at) (with
 // /proc/self/exe), getcwd, chdir, fchdir, access, faccessat(2), umask.
 #include "fs/path_walk.hpp"
+#include "proc/proc_tree.hpp"
 #include "lib/string.hpp"
 #include "mm/user_access.hpp"
 #include "pipe/pipe.hpp"
@@ -46,6 +47,8 @@ int64_t put_stat(uint64_t user, const fs::NodeInfo& i) {
     s.st_ino = i.ino;
     s.st_nlink = i.nlink;
     s.st_mode = i.mode;
+    s.st_uid = i.uid;
+    s.st_gid = i.gid;
     s.st_size = int64_t(i.size);
     s.st_blksize = 4096;
     // 512-byte units of whole 4 KiB blocks, as ext4 reports them (a short symlink takes none),
@@ -119,6 +122,7 @@ bool dir_entry(const fs::Tree& t, NodeRef dir, uint64_t pos, const char** name, 
         return true;
     }
     uint64_t k = pos - 2;
+    if (dir.kind == NodeKind::proc) return proc::dir_entry(*t.proc, dir, k, name, len, node);
     if (dir.kind == NodeKind::ro) {
         er_fs_entry e = t.ro->entry(dir.ro);
         if (k < e.child_count) {
@@ -131,6 +135,12 @@ bool dir_entry(const fs::Tree& t, NodeRef dir, uint64_t pos, const char** name, 
         if (dir.ro == 0 && k == e.child_count && t.ro->lookup(0, "tmp", 3) < 0) {
             *name = "tmp", *len = 3;
             return t.lookup(dir, "tmp", 3, node) == 0;
+        }
+        // And "proc" after it, when the image has none of its own.
+        uint64_t proc_at = e.child_count + (t.ro->lookup(0, "tmp", 3) < 0 ? 1 : 0);
+        if (dir.ro == 0 && k == proc_at && t.proc != nullptr && t.ro->lookup(0, "proc", 4) < 0) {
+            *name = "proc", *len = 4;
+            return t.lookup(dir, "proc", 4, node) == 0;
         }
         return false;
     }

@@ -156,7 +156,7 @@ int64_t check_iov(uint64_t iov, int64_t iovcnt, mm::Access access) {
         if (v.len > uint64_t(INT64_MAX) - total) return -kEINVAL;
         total += v.len;
         if (v.len != 0 &&
-            domain::current().as.check_access(v.base, v.len, access) != mm::FaultKind::none) {
+            process::current().as.check_access(v.base, v.len, access) != mm::FaultKind::none) {
             return -kEFAULT;
         }
     }

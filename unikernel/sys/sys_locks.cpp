@@ -1,11 +1,13 @@
-// fcntl record locks.  The table is the domain's (fs::DomainFiles::locks): locks are between the
-// domain's processes only.  A blocked F_SETLKW sleeps on the table and is woken by every unlock;
-// it also re-checks each 10 ms, so a release on a path that does not wake (a description freed
-// by another process's exit) is noticed anyway.
+// fcntl record locks.  The table is the domain's (domain::Domain::locks, reached through
+// fs::DomainFiles::locks): locks are between the domain's processes only.  A blocked F_SETLKW
+// sleeps on the table and is woken by every unlock; it also re-checks each 10 ms, so a release on
+// a path that does not wake (a description freed by another process's exit) is noticed anyway.
 #include "sys/sys_locks.hpp"
 
+#include "domain/domain.hpp"
 #include "process/process.hpp"
 #include "sched/scheduler.hpp"
+#include "signal/restart.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 #include "mm/user_access.hpp"
@@ -31,8 +33,23 @@ struct Flock {  // struct flock of x86-64 Linux
 };
 static_assert(sizeof(Flock) == 32);
 
+// The calling process's view of its domain's lock table, bound on first use.
+fs::RecordLocks& table() {
+    fs::DomainFiles& df = files();
+    if (df.locks == nullptr) df.locks = &domain::current().locks;
+    return *df.locks;
+}
+
 uint32_t current_pid() {
     return process::current().pid;
+}
+
+// The id a descriptor's locks are kept under: its file's, or for a console stream or a pipe
+// the stream or pipe itself (Linux takes locks on any descriptor).
+uint64_t lock_id(const OpenFile* f) {
+    if (f->kind == fs::FileKind::node) return fs::lock_file_id(f->node);
+    if (f->obj != nullptr) return reinterpret_cast<uintptr_t>(f->obj);
+    return (uint64_t(0xfe) << 56) | uint64_t(f->kind);
 }
 
 // l_whence/l_start/l_len to [start, end): 0, -EINVAL, -EOVERFLOW (fcntl(2), Linux's checks).
@@ -43,10 +60,10 @@ int to_range(const OpenFile* f, const Flock& fl, uint64_t* start, uint64_t* end)
             base = 0;
             break;
         case kSeekCur:
-            base = int64_t(f->pos);
+            base = f->kind == fs::FileKind::node ? int64_t(f->pos) : 0;
             break;
         case kSeekEnd:
-            base = int64_t(files().tree().info(f->node).size);
+            base = f->kind == fs::FileKind::node ? int64_t(files().tree().info(f->node).size) : 0;
             break;
         default:
             return -kEINVAL;
@@ -80,18 +97,16 @@ int64_t fcntl_lock(OpenFile* f, uint64_t cmd, uint64_t arg) {
     if (ofd && fl.l_pid != 0) return -kEINVAL;
     if (fl.l_type != fs::kRdlck && fl.l_type != fs::kWrlck && fl.l_type != fs::kUnlck)
         return -kEINVAL;
-    // Locks are on files; the console streams and pipes have none here.
-    if (f->kind != fs::FileKind::node) return -kEINVAL;
     uint64_t start, end;
     if (int r = to_range(f, fl, &start, &end); r != 0) return r;
     uint32_t pid = current_pid();
     LockOwner who = ofd ? LockOwner{reinterpret_cast<uintptr_t>(f), true} : LockOwner{pid, false};
-    fs::DomainFiles& df = files();
-    uint64_t file = fs::lock_file_id(f->node);
+    fs::RecordLocks& locks = table();
+    uint64_t file = lock_id(f);
 
     if (cmd == kFGetlk || cmd == kFOfdGetlk) {
         if (fl.l_type == fs::kUnlck) return -kEINVAL;
-        const fs::RecordLock* c = df.locks.conflict(file, uint8_t(fl.l_type), start, end, who);
+        const fs::RecordLock* c = locks.conflict(file, uint8_t(fl.l_type), start, end, who);
         if (c == nullptr) {
             fl.l_type = fs::kUnlck;
         } else {
@@ -109,27 +124,29 @@ int64_t fcntl_lock(OpenFile* f, uint64_t cmd, uint64_t arg) {
     if (fl.l_type == fs::kWrlck && acc == kORdonly) return -kEBADF;
     bool wait = cmd == kFSetlkw || cmd == kFOfdSetlkw;
     while (true) {
-        int r = df.locks.set(file, uint8_t(fl.l_type), start, end, who, pid);
-        if (fl.l_type == fs::kUnlck && r == 0) sched::wake_channel(&df.locks);
+        int r = locks.set(file, uint8_t(fl.l_type), start, end, who, pid);
+        if (fl.l_type == fs::kUnlck && r == 0) sched::wake_channel(&locks);
         if (r != -kEAGAIN || !wait) return r;
-        const fs::RecordLock* c = df.locks.conflict(file, uint8_t(fl.l_type), start, end, who);
+        const fs::RecordLock* c = locks.conflict(file, uint8_t(fl.l_type), start, end, who);
         if (c == nullptr) continue;
-        if (int d = df.locks.start_waiting(who, c->owner); d != 0) return d;
-        sched::wait_on(&df.locks, true, time::monotonic_ns() + kRecheckNs);
-        df.locks.done_waiting(who);
+        if (int d = locks.start_waiting(who, c->owner); d != 0) return d;
+        sched::WaitResult w = sched::wait_on(&locks, true, time::monotonic_ns() + kRecheckNs);
+        locks.done_waiting(who);
+        // A signal: -EINTR, or the call again under SA_RESTART (Linux's -ERESTARTSYS).
+        if (w == sched::WaitResult::interrupted) return -signal::kERestartSys;
     }
 }
 
 void locks_on_close(const OpenFile* f) {
-    if (f == nullptr || f->kind != fs::FileKind::node) return;
-    fs::DomainFiles& df = files();
-    if (df.locks.release(fs::lock_file_id(f->node), LockOwner{current_pid(), false}))
-        sched::wake_channel(&df.locks);
+    if (f == nullptr) return;
+    fs::RecordLocks& locks = table();
+    if (locks.release(lock_id(f), LockOwner{current_pid(), false}))
+        sched::wake_channel(&locks);
 }
 
 void locks_on_exit(uint32_t pid) {
-    fs::DomainFiles& df = files();
-    if (df.locks.release(0, LockOwner{pid, false})) sched::wake_channel(&df.locks);
+    fs::RecordLocks& locks = table();
+    if (locks.release(0, LockOwner{pid, false})) sched::wake_channel(&locks);
 }
 
 }  // namespace uk::sys

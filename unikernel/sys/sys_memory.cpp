@@ -1,10 +1,12 @@
-// brk, mmap, munmap, mprotect, madvise.  All memory is anonymous and demand-zero.  Policy beyond
-// Linux (docs/syscalls.md): no executable anonymous memory, no W+X, nothing becomes executable
-// after load.
+// brk, mmap, munmap, mprotect, madvise.  Anonymous memory is demand-zero; a file mapping is a
+// private copy of the file's pages (sys_mmap_file.cpp).  Policy beyond
+// Linux (docs/syscalls.md): no executable mapping (anonymous or file), no W+X, nothing becomes
+// executable after load.
 #include "domain/domain.hpp"
 #include "mm/address_space.hpp"
 #include "mm/layout.hpp"
 #include "sys/errno.hpp"
+#include "sys/sys_mmap_file.hpp"
 #include "sys/syscall.hpp"
 
 namespace uk::sys {
@@ -72,8 +74,13 @@ int64_t sys_mmap(const Args& a) {
         return -kEINVAL;
     if (prot & ~uint64_t(kProtRead | kProtWrite | kProtExec | kProtGrowsDown | kProtGrowsUp))
         return -kEINVAL;
-    if (!(flags & kMapAnonymous)) return (fd >= 0 && fd <= 2) ? -kENODEV : -kEBADF;
-    // Anonymous memory is never executable: apps cannot create code after load.
+    fs::OpenFile* file = nullptr;  // a file mapping: a private copy (sys_mmap_file.cpp)
+    uint32_t max_prot = kProtRead | kProtWrite;
+    if (!(flags & kMapAnonymous)) {
+        if (int64_t r = mmap_file_check(fd, prot, flags, &file, &max_prot); r != 0) return r;
+    }
+    // No new mapping is executable, a file's either: apps cannot create code after load, so the
+    // load-time gadget scan (docs/mpk.md) stays complete.
     if (prot & kProtExec) return -kEPERM;
     uint32_t p = uint32_t(prot & (kProtRead | kProtWrite));
     uint64_t size = mm::page_up(len);
@@ -105,7 +112,13 @@ int64_t sys_mmap(const Args& a) {
         }
         if (start == 0) return -kENOMEM;
     }
-    if (int r = d.as.add_region(start, start + size, p, kProtRead | kProtWrite); r != 0) return r;
+    if (int r = d.as.add_region(start, start + size, p, max_prot); r != 0) return r;
+    if (file != nullptr) {
+        if (int64_t r = mmap_file_fill(file, start, size, off); r != 0) {
+            d.as.remove_region(start, start + size);
+            return r;
+        }
+    }
     return int64_t(start);
 }
 
