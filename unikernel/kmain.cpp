@@ -26,6 +26,7 @@
 #include "mm/kernel_map.hpp"
 #include "mm/layout.hpp"
 #include "sched/scheduler.hpp"
+#include "task/kernel_stack.hpp"
 #include "time/clock.hpp"
 
 extern "C" {
@@ -172,6 +173,8 @@ extern "C" [[noreturn]] void kmain(uint64_t boot_info_gpa) {
     const er_host_hints& hints = boot::host_hints();
     time::init(hints.tsc_khz, (hints.flags & ER_BOOT_F_TSC_STABLE) != 0);
     read_domain_table();
+    // Before any address space copies the kernel half (task/kernel_stack.hpp).
+    if (const char* err = task::stack_window_init()) panic(err);
     hotadd::init(g_boot);
     // Before any domain copies the kernel half: the xAPIC page (if used) is a kernel mapping.
     x86::lapic::init(g_boot.timer_period_us,

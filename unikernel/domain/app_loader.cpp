@@ -66,7 +66,7 @@ size_t rights_boundaries(const er::elf::Image& img, uint64_t* out) {
 }
 
 // Declares VMAs for the image: runs of pages with equal rights.
-const char* add_image_vmas(Domain& d, const er::elf::Image& img, uint64_t bias) {
+const char* add_image_vmas(process::Process& d, const er::elf::Image& img, uint64_t bias) {
     uint64_t points[2 + 4 * er::elf::kMaxSegments];
     size_t n = rights_boundaries(img, points);
     for (size_t i = 0; i + 1 < n; i++) {
@@ -85,7 +85,7 @@ const char* add_image_vmas(Domain& d, const er::elf::Image& img, uint64_t bias) 
 // Copies each segment's file bytes into frames and maps them; a page shared by two segments gets
 // one frame holding both parts.  Pure .bss pages stay unmapped (demand-zero).  The work is bounded
 // by the file size, which the parser checked.
-const char* populate_image(Domain& d, const er::elf::Image& img, uint64_t bias,
+const char* populate_image(process::Process& d, const er::elf::Image& img, uint64_t bias,
                            const AppFile& file) {
     for (size_t i = 0; i < img.nsegs; i++) {
         const er::elf::Segment& s = img.segs[i];
@@ -96,7 +96,7 @@ const char* populate_image(Domain& d, const er::elf::Image& img, uint64_t bias,
             if (pa == ~0ull) {
                 pa = d.as.alloc_frame();
                 if (pa == 0) {
-                    return d.account.limit_hit() ? "the app image exceeds the memory limit"
+                    return d.dom->account.limit_hit() ? "the app image exceeds the memory limit"
                                                  : "out of memory loading the app";
                 }
                 if (!d.as.install_page(bias + page, pa)) {
@@ -116,7 +116,7 @@ const char* populate_image(Domain& d, const er::elf::Image& img, uint64_t bias,
 
 }  // namespace
 
-const char* load_app(Domain& d, const er::elf::Image& img, const AppFile& file, const ArgBlob& args,
+const char* load_app(process::Process& d, const er::elf::Image& img, const AppFile& file, const ArgBlob& args,
                      const uint8_t entropy[16], EntryState* entry) {
     const mm::UserLayout& lay = d.as.layout();
     // The launcher applied the same rule before boot; this one holds when the host is not

@@ -22,9 +22,9 @@ struct EntryState {
     uint64_t rsp;
 };
 
-// Loads the app `img` (parsed from `file`) into d, which must be active: the stack is written
+// Loads the app `img` (parsed from `file`) into process d, which must be active: the stack is written
 // through user_access.  Returns nullptr on success, else one line saying why the app cannot run.
-const char* load_app(Domain& d, const er::elf::Image& img, const AppFile& file, const ArgBlob& args,
+const char* load_app(process::Process& d, const er::elf::Image& img, const AppFile& file, const ArgBlob& args,
                      const uint8_t entropy[16], EntryState* entry);
 
 }  // namespace uk::domain

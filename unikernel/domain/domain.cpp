@@ -5,7 +5,6 @@
 #include "arch/x86/fpu.hpp"
 #include "arch/x86/gdt.hpp"
 #include "arch/x86/pkru.hpp"
-#include "arch/x86/stacks.hpp"
 #include "arch/x86/syscall_setup.hpp"
 #include "domain/app_loader.hpp"
 #include "domain/domain_table.hpp"
@@ -20,56 +19,62 @@
 #include "mm/frame_allocator.hpp"
 #include "mm/layout.hpp"
 #include "mpk/pkru.hpp"
+#include "process/exit.hpp"
 #include "sched/scheduler.hpp"
+#include "task/kernel_stack.hpp"
 #include "time/clock.hpp"
-
-extern "C" void uk_trap_return();
 
 namespace uk::domain {
 namespace {
 
-static_assert(x86::kMaxDomainStacks >= ER_MAX_DOMAINS, "one kernel stack per domain");
 static_assert(console::kMaxDomains >= ER_MAX_DOMAINS, "one pair of streams per domain");
 
-constexpr uint64_t kCr3NoFlush = 1ull << 63;
-
 Domain g_domains[ER_MAX_DOMAINS];
-Domain* g_current = &g_domains[0];
 char g_kill_text[ER_MESSAGE_MAX];
 
-// The first switch to a domain "returns" into uk_trap_return with this frame on its kernel
-// stack: every register but rip/rsp cleared, as Linux does at exec (rdx = 0: no atexit function),
-// interrupts on so the timer can preempt it.
-void prepare_first_entry(Domain& d, const EntryState& entry) {
-    auto* f = reinterpret_cast<x86::TrapFrame*>(d.kstack_top - sizeof(x86::TrapFrame));
-    *f = x86::TrapFrame{};
-    f->rip = entry.rip;
-    f->rsp = entry.rsp;
-    f->cs = x86::kUserCs;
-    f->ss = x86::kUserDs;
-    f->rflags = x86::kRflagsIf | 0x2;  // bit 1 is always set; IOPL 0: the app cannot cli
-    // uk_switch_context pops rbp, rbx, r12-r15 (zero) and returns to uk_trap_return.
-    auto* sp = reinterpret_cast<uint64_t*>(f);
-    *--sp = reinterpret_cast<uint64_t>(&uk_trap_return);
-    for (int i = 0; i < 6; i++) *--sp = 0;
-    d.saved_rsp = reinterpret_cast<uint64_t>(sp);
+// The first switch to the init task "returns" into uk_trap_return with this frame on its kernel
+// stack: every register but rip/rsp cleared, as Linux does at exec (rdx = 0: no atexit
+// function), interrupts on so the timer can preempt it.
+void prepare_first_entry(task::Task& t, const EntryState& entry) {
+    x86::TrapFrame f{};
+    f.rip = entry.rip;
+    f.rsp = entry.rsp;
+    f.cs = x86::kUserCs;
+    f.ss = x86::kUserDs;
+    f.rflags = x86::kRflagsIf | 0x2;  // bit 1 is always set; IOPL 0: the app cannot cli
+    task::prepare_first_entry(t, f);
+}
+
+// Every process of d: its files, pages and page tables go back to d's account.
+void release_processes(Domain& d) {
+    // Forked processes first: their descriptors point into init's pool, which init's release
+    // empties (process/fork.cpp).
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < process::kMaxProcesses; i++) {
+            process::Process* p = process::at(i);
+            if (p->state == process::State::unused || p->dom != &d) continue;
+            if ((p == d.init) != (pass == 1)) continue;
+            process::release_resources(*p);
+            process::free(*p);
+        }
+    }
+    d.init = nullptr;
 }
 
 // Everything the domain held goes back: output to the host, files, frames, page tables, FPU
 // area.  Then the host hears of its end.
+// Called once its last task's stack is free.
 void release_and_report(Domain& d, er_hc_exit& req) {
     console::flush_domain(d.id);
     req.domain = d.id;
     uint64_t run_ns = d.started ? time::uptime_ns() - d.start_ns : 0;
-    fs::release(d.files);
-    tree_release(d);  // the tree code is done with it: fs::release came first
     // Off its page tables before freeing them; the kernel half is the same in every CR3.
-    if (&d == g_current) x86::write_cr3(mm::g_kernel_pt.root());
-    d.as.destroy();
+    if (task::current().dom == &d) x86::write_cr3(mm::g_kernel_pt.root());
+    release_processes(d);
+    tree_release(d);  // the tree code is done with it: fs::release came first
     if (d.isolation == ER_ISO_MPK) mm::mpk_leave(d.mpk);
-    if (d.fpu != nullptr) mm::free_charged(nullptr, mm::kernel_gpa(d.fpu));
-    d.fpu = nullptr;
     mm::release_limit(d.account);
+    d.state = State::dead;
 
     er_hc_domain_exit de{};
     de.exit = req;
@@ -83,10 +88,25 @@ void release_and_report(Domain& d, er_hc_exit& req) {
     hv::domain_exit(de);
 }
 
-// ... and the scheduler drops it for good and runs another.
+// Every task of d ends; the ones not on the CPU are freed now, the one on it (if any) by sched/
+// once the CPU has left its stack.  The last to go reports d's end (on_task_released).
+void end_tasks(Domain& d, const er_hc_exit& req) {
+    if (!d.ending) {
+        d.ending = true;
+        d.exit_req = req;
+    }
+    for (uint32_t i = 0; i < task::kMaxTasks; i++) {
+        task::Task* t = task::at(i);
+        if (t->dom != &d || t->state == task::State::unused || t->state == task::State::dead)
+            continue;
+        sched::end_task(*t);
+    }
+}
+
+// ... and the scheduler runs another.
 [[noreturn]] void end_domain(Domain& d, er_hc_exit& req) {
-    release_and_report(d, req);
-    sched::retire(d);
+    end_tasks(d, req);
+    sched::leave_dead_task();
 }
 
 er_hc_exit kill_request(const Kill& why) {
@@ -108,22 +128,18 @@ er_hc_exit kill_request(const Kill& why) {
 }
 
 // Undoes what a failed create() took, in reverse order; `stage` says how far it got.
-enum class Stage { reserved, fpu, isolated };
+enum class Stage { reserved, task, isolated };
 
-void undo_create(Domain& d, Stage stage) {
+void undo_create(Domain& d, process::Process* p, task::Task* t, Stage stage) {
     if (stage >= Stage::isolated) {
-        fs::release(d.files);
-        if (&d == g_current) {
-            x86::write_cr3(mm::g_kernel_pt.root());
-            g_current = &g_domains[0];
-        }
-        d.as.destroy();
+        fs::release(p->files);
+        if (task::current().dom == &d) x86::write_cr3(mm::g_kernel_pt.root());
+        p->as.destroy();
         if (d.isolation == ER_ISO_MPK) mm::mpk_leave(d.mpk);
     }
-    if (stage >= Stage::fpu && d.fpu != nullptr) {
-        mm::free_charged(nullptr, mm::kernel_gpa(d.fpu));
-        d.fpu = nullptr;
-    }
+    if (t != nullptr) task::release(*t);
+    if (p != nullptr) process::free(*p);
+    d.init = nullptr;
     tree_release(d);
     mm::release_limit(d.account);
     d.state = State::dead;
@@ -154,7 +170,11 @@ const char* limit_refusal(const Domain& d) {
 }  // namespace
 
 Domain& current() {
-    return *g_current;
+    return *task::current().dom;
+}
+
+uint32_t next_id(Domain& d) {
+    return d.next_id++;
 }
 
 Domain* get(uint32_t id) {
@@ -163,7 +183,8 @@ Domain* get(uint32_t id) {
 
 namespace {
 
-const char* set_up(Domain& d, const er_domain_desc& desc, const uint8_t entropy[16]) {
+const char* set_up(Domain& d, process::Process& p, task::Task& t, const er_domain_desc& desc,
+                   const uint8_t entropy[16]) {
     uint32_t id = d.id;
 
     // Static: er::elf::Image is ~700 bytes; keep it off the small kernel stack.
@@ -175,9 +196,9 @@ const char* set_up(Domain& d, const er_domain_desc& desc, const uint8_t entropy[
         choose_isolation(desc.isolation, x86::g_cpu.pku, img, file.data, file.size);
     if (iso.error != nullptr) return iso.error;
     if (iso.notice != nullptr) {
-        FixedText<ER_MESSAGE_MAX> t;
-        t.str("domain ").udec(id).str(" (").str(d.name).str("): ").str(iso.notice);
-        klog(t);
+        FixedText<ER_MESSAGE_MAX> line;
+        line.str("domain ").udec(id).str(" (").str(d.name).str("): ").str(iso.notice);
+        klog(line);
     }
     d.isolation = iso.isolation;
     if (d.isolation == ER_ISO_MPK) {
@@ -185,18 +206,18 @@ const char* set_up(Domain& d, const er_domain_desc& desc, const uint8_t entropy[
             d.isolation = ER_ISO_AUTO;  // nothing of the space to give back
             return "out of memory for an MPK address space";
         }
-        d.as.init_shared(&d.account, d.mpk.root, d.mpk.key);
-        d.cr3 = d.mpk.root | (x86::g_cpu.pcid ? mm::mpk_pcid(d.mpk.space) : 0);
+        p.as.init_shared(&d.account, d.mpk.root, d.mpk.key);
+        p.cr3 = d.mpk.root | (x86::g_cpu.pcid ? mm::mpk_pcid(d.mpk.space) : 0);
     } else {
-        if (!d.as.init(&d.account)) {
+        if (!p.as.init(&d.account)) {
             d.isolation = ER_ISO_AUTO;  // init freed what it took
             return "out of memory for page tables";
         }
-        // PCIDs 1..64 are the page-table domains' (0 is the kernel's own CR3); slots are never
-        // reused, so a domain's first load flushes nothing stale.
-        d.cr3 = d.as.cr3() | (x86::g_cpu.pcid ? uint64_t(id) + 1 : 0);
+        // PCIDs 1..64 are the page-table domains' init processes (0 is the kernel's own CR3);
+        // slots are never reused, so a domain's first load flushes nothing stale.
+        p.cr3 = p.as.cr3() | (x86::g_cpu.pcid ? uint64_t(id) + 1 : 0);
     }
-    d.cr3_loaded = false;
+    p.cr3_loaded = false;
 
     const char* args_data = static_cast<const char*>(mm::phys_to_virt(desc.args_gpa));
     const char* why = nullptr;
@@ -206,29 +227,39 @@ const char* set_up(Domain& d, const er_domain_desc& desc, const uint8_t entropy[
                         : desc.fs_gpa != 0 ? mm::phys_to_virt(desc.fs_gpa)
                                            : nullptr;
     uint64_t image_size = d.tree != nullptr ? d.tree_size : desc.fs_size;
-    if (!fs::init(d.files, id, image, image_size, args_data, &why))
+    if (!fs::init(p.files, id, image, image_size, args_data, &why))
         return why != nullptr ? why : "malformed er-fs image";
 
     // The loader writes the initial stack through user_access, which works on current().
-    activate(d);
+    task::activate(t);
     ArgBlob args{args_data, desc.args_size, desc.argc, desc.envc};
     EntryState entry{};
-    if (const char* err = load_app(d, img, file, args, entropy, &entry)) return err;
-    prepare_first_entry(d, entry);
+    if (const char* err = load_app(p, img, file, args, entropy, &entry)) return err;
+    prepare_first_entry(t, entry);
     return nullptr;
 }
 
 const char* create_reserved(Domain& d, const er_domain_desc& desc, const uint8_t entropy[16]) {
-    uint64_t fpu_pa = mm::alloc_charged(nullptr);
-    if (fpu_pa == 0) {
-        undo_create(d, Stage::reserved);
-        return "out of memory for the FPU state";
+    process::Process* p = process::alloc(d, next_id(d), nullptr);
+    task::Task* t = p != nullptr ? task::alloc(*p, p->pid) : nullptr;
+    if (t == nullptr) {
+        undo_create(d, p, nullptr, Stage::reserved);
+        return "no free process or task slot";
     }
-    d.fpu = mm::phys_to_virt(fpu_pa);
-    x86::fpu::init_area(d.fpu);
-    const char* err = set_up(d, desc, entropy);
-    if (err != nullptr) undo_create(d, d.isolation == ER_ISO_AUTO ? Stage::fpu : Stage::isolated);
-    return err;
+    d.init = p;
+    if (!task::alloc_stack_and_fpu(*t)) {
+        undo_create(d, p, t, Stage::task);
+        return "out of memory for the kernel stack and FPU state";
+    }
+    const char* err = set_up(d, *p, *t, desc, entropy);
+    if (err != nullptr) {
+        undo_create(d, p, t, d.isolation == ER_ISO_AUTO ? Stage::task : Stage::isolated);
+        return err;
+    }
+    p->live_tasks = 1;
+    d.live_tasks = 1;
+    t->state = task::State::runnable;  // sched::add queues it
+    return nullptr;
 }
 
 }  // namespace
@@ -243,19 +274,16 @@ const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entrop
     d.account.reset(mm::limit_frames_for(desc.mem_limit));
     d.out = console::stream(id, ER_STREAM_STDOUT);
     d.err = console::stream(id, ER_STREAM_STDERR);
-    d.brk_start = d.brk = 0;
-    d.fs_base = 0;
-    d.frame = nullptr;
-    d.clear_child_tid = 0;
-    d.last_fault_rip = d.last_fault_addr = 0;
-    d.kstack_top = x86::domain_stack_top(id);
     d.started = false;
-    d.futex_waiting = d.timed_out = false;
-    d.wait_channel = nullptr;
-    d.fpu = nullptr;
     d.tree = nullptr;
     d.tree_size = 0;
+    d.locks.clear();
     d.isolation = ER_ISO_AUTO;
+    d.init = nullptr;
+    d.next_id = 1;
+    d.live_tasks = 0;
+    d.ending = false;
+    d.exit_req = er_hc_exit{};
     // Its whole limit first: a domain that starts is sure to get it (docs/threat-model.md).
     if (!mm::reserve_limit(d.account)) {
         d.state = State::dead;
@@ -271,7 +299,7 @@ const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entrop
     }
     const char* err = create_reserved(d, desc, entropy);
     if (err != nullptr) return err;
-    d.state = State::runnable;
+    d.state = State::live;
     return nullptr;
 }
 
@@ -288,25 +316,13 @@ void refuse(uint32_t id, const char* why) {
     hv::domain_exit(de);
 }
 
-void activate(Domain& d) {
-    g_current = &d;
-    // MPK domains of one space share its root: switching between them needs no CR3 write (the
-    // point of MPK), unless a member left and the space's TLB entries must go.
-    bool flush = !d.cr3_loaded;
-    if (d.isolation == ER_ISO_MPK && mm::mpk_take_flush(d.mpk.space)) flush = true;
-    if (flush || x86::read_cr3() != d.cr3)
-        x86::write_cr3(!flush && x86::g_cpu.pcid ? d.cr3 | kCr3NoFlush : d.cr3);
-    d.cr3_loaded = true;
-    if (x86::g_cpu.pku) x86::force_pkru(er::mpk::pkru_only(d.as.pkey()));
-    x86::wrmsr(x86::kMsrFsBase, d.fs_base);
-    // Traps and syscalls from this domain land on its own kernel stack.
-    x86::set_kernel_stack(d.kstack_top);
-    uk_syscall_kernel_rsp = d.kstack_top;
-    if (d.fpu != nullptr) x86::fpu::restore(d.fpu);
+void on_kernel_entry() {
+    if (x86::g_cpu.pku) x86::force_pkru(er::mpk::pkru_only(process::current().as.pkey()));
 }
 
-void on_kernel_entry() {
-    if (x86::g_cpu.pku) x86::force_pkru(er::mpk::pkru_only(g_current->as.pkey()));
+void on_task_released(Domain& d) {
+    if (d.live_tasks > 0) d.live_tasks--;
+    if (d.live_tasks == 0 && d.state == State::live) release_and_report(d, d.exit_req);
 }
 
 void exit(Domain& d, int status) {
@@ -324,17 +340,21 @@ void kill(Domain& d, const Kill& why) {
 
 void kill_other(Domain& d, const Kill& why) {
     er_hc_exit req = kill_request(why);
-    release_and_report(d, req);
-    sched::drop(d);
+    // Its tasks not on the CPU go now (the last one reports d's end); one the CPU idles on goes
+    // once the scheduler leaves its stack.
+    end_tasks(d, req);
     // An MPK neighbour in the CPU's current space may have TLB entries for d's freed pages:
     // reloading CR3 (no-flush bit clear) drops the current PCID's entries.
     x86::write_cr3(x86::read_cr3());
 }
 
 void kill_out_of_memory(Domain& d) {
-    uint64_t rip = d.frame != nullptr ? d.frame->rip : 0;
+    const x86::TrapFrame* f = task::current().dom == &d ? task::current().frame : nullptr;
+    uint64_t rip = f != nullptr ? f->rip : 0;
     const char* msg = d.account.limit_hit() ? "memory limit exceeded" : "out of memory";
-    kill(d, Kill{kSigKill, 0xFFFFFFFF, 0, rip, 0, msg});
+    // The whole domain, whichever of its processes ran out: its limit covers them all.
+    er_hc_exit req = kill_request(Kill{kSigKill, 0xFFFFFFFF, 0, rip, 0, msg});
+    end_domain(d, req);
 }
 
 }  // namespace uk::domain

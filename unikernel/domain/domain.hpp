@@ -1,64 +1,39 @@
-// A domain: one app, its own address space, kernel stack, FPU state, output streams, files and
-// user-visible process state.  Up to ER_MAX_DOMAINS run side by side, scheduled round robin by
-// sched/ (docs/guest.md "Domains").
+// A domain: the isolation and accounting unit (docs/guest.md "Domains").  It holds its name, its
+// frame account and memory limit, its isolation (MPK key or page tables), its output streams,
+// its er-fs tree, its pid space and its init process; its processes (process/process.hpp) hold
+// address spaces and files, and their tasks (task/task.hpp) are what sched/ runs.  Up to
+// ER_MAX_DOMAINS run side by side.
 #pragma once
 
 #include <stdint.h>
 
-#include "arch/x86/trap_frame.hpp"
 #include "console/console.hpp"
-#include "fs/domain_files.hpp"
 #include "libos-abi/enclave_abi.h"
-#include "mm/address_space.hpp"
 #include "mm/frame_account.hpp"
 #include "mm/mpk_spaces.hpp"
+#include "process/process.hpp"
+#include "task/task.hpp"
 
 namespace uk::domain {
 
 enum class State : uint8_t {
-    unused,    // no such domain in the table
-    runnable,  // in the run queue
-    running,   // its code (or its syscall) is on the CPU
-    sleeping,  // nanosleep or a futex wait: in the sleep queue and/or waiting for a wake
-    dead,      // ended; everything it held is back with the allocator
+    unused,  // no such domain in the table
+    live,    // created: it has tasks (some maybe ending)
+    dead,    // ended; everything it held is back with the allocator, the host was told
 };
 
 struct Domain {
     uint32_t id;
     State state;
     char name[ER_DOMAIN_NAME_MAX + 1];
-    mm::FrameAccount account;  // frames held (pages and page tables) against mem_limit
-    mm::AddressSpace as;
+    mm::FrameAccount account;  // frames held (pages, page tables, task stacks) against mem_limit
     console::Stream* out;
     console::Stream* err;
-    fs::DomainFiles files;
     // ABI 5 amendment: a hot-added domain's private copy of its er-fs image (private_tree.hpp),
     // read-only in its kernel window; nullptr (size 0) for none or a boot domain's.
     const void* tree;
     uint64_t tree_size;
-
-    // Program break: [brk_start, brk) is the heap VMA, page-rounded at its end.
-    uint64_t brk_start;
-    uint64_t brk;
-
-    // The app's registers saved at its latest entry into the kernel (syscall or trap), so a kill
-    // from deep inside the kernel (out of memory) can still report where the app was.
-    x86::TrapFrame* frame;
-
-    uint64_t fs_base;
-    uint64_t clear_child_tid;  // set_tid_address; kept for a future thread implementation
-
-    // The latest page fault that found its page present (a stale TLB entry, flushed and retried
-    // once): per domain, so two domains running the same binary cannot trip each other's check.
-    uint64_t last_fault_rip;
-    uint64_t last_fault_addr;
-
-    // ---- switching (sched/) ----
-    uint64_t kstack_top;  // TSS.RSP0 and the SYSCALL stack while this domain runs
-    uint64_t saved_rsp;   // its kernel rsp while switched out (uk_switch_context)
-    void* fpu;            // x87/SSE/AVX save area (a page-aligned frame)
-    uint64_t cr3;         // root | PCID
-    bool cr3_loaded;      // with PCID: loaded once, so later loads may keep its TLB entries
+    fs::RecordLocks locks;  // fcntl record locks between its processes (sys/sys_locks.cpp)
 
     // ---- isolation (docs/mpk.md) ----
     uint32_t isolation;  // ER_ISO_PAGETABLE or ER_ISO_MPK: what it got
@@ -67,20 +42,24 @@ struct Domain {
     bool started;
     uint64_t start_ns;  // first entry to the app, for run_ns
 
-    // ---- waiting (sched/) ----
-    bool futex_waiting;  // in a FUTEX_WAIT on futex_addr
-    bool timed_out;      // the latest wait ended by its deadline
-    uint64_t futex_addr;
-    const void* wait_channel;  // sched::wait_on: what it sleeps on, nullptr when not waiting
+    // ---- process tree ----
+    process::Process* init;  // pid 1: the domain ends when it does
+    uint32_t next_id;        // the pid space: pids and tids alike, from 1
+    uint32_t live_tasks;     // tasks whose kernel stacks are not yet freed
+    bool ending;             // exit_req holds why it ends; its tasks are being torn down
+    er_hc_exit exit_req;
 };
 
 // The domain whose code is running (or whose syscall is being served).
 Domain& current();
+// A fresh pid/tid in d's pid space.
+uint32_t next_id(Domain& d);
 // Domain `id`, or nullptr when out of range.
 Domain* get(uint32_t id);
 
-// Sets up domain `id` from its descriptor (account, address space, kernel stack, FPU area,
-// streams, files), reserves its memory limit and loads its app.  nullptr on success, else why it
+// Sets up domain `id` from its descriptor (account, init process with its address space and
+// files, first task with its kernel stack and FPU area, streams), reserves its memory limit and
+// loads its app; sched::add(d) then queues its first task.  nullptr on success, else why it
 // cannot run, with everything it took given back.  `entropy` is AT_RANDOM's 16 bytes.
 // `staged_tree` (hot add, ABI 5 amendment): the domain's er-fs image still in the staging area,
 // copied once into the domain's own frames (private_tree.hpp) before anything reads it; `desc`'s
@@ -96,17 +75,18 @@ const char* create(uint32_t id, const er_domain_desc& desc, const uint8_t entrop
 // not trusted to have refused the app first, and one bad app must not end its neighbours.
 void refuse(uint32_t id, const char* why);
 
-// Makes d's address space, protection-key rights, FS base, kernel stack and FPU state live on
-// this CPU.
-void activate(Domain& d);
-
 // Every entry into the kernel from an app (syscall, exception, interrupt) calls this first: PKRU
 // is forced back to the running domain's rights, whatever the app did to it, so the kernel's
 // accesses to user memory are never made with rights the domain should not have.
 void on_kernel_entry();
 
-// The app called exit_group(status).  Retires the domain; never returns to it.
+// The domain's init process ended with `status` (exit_group, or its last thread's exit): the
+// domain ends, every task of it goes.  Never returns to the caller, a task of d.
 [[noreturn]] void exit(Domain& d, int status);
+
+// sched/ has freed a dead task's stack: when it was d's last, d's processes, tree, isolation and
+// limit are given back and the host hears of its end (exit_req).
+void on_task_released(Domain& d);
 
 // What ended a domain abnormally, reported through ER_HC_DOMAIN_EXIT reason ER_EXIT_SIGNAL.
 struct Kill {

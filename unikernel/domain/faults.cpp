@@ -42,14 +42,14 @@ const char* page_fault_message(mm::FaultKind kind, mm::Access access) {
 
 // An MPK domain touched a present page whose protection key its PKRU denies: in a shared space
 // that is another domain's page (docs/mpk.md).  Names the key, read from the page table.
-const char* protection_key_message(Domain& d, uint64_t addr, mm::Access access) {
+const char* protection_key_message(uint64_t addr, mm::Access access) {
     static FixedText<ER_MESSAGE_MAX> t;
     t.clear();
-    uint64_t* pte = d.as.page_table().walk(mm::page_down(addr), false);
+    uint64_t* pte = process::current().as.page_table().walk(mm::page_down(addr), false);
     uint64_t key = pte != nullptr ? (*pte & mm::kPtePkeyMask) >> mm::kPtePkeyShift : 0;
     t.str("page fault: protection key ").udec(key).str(" denies ");
     t.str(access == mm::Access::write ? "a write to " : "a read of ");
-    t.str(key == d.as.pkey() ? "this domain's own memory (PKRU was changed)"
+    t.str(key == process::current().as.pkey() ? "this domain's own memory (PKRU was changed)"
                              : "another domain's memory");
     t.ch('\0');
     return t.data();
@@ -144,7 +144,8 @@ VectorSignal signal_for(uint64_t vector) {
 
 void handle_user_trap(x86::TrapFrame& f) {
     Domain& d = current();
-    d.frame = &f;
+    task::Task& t = task::current();
+    t.frame = &f;
     Kill k{};
     k.vector = uint32_t(f.vector);
     k.rip = f.rip;
@@ -163,25 +164,25 @@ void handle_user_trap(x86::TrapFrame& f) {
             kill(d, k);
         }
         if (err & kPfPkey) {
-            k.message = protection_key_message(d, addr, access);
+            k.message = protection_key_message(addr, access);
             kill(d, k);
         }
         // A write to a copy-on-write page (fork) is resolved by a copy: progress, not a stale
         // TLB entry, however often the same instruction meets a freshly shared page.
-        bool cow = access == mm::Access::write && d.as.is_cow(addr);
-        mm::FaultKind kind = d.as.fault(addr, access);
+        bool cow = access == mm::Access::write && t.proc->as.is_cow(addr);
+        mm::FaultKind kind = t.proc->as.fault(addr, access);
         if (kind == mm::FaultKind::none) {
             if ((err & kPfPresent) && !cow) {
                 // The VMA allows it and the page is present, so the TLB was stale.  Flush and
                 // retry once; a second identical fault means the page tables disagree.
-                if (d.last_fault_rip == f.rip && d.last_fault_addr == addr) {
+                if (t.last_fault_rip == f.rip && t.last_fault_addr == addr) {
                     k.message = "page fault: protection violation";
                     kill(d, k);
                 }
                 x86::invlpg(addr);
             }
-            d.last_fault_rip = f.rip;
-            d.last_fault_addr = addr;
+            t.last_fault_rip = f.rip;
+            t.last_fault_addr = addr;
             return;
         }
         if (kind == mm::FaultKind::out_of_memory) kill_out_of_memory(d);

@@ -27,14 +27,12 @@ domain::StagingBounds g_staging{};
 uint64_t g_copy_gpa = 0;  // the private copy area: staging_size bytes right below the staging
 uint64_t g_added = 0;     // domains added so far: varies each one's AT_RANDOM
 
-// The lowest slot no live domain holds, never the one whose context is on the CPU (a dead
-// domain's kernel stack is still in use while the CPU idles on it).
+// The lowest slot no live domain holds (a domain is dead only once its last task's kernel stack
+// is free: sched/ frees the one the CPU idles on after leaving it).
 uint32_t free_slot() {
-    domain::Domain* running = sched::running();
     for (uint32_t i = 0; i < ER_MAX_DOMAINS; i++) {
         domain::Domain* d = domain::get(i);
-        bool free = d->state == domain::State::unused || d->state == domain::State::dead;
-        if (free && d != running) return i;
+        if (d->state == domain::State::unused || d->state == domain::State::dead) return i;
     }
     return ER_POLL_NO_SLOT;
 }
@@ -114,8 +112,8 @@ void add(const er_hc_domain_poll& answer, uint32_t slot) {
         entropy[k] = uint8_t(seed[k] ^ seed[16 + (k + slot) % 16] ^ (g_added >> (8 * (k % 8))));
     // create() makes the new domain live on the CPU to build its stack: keep the FPU state of the
     // domain on the CPU (an interrupted app, or a sleeper the CPU idles for) and put it back.
-    domain::Domain* cur = sched::running();
-    bool cur_live = cur != nullptr && cur->state != domain::State::dead;
+    task::Task* cur = sched::running();
+    bool cur_live = cur != nullptr && cur->state != task::State::dead;
     if (cur_live) x86::fpu::save(cur->fpu);
     // The tree stays in the staging area until create() copies it into the domain's own frames
     // (private_tree.hpp): read once, like app and args; priv describes no image of its own.
@@ -125,7 +123,7 @@ void add(const er_hc_domain_poll& answer, uint32_t slot) {
     const char* err =
         domain::create(slot, priv, entropy, answer.desc.fs_gpa != 0 ? &tree : nullptr);
     if (cur_live) {
-        domain::activate(*cur);
+        task::activate(*cur);
     } else {
         x86::write_cr3(mm::g_kernel_pt.root());
     }
@@ -159,9 +157,11 @@ void kill(const er_hc_domain_poll& answer, bool from_user) {
         return;
     }
     uint32_t sig = answer.signal >= 1 && answer.signal <= 64 ? answer.signal : domain::kSigKill;
-    uint64_t rip = d->frame != nullptr ? d->frame->rip : 0;
+    task::Task* run = sched::running();
+    bool on_cpu = run != nullptr && run->dom == d && run->state == task::State::running;
+    uint64_t rip = on_cpu && run->frame != nullptr ? run->frame->rip : 0;
     domain::Kill why{sig, 0xFFFFFFFF, 0, rip, 0, "killed by the host"};
-    if (d == sched::running() && d->state == domain::State::running) {
+    if (on_cpu) {
         // Only a tick from user mode gets here with the domain on the CPU: it ends like a fault.
         if (!from_user) panic("hot add: kill of the running domain outside a tick");
         domain::kill(*d, why);

@@ -56,8 +56,12 @@ er_hc_time time() {
 }
 
 void log(const char* text, size_t len) {
-    g_log_req.gpa = mm::kernel_gpa(text);
+    // Copied into .bss: the text is often on a task's kernel stack, which lies in the stack
+    // window (task/kernel_stack.hpp), where kernel_gpa() cannot translate.
+    static char g_log_text[ER_MESSAGE_MAX];
     g_log_req.len = len > ER_MESSAGE_MAX ? ER_MESSAGE_MAX : len;
+    memcpy(g_log_text, text, g_log_req.len);
+    g_log_req.gpa = mm::kernel_gpa(g_log_text);
     call(ER_HC_LOG, &g_log_req);
 }
 

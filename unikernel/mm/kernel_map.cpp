@@ -22,7 +22,7 @@ namespace {
 bool map_kernel_range(uint64_t start, uint64_t end, uint64_t flags) {
     for (uint64_t va = start; va < end; va += kPageSize) {
         if (va == reinterpret_cast<uint64_t>(uk_kernel_stack_guard) ||
-            x86::is_ist_stack_guard(va) || x86::is_domain_stack_guard(va)) {
+            x86::is_ist_stack_guard(va)) {
             continue;  // guard pages stay unmapped
         }
         if (g_kernel_pt.map(va, va - ER_KERNEL_VBASE, flags) != MapResult::ok) return false;

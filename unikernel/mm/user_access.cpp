@@ -12,7 +12,7 @@ namespace uk::mm {
 namespace {
 
 int prepare(uint64_t start, size_t len, Access access) {
-    FaultKind k = domain::current().as.prepare_access(start, len, access);
+    FaultKind k = process::current().as.prepare_access(start, len, access);
     if (k == FaultKind::out_of_memory) domain::kill_out_of_memory(domain::current());
     return k == FaultKind::none ? 0 : -kEFAULT;
 }

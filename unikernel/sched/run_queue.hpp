@@ -1,22 +1,23 @@
-// The scheduler's run queue: domain ids in FIFO order (round robin).  A domain is in it at most
-// once; capacity is the domain table's.  Pure logic, unit-tested on the host.
+// A scheduler run queue: ids in FIFO order (round robin).  An id is in it at most once; capacity
+// is the task table's (sched/ keeps one of domain ids and one of task slots per domain).  Pure
+// logic, unit-tested on the host.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "libos-abi/enclave_abi.h"
+#include "task/limits.hpp"
 
 namespace uk::sched {
 
 class RunQueue {
   public:
-    static constexpr size_t kCapacity = ER_MAX_DOMAINS;
+    static constexpr size_t kCapacity = task::kMaxTasks;
 
     bool empty() const { return count_ == 0; }
     size_t size() const { return count_; }
 
-    // Appends id unless it is already queued (a domain woken twice runs once).  False when full.
+    // Appends id unless it is already queued (a task woken twice runs once).  False when full.
     bool push(uint32_t id);
     // The id at the head, removed; only when !empty().
     uint32_t pop();

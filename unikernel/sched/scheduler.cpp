@@ -3,14 +3,18 @@
 #include "arch/x86/cpu.hpp"
 #include "arch/x86/fpu.hpp"
 #include "arch/x86/lapic.hpp"
+#include "arch/x86/stacks.hpp"
 #include "console/console.hpp"
 #include "domain/hotadd.hpp"
 #include "hv/hypercall.hpp"
 #include "lib/format.hpp"
 #include "lib/panic.hpp"
 #include "mm/frame_allocator.hpp"
+#include "mm/page_table.hpp"
 #include "sched/run_queue.hpp"
 #include "sched/sleep_queue.hpp"
+#include "signal/signals.hpp"
+#include "sys/syscall.hpp"
 #include "time/clock.hpp"
 
 extern "C" void uk_switch_context(uint64_t* save_rsp, uint64_t next_rsp);
@@ -19,19 +23,24 @@ namespace uk::sched {
 namespace {
 
 using domain::Domain;
-using domain::State;
+using task::State;
+using task::Task;
 
-RunQueue g_run;
-SleepQueue g_sleep;
-Domain* g_running = nullptr;  // whose context is on the CPU (may be dead while it switches away)
-uint32_t g_live = 0;          // domains not yet dead
-uint64_t g_boot_rsp = 0;      // the boot stack's context, saved once and never resumed
+// Two-level round robin: domains with a runnable task, and per domain its runnable tasks.
+RunQueue g_domains;
+RunQueue g_tasks[ER_MAX_DOMAINS];
+SleepQueue g_sleep;           // task slots
+Task* g_running = nullptr;    // whose context is on the CPU (may be dead while it switches away)
+Task* g_reap = nullptr;       // a dead task whose stack the scheduler's own context frees
+uint32_t g_live = 0;          // tasks whose stacks are not yet freed
+uint64_t g_boot_rsp = 0;      // throwaway: where switches from the scheduler's stack save rsp
+uint64_t g_wait_seq = 0;      // futex waiters' arrival order
 bool g_report_stats = false;
 bool g_persistent = false;
 
-// A persistent enclave that just became empty: with --stats, the free frames now must equal
-// those before the first domain (the hot-add soak test reads this line).
-void note_domain_gone() {
+// Every task's stack is free: with --stats, a persistent enclave that just became empty logs the
+// free frames, which must equal those before the first domain (the hot-add soak test reads it).
+void note_task_gone() {
     if (g_live > 0) g_live--;
     if (g_live == 0 && g_persistent && g_report_stats) {
         FixedText<96> t;
@@ -40,23 +49,52 @@ void note_domain_gone() {
     }
 }
 
-void make_runnable(Domain& d) {
-    d.state = State::runnable;
-    if (!g_run.push(d.id)) panic("sched: run queue full");
+void release_now(Task& t) {
+    Domain& d = *t.dom;
+    task::release(t);
+    domain::on_task_released(d);
+    note_task_gone();
+}
+
+void make_runnable(Task& t) {
+    t.state = State::runnable;
+    uint32_t dom = t.dom->id;
+    if (!g_tasks[dom].push(t.slot) || !g_domains.push(dom)) panic("sched: run queue full");
+}
+
+void unqueue(Task& t) {
+    uint32_t dom = t.dom->id;
+    g_tasks[dom].remove(t.slot);
+    if (g_tasks[dom].empty()) g_domains.remove(dom);
+    g_sleep.remove(t.slot);
+}
+
+// The next task: the head domain's head task; the domain goes to the back while it has more.
+Task* pop_next() {
+    uint32_t dom = g_domains.pop();
+    Task* t = task::at(g_tasks[dom].pop());
+    if (!g_tasks[dom].empty()) g_domains.push(dom);
+    return t;
+}
+
+void clear_wait(Task& t) {
+    t.futex_waiting = false;
+    t.wait_channel = nullptr;
 }
 
 void wake_expired() {
-    if (g_sleep.empty()) return;  // no clock read (an exit without a stable TSC) when idle-free
+    // No clock read (an exit without a stable TSC) when nothing waits for a time.
+    if (g_sleep.empty() && !signal::timers_armed()) return;
     uint64_t now = time::monotonic_ns();
-    uint32_t id;
-    while (g_sleep.pop_expired(now, &id)) {
-        Domain* d = domain::get(id);
-        if (d->futex_waiting || d->wait_channel != nullptr) {
-            d->futex_waiting = false;
-            d->wait_channel = nullptr;
-            d->timed_out = true;
+    signal::fire_timers(now);  // ITIMER_REAL: SIGALRM may wake a sleeper (signal/raise.cpp)
+    uint32_t slot;
+    while (g_sleep.pop_expired(now, &slot)) {
+        Task* t = task::at(slot);
+        if (t->futex_waiting || t->wait_channel != nullptr) {
+            clear_wait(*t);
+            t->timed_out = true;
         }
-        make_runnable(*d);
+        make_runnable(*t);
     }
 }
 
@@ -80,45 +118,77 @@ void idle() {
     console::flush_all();
     // A persistent enclave asks for work once per idle wake-up (each tick at most).
     if (g_persistent && hotadd::poll(false)) return;
-    if (x86::lapic::timer_running() || g_sleep.empty()) {
-        // With no timer and no sleeper, every live domain waits on a futex no one can wake (one
-        // thread per domain): as on Linux it hangs, until the launcher's timeout.
-        if (!g_sleep.empty()) {
+    // An armed ITIMER_REAL is a deadline like a sleeper's.
+    uint64_t next = g_sleep.empty() ? ~0ull : g_sleep.next_deadline();
+    uint64_t timer = signal::next_timer_deadline();
+    if (timer < next) next = timer;
+    if (x86::lapic::timer_running() || next == ~0ull) {
+        // With no timer and no sleeper, every live task waits on a futex no one can wake: as on
+        // Linux it hangs, until the launcher's timeout.
+        if (next != ~0ull) {
             uint64_t now = time::monotonic_ns();
-            uint64_t next = g_sleep.next_deadline();
             x86::lapic::arm_within(next > now ? next - now : 0);
         }
         x86::wait_for_interrupt();
         return;
     }
-    while (time::monotonic_ns() < g_sleep.next_deadline()) x86::pause();
+    while (time::monotonic_ns() < next) x86::pause();
 }
 
-void switch_to(Domain* next) {
-    Domain* prev = g_running;
+void switch_to(Task* next) {
+    Task* prev = g_running;
     g_running = next;
     next->state = State::running;
     if (prev == next) return;  // its context is still live
-    if (prev != nullptr && prev->state != State::dead) x86::fpu::save(prev->fpu);
-    domain::activate(*next);
-    if (!next->started) {
-        next->started = true;
-        next->start_ns = time::uptime_ns();
+    if (prev != nullptr) x86::fpu::save(prev->fpu);
+    task::activate(*next);
+    Domain& d = *next->dom;
+    if (!d.started) {
+        d.started = true;
+        d.start_ns = time::uptime_ns();
     }
     uk_switch_context(prev != nullptr ? &prev->saved_rsp : &g_boot_rsp, next->saved_rsp);
     // Back on prev's stack: whoever switched here activated prev again.
 }
 
-// The current domain has been queued, put to sleep or retired: run the next runnable one,
-// idling until there is one.
+[[noreturn]] void reap_and_run();
+[[noreturn]] void leave_for_reaper();
+
+// The current task has been queued, put to sleep or ended: run the next runnable one, idling
+// until there is one.  A dead current task is freed from the scheduler's own stack first.
 void run_next() {
     for (;;) {
+        if (g_running != nullptr && g_running->state == State::dead) leave_for_reaper();
         wake_expired();
-        if (!g_run.empty()) break;
+        if (!g_domains.empty()) break;
         if (g_live == 0 && !g_persistent) all_done();
         idle();
     }
-    switch_to(domain::get(g_run.pop()));
+    switch_to(pop_next());
+}
+
+// The scheduler's own context, on the boot stack (nothing lives there after start()): a fresh
+// frame each time, whose return address is reap_and_run.
+[[noreturn]] void leave_for_reaper() {
+    g_reap = g_running;
+    g_running = nullptr;
+    uint64_t top = reinterpret_cast<uint64_t>(uk_kernel_stack_top) & ~uint64_t(15);
+    auto* sp = reinterpret_cast<uint64_t*>(top - 16);  // rsp % 16 == 8 at entry, as after a call
+    *sp = reinterpret_cast<uint64_t>(&reap_and_run);
+    for (int i = 0; i < 6; i++) *--sp = 0;  // rbp, rbx, r12-r15 for uk_switch_context to pop
+    uint64_t scratch;
+    uk_switch_context(&scratch, reinterpret_cast<uint64_t>(sp));
+    panic("sched: a dead task was resumed");
+}
+
+[[noreturn]] void reap_and_run() {
+    // Off the dead task's address space: its domain may end now and free it.
+    x86::write_cr3(mm::g_kernel_pt.root());
+    Task* t = g_reap;
+    g_reap = nullptr;
+    if (t != nullptr) release_now(*t);
+    run_next();
+    panic("sched: the scheduler's context was resumed");
 }
 
 }  // namespace
@@ -131,27 +201,38 @@ void set_persistent(bool on) {
     g_persistent = on;
 }
 
-Domain* running() {
+Task* running() {
     return g_running;
 }
 
-void drop(Domain& d) {
-    d.state = State::dead;
-    d.futex_waiting = false;
-    d.wait_channel = nullptr;
-    g_run.remove(d.id);
-    g_sleep.remove(d.id);
-    note_domain_gone();
+void add(Domain& d) {
+    Task* t = task::find(d, 1);
+    if (t == nullptr) panic("sched: a created domain has no first task");
+    add_task(*t);
 }
 
-void add(Domain& d) {
+void add_task(Task& t) {
     g_live++;
-    make_runnable(d);
+    make_runnable(t);
+}
+
+void end_task(Task& t) {
+    if (t.state == State::dead || t.state == State::unused) return;
+    unqueue(t);
+    clear_wait(t);
+    t.state = State::dead;
+    if (t.proc->live_tasks > 0) t.proc->live_tasks--;
+    if (&t != g_running) release_now(t);
+}
+
+void leave_dead_task() {
+    run_next();
+    panic("sched: a dead task was resumed");
 }
 
 void start() {
-    if (g_run.empty()) run_next();  // persistent: idles (and polls) until the first domain
-    switch_to(domain::get(g_run.pop()));
+    if (g_domains.empty()) run_next();  // persistent: idles (and polls) until the first domain
+    switch_to(pop_next());
     panic("sched: the boot context was resumed");
 }
 
@@ -160,7 +241,7 @@ void on_tick(bool from_user) {
     wake_expired();
     // One poll exit per tick while apps run, so a spinning app cannot starve the host's queue.
     if (from_user && g_persistent) hotadd::poll(true);
-    if (!from_user || g_running == nullptr || g_run.empty()) return;
+    if (!from_user || g_running == nullptr || g_domains.empty()) return;
     // Preempt: the interrupted app's frame stays on its kernel stack until it is picked again.
     make_runnable(*g_running);
     run_next();
@@ -168,76 +249,62 @@ void on_tick(bool from_user) {
 
 void yield() {
     wake_expired();
-    if (g_run.empty()) return;
+    if (g_domains.empty()) return;
     make_runnable(*g_running);
     run_next();
 }
 
-void sleep_until(uint64_t deadline_ns) {
-    Domain& d = *g_running;
-    d.state = State::sleeping;
-    if (!g_sleep.insert(d.id, deadline_ns)) panic("sched: sleep queue full");
+bool sleep_until(uint64_t deadline_ns) {
+    Task& t = *g_running;
+    if (signal::deliverable(t) != 0) return true;
+    t.state = State::sleeping;
+    if (!g_sleep.insert(t.slot, deadline_ns)) panic("sched: sleep queue full");
     run_next();
+    return signal::deliverable(t) != 0;
 }
 
-bool futex_wait(uint64_t addr, bool has_deadline, uint64_t deadline_ns) {
-    Domain& d = *g_running;
-    d.state = State::sleeping;
-    d.futex_waiting = true;
-    d.timed_out = false;
-    d.futex_addr = addr;
-    if (has_deadline && !g_sleep.insert(d.id, deadline_ns)) panic("sched: sleep queue full");
+bool futex_wait(const task::FutexKey& key, uint32_t bitset, bool has_deadline,
+                uint64_t deadline_ns) {
+    Task& t = *g_running;
+    t.state = State::sleeping;
+    t.futex_waiting = true;
+    t.timed_out = false;
+    t.futex_key = key;
+    t.futex_bitset = bitset;
+    t.wait_seq = ++g_wait_seq;
+    if (has_deadline && !g_sleep.insert(t.slot, deadline_ns)) panic("sched: sleep queue full");
     run_next();
-    return !d.timed_out;
+    return !t.timed_out;
 }
 
-uint32_t futex_wake(const Domain& d, uint64_t addr, uint32_t max) {
-    // Futexes are private to a domain.  Each domain is one thread today, so its only possible
-    // waiter is itself (running, not waiting) and this finds none; the loop is what threads need.
-    uint32_t woken = 0;
-    for (uint32_t id = 0; id < ER_MAX_DOMAINS && woken < max; id++) {
-        Domain* w = domain::get(id);
-        if (w == &d || w->id != d.id || !w->futex_waiting || w->futex_addr != addr) continue;
-        w->futex_waiting = false;
-        g_sleep.remove(w->id);
-        make_runnable(*w);
-        woken++;
-    }
-    return woken;
+void wake(Task& t) {
+    if (t.state != State::sleeping) return;
+    clear_wait(t);
+    g_sleep.remove(t.slot);
+    make_runnable(t);
 }
 
 WaitResult wait_on(const void* channel, bool has_deadline, uint64_t deadline_ns) {
-    Domain& d = *g_running;
-    d.state = State::sleeping;
-    d.wait_channel = channel;
-    d.timed_out = false;
-    if (has_deadline && !g_sleep.insert(d.id, deadline_ns)) panic("sched: sleep queue full");
+    Task& t = *g_running;
+    if (signal::deliverable(t) != 0) return WaitResult::interrupted;
+    t.state = State::sleeping;
+    t.wait_channel = channel;
+    t.timed_out = false;
+    if (has_deadline && !g_sleep.insert(t.slot, deadline_ns)) panic("sched: sleep queue full");
     run_next();
-    return d.timed_out ? WaitResult::timed_out : WaitResult::woken;
+    if (t.timed_out) return WaitResult::timed_out;
+    return signal::deliverable(t) != 0 ? WaitResult::interrupted : WaitResult::woken;
 }
 
 uint32_t wake_channel(const void* channel, uint32_t max) {
     uint32_t woken = 0;
-    for (uint32_t id = 0; id < ER_MAX_DOMAINS && woken < max; id++) {
-        Domain* w = domain::get(id);
-        if (w == nullptr || w->state != State::sleeping || w->wait_channel != channel) continue;
-        w->wait_channel = nullptr;
-        g_sleep.remove(w->id);
-        make_runnable(*w);
+    for (uint32_t slot = 0; slot < task::kMaxTasks && woken < max; slot++) {
+        Task* t = task::at(slot);
+        if (t->state != State::sleeping || t->wait_channel != channel) continue;
+        wake(*t);
         woken++;
     }
     return woken;
-}
-
-void retire(Domain& d) {
-    d.state = State::dead;
-    d.futex_waiting = false;
-    d.wait_channel = nullptr;
-    g_run.remove(d.id);
-    g_sleep.remove(d.id);
-    note_domain_gone();
-    run_next();
-    panic("sched: a dead domain was resumed");
 }
 
 }  // namespace uk::sched

@@ -22,7 +22,7 @@ bool SleepQueue::remove(uint32_t id) {
 bool SleepQueue::insert(uint32_t id, uint64_t deadline_ns) {
     remove(id);
     if (count_ == kCapacity) return false;
-    // Sorted array: at most ER_MAX_DOMAINS entries, so a linear insert beats any heap here.
+    // Sorted array of at most kMaxTasks entries: a linear insert is simple and cheap enough here.
     size_t at = count_;
     while (at > 0 && items_[at - 1].deadline > deadline_ns) {
         items_[at] = items_[at - 1];

@@ -1,17 +1,17 @@
-// Domains waiting for a moment (nanosleep, a futex wait with a timeout), earliest deadline
+// Tasks (by table slot) waiting for a moment (nanosleep, a futex wait with a timeout), earliest deadline
 // first; equal deadlines keep their arrival order.  Pure logic, unit-tested on the host.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "libos-abi/enclave_abi.h"
+#include "task/limits.hpp"
 
 namespace uk::sched {
 
 class SleepQueue {
   public:
-    static constexpr size_t kCapacity = ER_MAX_DOMAINS;
+    static constexpr size_t kCapacity = task::kMaxTasks;
 
     bool empty() const { return count_ == 0; }
     size_t size() const { return count_; }

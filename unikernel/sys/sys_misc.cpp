@@ -75,7 +75,7 @@ char* comm() {
     domain::Domain& d = domain::current();
     char* c = g_comm[d.id % ER_MAX_DOMAINS];
     if (c[0] == '\0') {
-        const fs::DomainFiles& f = d.files;
+        const fs::DomainFiles& f = process::current().files;
         uint32_t start = 0;
         for (uint32_t i = 0; i < f.exe_len; i++) {
             if (f.exe_path[i] == '/') start = i + 1;

@@ -1,7 +1,8 @@
-// Process identity and lifetime: exit/exit_group, arch_prctl (FS base for TLS), ids.  A domain is
-// one single-threaded process with pid = tid = 1, running as root (uid/gid 0) in its own world.
+// Process identity and lifetime: exit/exit_group, arch_prctl (FS base for TLS), ids.  Pids are
+// per domain (its init is 1), every process runs as root (uid/gid 0) in its own world.
 #include "arch/x86/cpu.hpp"
 #include "domain/domain.hpp"
+#include "process/exit.hpp"
 #include "mm/layout.hpp"
 #include "mm/user_access.hpp"
 #include "sys/errno.hpp"
@@ -17,12 +18,16 @@ constexpr uint64_t kRobustListHeadSize = 24;
 }  // namespace
 
 int64_t sys_exit(const Args& a) {
-    // One thread per domain, so exit and exit_group both end it.  Linux keeps the low byte.
-    domain::exit(domain::current(), int(a.a0 & 0xFF));
+    // Linux keeps the low byte.
+    process::exit_thread(int(a.a0 & 0xFF));
+}
+
+int64_t sys_exit_group(const Args& a) {
+    process::exit_group(int(a.a0 & 0xFF));
 }
 
 int64_t sys_arch_prctl(const Args& a) {
-    domain::Domain& d = domain::current();
+    task::Task& d = task::current();
     switch (a.a0) {
         case kArchSetFs:
             // Only user addresses: an FS base in the kernel half would let TLS accesses probe it
@@ -39,16 +44,18 @@ int64_t sys_arch_prctl(const Args& a) {
 }
 
 int64_t sys_set_tid_address(const Args& a) {
-    domain::current().clear_child_tid = a.a0;
-    return 1;
+    task::current().clear_child_tid = a.a0;
+    return task::current().tid;
 }
 
 int64_t sys_getpid(const Args&) {
-    return 1;
+    return process::current().pid;
 }
 
 int64_t sys_getppid(const Args&) {
-    return 0;
+    // init's parent is outside the domain (the launcher): 0, as for a pid namespace's init.
+    const process::Process* parent = process::current().parent;
+    return parent != nullptr ? parent->pid : 0;
 }
 
 int64_t sys_getid_zero(const Args&) {

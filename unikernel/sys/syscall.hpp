@@ -45,6 +45,11 @@ enum Nr : uint64_t {
     kClockNanosleep = 230,
     kExitGroup = 231,
     kSetRobustList = 273,
+    // Threads (sys_thread.cpp).
+    kClone = 56,
+    kSchedSetaffinity = 203,
+    kSchedGetaffinity = 204,
+    kClone3 = 435,
     // Pipes and waiting (pipe/, poll/, epoll/, eventfd/).
     kPipe = 22,
     kSelect = 23,
@@ -77,6 +82,12 @@ int64_t sys_mprotect(const Args&);
 int64_t sys_madvise(const Args&);
 
 int64_t sys_exit(const Args&);
+int64_t sys_exit_group(const Args&);
+int64_t sys_clone(const Args&);
+int64_t sys_clone3(const Args&);
+int64_t sys_gettid(const Args&);
+int64_t sys_sched_getaffinity(const Args&);
+int64_t sys_sched_setaffinity(const Args&);
 int64_t sys_arch_prctl(const Args&);
 int64_t sys_set_tid_address(const Args&);
 int64_t sys_getpid(const Args&);

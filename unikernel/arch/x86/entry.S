@@ -36,14 +36,7 @@ uk_ist_stacks:
     .global uk_ist_stacks_end
 uk_ist_stacks_end:
 
-/* One kernel stack per domain (arch/x86/stacks.hpp: kDomainStackSlot bytes a slot, the first page
- * of each slot an unmapped guard).  A domain's syscalls and traps run on its own stack, so the
- * scheduler can switch domains in the middle of a syscall (sleep, futex) or a timer interrupt. */
-    .balign 4096
-    .global uk_domain_stacks
-uk_domain_stacks:
-    .skip (4096 + 24576) * 64
-    .global uk_domain_stacks_end
-uk_domain_stacks_end:
+/* Each task's kernel stack is allocated with the task (task/kernel_stack.hpp); the boot stack
+ * above is the scheduler's own afterwards (it frees a dead task's stack from there). */
 
     .section .note.GNU-stack, "", @progbits

@@ -8,8 +8,6 @@ extern uint8_t uk_kernel_stack_guard[];  // guard page; the stack is [guard+4096
 extern uint8_t uk_kernel_stack_top[];    // RSP0 and the syscall stack
 extern uint8_t uk_ist_stacks[];          // the IST stacks (arch/x86/ist.hpp), kIstStacks slots
 extern uint8_t uk_ist_stacks_end[];
-extern uint8_t uk_domain_stacks[];  // per-domain kernel stacks, kMaxDomainStacks slots
-extern uint8_t uk_domain_stacks_end[];
 }
 
 namespace uk::x86 {
@@ -29,24 +27,6 @@ inline bool is_ist_stack_guard(uint64_t va) {
     uint64_t base = reinterpret_cast<uint64_t>(uk_ist_stacks);
     uint64_t end = reinterpret_cast<uint64_t>(uk_ist_stacks_end);
     return va >= base && va < end && (va - base) % kIstStackSlot == 0;
-}
-
-// Layout of uk_domain_stacks (entry.S must agree): slot i is [guard page][stack], and the stack
-// of domain i ends (its top) where slot i + 1 begins.
-constexpr uint64_t kDomainStackGuard = 4096;
-constexpr uint64_t kDomainStackSize = 24576;
-constexpr uint64_t kDomainStackSlot = kDomainStackGuard + kDomainStackSize;
-constexpr uint64_t kMaxDomainStacks = 64;
-
-inline uint64_t domain_stack_top(uint32_t id) {
-    return reinterpret_cast<uint64_t>(uk_domain_stacks) + (uint64_t(id) + 1) * kDomainStackSlot;
-}
-
-// True for the guard page of a domain stack slot (left unmapped by mm/kernel_map.cpp).
-inline bool is_domain_stack_guard(uint64_t va) {
-    uint64_t base = reinterpret_cast<uint64_t>(uk_domain_stacks);
-    uint64_t end = reinterpret_cast<uint64_t>(uk_domain_stacks_end);
-    return va >= base && va < end && (va - base) % kDomainStackSlot == 0;
 }
 
 }  // namespace uk::x86

@@ -55,7 +55,8 @@ const char* vector_name(uint64_t v) {
     uk::domain::Kill k{};
     k.signal = uk::domain::kSigSegv;
     k.vector = 13;
-    k.rip = d.frame != nullptr ? d.frame->rip : 0;
+    const TrapFrame* frame = uk::task::current().frame;
+    k.rip = frame != nullptr ? frame->rip : 0;
     k.message = "return to a non-canonical address";
     uk::domain::kill(d, k);
 }
