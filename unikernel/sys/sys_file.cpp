@@ -9,6 +9,7 @@
 #include "mm/user_access.hpp"
 #include "pipe/pipe.hpp"
 #include "sys/errno.hpp"
+#include "sys/sys_locks.hpp"
 #include "time/clock.hpp"
 
 namespace uk::sys {
@@ -51,6 +52,7 @@ int64_t do_open(int64_t dirfd, uint64_t user_path, uint32_t flags, uint32_t mode
         if ((flags & kODirectory) && !dir) return -kENOTDIR;
         if (dir && (acc != kORdonly || (flags & kOTrunc) || creat)) return -kEISDIR;
         if (node.kind == NodeKind::ro && (acc != kORdonly || (flags & kOTrunc))) return -kEROFS;
+        if (node.kind == NodeKind::proc && (acc != kORdonly || (flags & kOTrunc))) return -kEACCES;
         if (node.kind == NodeKind::tmp && !dir && (flags & kOTrunc)) {
             df.fs(node).truncate(node.tmp, 0);
             node.tmp->mtime_ns = time::realtime_ns();
@@ -194,6 +196,7 @@ int64_t sys_creat(const Args& a) {
 int64_t sys_close(const Args& a) {
     fs::DomainFiles& df = files();
     bool bad;
+    locks_on_close(df.fds.get(int64_t(int32_t(a.a0))));
     OpenFile* last = df.fds.close(int64_t(int32_t(a.a0)), &bad);
     if (bad) return -kEBADF;
     if (last != nullptr) release_file(df, last);
@@ -247,7 +250,7 @@ int64_t sys_fcntl(const Args& a) {
         case kFSetpipeSz:
             return pipe_size(f, a.a1 == kFSetpipeSz, a.a2);
         default:
-            return -kEINVAL;
+            return is_lock_cmd(a.a1) ? fcntl_lock(f, a.a1, a.a2) : -kEINVAL;
     }
 }
 

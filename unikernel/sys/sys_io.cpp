@@ -8,6 +8,7 @@
 #include "fs/path_walk.hpp"
 #include "mm/address_space.hpp"
 #include "mm/user_access.hpp"
+#include "proc/proc_files.hpp"
 #include "pipe/pipe.hpp"
 #include "pipe/pipe_io.hpp"
 #include "poll/readiness.hpp"
@@ -167,6 +168,7 @@ int64_t check_iov(uint64_t iov, int64_t iovcnt, mm::Access access) {
 
 int64_t node_read(fs::NodeRef n, uint64_t off, uint64_t user_buf, uint64_t count) {
     fs::DomainFiles& df = files();
+    if (n.kind == NodeKind::proc) return proc::read(n, off, user_buf, count);
     if (n.kind == NodeKind::ro) {
         er_fs_entry e = df.ro.entry(n.ro);
         if (off >= e.size) return 0;
@@ -318,6 +320,7 @@ int64_t sys_sendfile(const Args& a) {
     if (out == nullptr || in == nullptr) return -kEBADF;
     if (in->kind != FileKind::node || !readable(in)) return -kEBADF;
     if (df.tree().is_dir(in->node)) return -kEINVAL;
+    if (in->node.kind == NodeKind::proc) return -kEINVAL;  // generated text: apps fall back to read
     uint64_t off = in->pos;
     if (a.a2 != 0) {
         if (mm::copy_from_user(&off, a.a2, sizeof off) != 0) return -kEFAULT;
