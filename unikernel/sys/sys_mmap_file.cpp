@@ -24,12 +24,13 @@ int64_t mmap_file_check(int64_t fd, uint64_t prot, uint64_t flags, fs::OpenFile*
                         uint32_t* max_prot) {
     fs::OpenFile* f = files().fds.get(int64_t(int32_t(fd)));
     if (f == nullptr) return -kEBADF;
+    // Linux's order: an unreadable descriptor first, then a file that cannot be mapped.
+    uint32_t acc = f->flags & kOAccmode;
+    if (acc == kOWronly) return -kEACCES;
     if (f->kind != fs::FileKind::node || f->node.kind == fs::NodeKind::proc ||
         (files().tree().mode(f->node) & fs::kIfmt) != fs::kIfreg) {
         return -kENODEV;
     }
-    uint32_t acc = f->flags & kOAccmode;
-    if (acc == kOWronly) return -kEACCES;
     if ((flags & kMapTypeMask) == kMapShared) {
         if ((prot & mm::kProtWrite) && acc != kORdwr) return -kEACCES;
         if (prot & mm::kProtWrite) return -kENODEV;  // writes would have to reach the file
