@@ -2,6 +2,7 @@
 
 #include "arch/x86/cpu_features.hpp"
 #include "domain/initial_stack.hpp"
+#include "proc/proc_files.hpp"
 #include "elf/elf.hpp"
 #include "elf/load_rules.hpp"
 #include "lib/string.hpp"
@@ -146,6 +147,7 @@ const char* load_app(process::Process& d, const er::elf::Image& img, const AppFi
     memcpy(s.random, entropy, sizeof s.random);
     uint64_t rsp = 0;
     if (const char* err = build_initial_stack(s, lay.stack_top, &rsp)) return err;
+    proc::note_args(d.slot, lay.stack_top, s);  // /proc/PID/cmdline
     entry->rip = bias + img.entry;
     entry->rsp = rsp;
     return nullptr;
