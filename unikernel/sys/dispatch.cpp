@@ -47,12 +47,16 @@ constexpr Entry kEntries[] = {
     {kGetegid, sys_getid_zero},
     {kGetppid, sys_getppid},
     {kArchPrctl, sys_arch_prctl},
-    {kGettid, sys_getpid},
+    {kGettid, sys_gettid},
     {kTime, sys_time},
     {kSetTidAddress, sys_set_tid_address},
     {kClockGettime, sys_clock_gettime},
     {kClockGetres, sys_clock_getres},
-    {kExitGroup, sys_exit},
+    {kExitGroup, sys_exit_group},
+    {kClone, sys_clone},
+    {kClone3, sys_clone3},
+    {kSchedGetaffinity, sys_sched_getaffinity},
+    {kSchedSetaffinity, sys_sched_setaffinity},
     {kSetRobustList, sys_set_robust_list},
     {kSchedYield, sys_sched_yield},
     {kNanosleep, sys_nanosleep},
@@ -181,7 +185,7 @@ Handler lookup(uint64_t nr) {
 extern "C" int uk_syscall_dispatch(uk::x86::TrapFrame* f) {
     using namespace uk::sys;
     uk::domain::on_kernel_entry();
-    uk::domain::current().frame = f;
+    uk::task::current().frame = f;
     uk::sys::Args a{f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
     Handler fn = lookup(f->rax);
     f->rax = uint64_t(fn != nullptr ? fn(a) : unsupported(f->rax));

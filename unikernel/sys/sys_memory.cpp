@@ -36,7 +36,7 @@ bool user_range(uint64_t start, uint64_t len, uint64_t* end) {
     uint64_t rounded = mm::page_up(len);
     if (rounded < len) return false;  // overflow
     uint64_t e = start + rounded;
-    if (e < start || !domain::current().as.layout().contains(start, e)) return false;
+    if (e < start || !process::current().as.layout().contains(start, e)) return false;
     *end = e;
     return true;
 }
@@ -44,7 +44,7 @@ bool user_range(uint64_t start, uint64_t len, uint64_t* end) {
 }  // namespace
 
 int64_t sys_brk(const Args& a) {
-    domain::Domain& d = domain::current();
+    process::Process& d = process::current();
     uint64_t want = a.a0;
     // Linux returns the current break for anything it cannot or will not do.
     // The heap never grows into the mmap area.
@@ -65,7 +65,7 @@ int64_t sys_brk(const Args& a) {
 int64_t sys_mmap(const Args& a) {
     uint64_t addr = a.a0, len = a.a1, prot = a.a2, flags = a.a3, off = a.a5;
     int64_t fd = int64_t(a.a4);
-    domain::Domain& d = domain::current();
+    process::Process& d = process::current();
     const mm::UserLayout& lay = d.as.layout();
 
     if (len == 0 || (off & (mm::kPageSize - 1)) != 0) return -kEINVAL;
@@ -125,7 +125,7 @@ int64_t sys_mmap(const Args& a) {
 int64_t sys_munmap(const Args& a) {
     uint64_t end;
     if (!mm::page_aligned(a.a0) || a.a1 == 0 || !user_range(a.a0, a.a1, &end)) return -kEINVAL;
-    return domain::current().as.remove_region(a.a0, end);
+    return process::current().as.remove_region(a.a0, end);
 }
 
 int64_t sys_mprotect(const Args& a) {
@@ -138,7 +138,7 @@ int64_t sys_mprotect(const Args& a) {
     if (!user_range(start, len, &end)) return -kENOMEM;
     uint32_t p = uint32_t(prot & (kProtRead | kProtWrite | kProtExec));
     if ((p & kProtWrite) && (p & kProtExec)) return -kEACCES;
-    return domain::current().as.protect_region(start, end, p);
+    return process::current().as.protect_region(start, end, p);
 }
 
 int64_t sys_madvise(const Args& a) {
@@ -147,7 +147,7 @@ int64_t sys_madvise(const Args& a) {
     if (len == 0) return 0;
     uint64_t end;
     if (!user_range(start, len, &end)) return -kENOMEM;
-    domain::Domain& d = domain::current();
+    process::Process& d = process::current();
     if (!d.as.vmas().covers(start, end, mm::kProtNone)) return -kENOMEM;
     // DONTNEED must zero (callers rely on it); FREE may, and doing so returns memory at once.
     if (advice == kMadvDontneed || advice == kMadvFree) d.as.discard_pages(start, end);

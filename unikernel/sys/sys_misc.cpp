@@ -1,5 +1,5 @@
 // The rest of the Linux ABI that real programs (glibc's static start-up, busybox) call: uname,
-// getrlimit/setrlimit/prlimit64, sysinfo, prctl (the name), sigaltstack, rseq, process groups and
+// getrlimit/setrlimit/prlimit64, sysinfo, prctl (the name), rseq, process groups and
 // sessions, getgroups.  A domain is one process (pid 1) in a world of its own.
 #include "domain/domain.hpp"
 #include "lib/string.hpp"
@@ -41,7 +41,6 @@ static_assert(sizeof(Sysinfo) == 112);
 
 constexpr uint64_t kPrSetName = 15, kPrGetName = 16;
 constexpr size_t kCommLen = 16;  // TASK_COMM_LEN
-constexpr uint64_t kSsDisable = 2;
 
 // prctl's name per domain; empty until first asked for, then the executable's base name.
 char g_comm[ER_MAX_DOMAINS][kCommLen];
@@ -170,29 +169,6 @@ int64_t sys_prctl(const Args& a) {
         default:
             return -kEINVAL;
     }
-}
-
-int64_t sys_sigaltstack(const Args& a) {
-    // No signal is ever delivered, so an alternate stack is never used: accept and report none.
-    if (a.a0 != 0) {
-        struct {
-            uint64_t sp;
-            int32_t flags;
-            int32_t pad;
-            uint64_t size;
-        } ss;
-        if (mm::copy_from_user(&ss, a.a0, sizeof ss) != 0) return -kEFAULT;
-    }
-    if (a.a1 != 0) {
-        struct {
-            uint64_t sp;
-            int32_t flags;
-            int32_t pad;
-            uint64_t size;
-        } old{0, int32_t(kSsDisable), 0, 0};
-        if (mm::copy_to_user(a.a1, &old, sizeof old) != 0) return -kEFAULT;
-    }
-    return 0;
 }
 
 int64_t sys_rseq(const Args&) {
