@@ -35,7 +35,7 @@
 
 /* ---- the initial stack: argc, argv[], envp[], auxv, then the strings ------------------------ */
 #define ER_INITIAL_STACK_MAX (128u * 1024u) /* what the guest lays out and copies in one go */
-#define ER_INITIAL_STACK_AUX_PAIRS 18u      /* auxv entries, AT_NULL included                   */
+#define ER_INITIAL_STACK_AUX_PAIRS 19u      /* auxv entries, AT_NULL included                   */
 
 /* Bytes of the initial stack for argc + envc strings of strings_size bytes in all (NULs
  * included): 16 random bytes, "x86_64\0" and the strings, 16-aligned; then argc, the argv and

@@ -8,6 +8,7 @@ packages=(
     libgtest-dev libgmock-dev libbenchmark-dev libseccomp-dev
     clang libclang-rt-14-dev
     musl-tools binutils file strace time
+    dietlibc-dev # tests: a dietlibc program needs the vDSO (unikernel/vdso/test_apps.cmake)
     qemu-system-x86 busybox-static cpio
     docker.io containerd runc curl # tests/e2e: dockerd inside the test VM (not started on the host)
 )

@@ -28,6 +28,7 @@
 #include "sched/scheduler.hpp"
 #include "task/kernel_stack.hpp"
 #include "time/clock.hpp"
+#include "vdso/vdso.hpp"
 
 extern "C" {
 using InitFn = void (*)();
@@ -172,6 +173,7 @@ extern "C" [[noreturn]] void kmain(uint64_t boot_info_gpa) {
     x86::fpu::init();
     const er_host_hints& hints = boot::host_hints();
     time::init(hints.tsc_khz, (hints.flags & ER_BOOT_F_TSC_STABLE) != 0);
+    if (const char* err = vdso::init()) klog(err);  // apps then simply get no vDSO
     read_domain_table();
     // Before any address space copies the kernel half (task/kernel_stack.hpp).
     if (const char* err = task::stack_window_init()) panic(err);

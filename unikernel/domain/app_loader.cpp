@@ -7,6 +7,7 @@
 #include "elf/load_rules.hpp"
 #include "lib/string.hpp"
 #include "mm/layout.hpp"
+#include "vdso/vdso.hpp"
 
 namespace uk::domain {
 namespace {
@@ -144,6 +145,9 @@ const char* load_app(process::Process& d, const er::elf::Image& img, const AppFi
     s.phnum = img.phnum;
     s.entry = bias + img.entry;
     s.hwcap = x86::g_cpu.hwcap;
+    // The vDSO and its clock page, the kernel's frames mapped read-only (0: none, libc then makes
+    // syscalls).
+    s.sysinfo_ehdr = vdso::map_into(d.as);
     memcpy(s.random, entropy, sizeof s.random);
     uint64_t rsp = 0;
     if (const char* err = build_initial_stack(s, lay.stack_top, &rsp)) return err;

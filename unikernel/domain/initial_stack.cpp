@@ -76,6 +76,8 @@ const char* layout_initial_stack(const StackImage& s, uint64_t top, uint8_t* out
     w.aux(kAtPlatform, base + platform_off);
     w.aux(kAtHwcap, s.hwcap);
     w.aux(kAtExecfn, s.argc > 0 ? argv0 : base + platform_off + sizeof kPlatform - 1);
+    // Counted in ER_INITIAL_STACK_AUX_PAIRS; without a vDSO its slot is zeros after AT_NULL.
+    if (s.sysinfo_ehdr != 0) w.aux(kAtSysinfoEhdr, s.sysinfo_ehdr);
     w.aux(kAtNull, 0);
     *used = total;
     return nullptr;

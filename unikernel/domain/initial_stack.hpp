@@ -17,6 +17,7 @@ struct StackImage {
     uint64_t phnum;
     uint64_t entry;  // AT_ENTRY (already biased)
     uint64_t hwcap;
+    uint64_t sysinfo_ehdr;  // AT_SYSINFO_EHDR: the vDSO's address, 0 for none (no entry then)
     uint8_t random[16];
 };
 
@@ -40,6 +41,7 @@ enum AuxTag : uint64_t {
     kAtSecure = 23,
     kAtRandom = 25,
     kAtExecfn = 31,
+    kAtSysinfoEhdr = 33,
 };
 
 // Lays out the stack that ends at user address `top` into out[0, out_cap): on success *used is

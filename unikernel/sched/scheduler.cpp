@@ -13,6 +13,7 @@
 #include "mm/page_table.hpp"
 #include "sched/run_queue.hpp"
 #include "sched/sleep_queue.hpp"
+#include "sys/syscall.hpp"
 #include "signal/signals.hpp"
 #include "sys/syscall.hpp"
 #include "time/clock.hpp"
@@ -103,6 +104,9 @@ void wake_expired() {
         FixedText<96> t;
         t.str("unikernel: stats: frames_free_after_domains=").udec(mm::g_frames.free_frames());
         klog(t);
+        FixedText<64> s;
+        s.str("unikernel: stats: syscalls=").udec(sys::syscall_count());
+        klog(s);
     }
     er_hc_exit req{};
     req.reason = ER_EXIT_NORMAL;

@@ -175,6 +175,14 @@ int64_t unsupported(uint64_t nr) {
 
 }  // namespace
 
+namespace {
+uint64_t g_syscalls = 0;
+}  // namespace
+
+uint64_t syscall_count() {
+    return g_syscalls;
+}
+
 Handler lookup(uint64_t nr) {
     return nr < kTableSize ? kTable.fn[nr] : nullptr;
 }
@@ -186,6 +194,7 @@ extern "C" int uk_syscall_dispatch(uk::x86::TrapFrame* f) {
     using namespace uk::sys;
     uk::domain::on_kernel_entry();
     uk::task::current().frame = f;
+    g_syscalls++;
     uk::sys::Args a{f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
     Handler fn = lookup(f->rax);
     f->rax = uint64_t(fn != nullptr ? fn(a) : unsupported(f->rax));

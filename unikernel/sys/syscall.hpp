@@ -110,5 +110,8 @@ int64_t sys_rt_sigprocmask(const Args&);
 
 // The handler for nr, or nullptr when unsupported.
 Handler lookup(uint64_t nr);
+// Syscalls served since boot (all domains): with --stats the guest logs it at the end, which shows
+// what the vDSO saves (tests/integration/vdso_test.cpp).
+uint64_t syscall_count();
 
 }  // namespace uk::sys

@@ -3,6 +3,7 @@
 #include "arch/x86/cpu.hpp"
 #include "hv/hypercall.hpp"
 #include "time/tsc_math.hpp"
+#include "vdso/vdso.hpp"
 
 namespace uk::time {
 namespace {
@@ -17,6 +18,8 @@ void anchor() {
     if (g_anchored) return;
     g_anchor = hv::time();
     g_anchored = true;
+    // From now on the vDSO reads the clocks in user mode with these very numbers.
+    vdso::publish_clock(g_anchor.tsc, g_anchor.monotonic_ns, g_anchor.realtime_ns, g_multiplier);
 }
 
 }  // namespace

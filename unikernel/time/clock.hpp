@@ -1,6 +1,8 @@
 // Guest clocks.  With a stable TSC of known frequency (ER_BOOT_F_TSC_STABLE) one ER_HC_TIME
 // anchors (host monotonic, host realtime, guest TSC) on first use and every later reading is
-// rdtsc arithmetic, with no exit; otherwise each reading asks the host.
+// rdtsc arithmetic, with no exit; otherwise each reading asks the host.  The anchor is also
+// published to the vDSO's data page (vdso/vdso.hpp), so apps read the same clocks without a
+// syscall; without a usable TSC the vDSO asks the kernel.
 #pragma once
 
 #include <stdint.h>

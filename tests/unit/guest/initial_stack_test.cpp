@@ -25,8 +25,9 @@ struct Parsed {
     }
 };
 
-Parsed build(const std::string& blob, uint32_t argc, uint32_t envc) {
+Parsed build(const std::string& blob, uint32_t argc, uint32_t envc, uint64_t vdso = 0) {
     StackImage s{};
+    s.sysinfo_ehdr = vdso;
     s.argc = argc;
     s.envc = envc;
     s.strings = blob.data();
@@ -84,6 +85,15 @@ TEST(InitialStack, ArgvEnvpAuxvFollowTheSysVLayout) {
     ASSERT_GE(r, p.rsp);
     ASSERT_LE(r + 16, kTop);
     for (int i = 0; i < 16; i++) EXPECT_EQ(p.image[r - p.rsp + i], uint8_t(i * 7 + 1));
+    EXPECT_EQ(p.aux.count(kAtSysinfoEhdr), 0u) << "no vDSO: no AT_SYSINFO_EHDR";
+}
+
+// The vDSO's address reaches the app as AT_SYSINFO_EHDR, within the size the launcher reserves.
+TEST(InitialStack, PassesTheVdsoAsSysinfoEhdr) {
+    std::string blob("hello\0PATH=/bin\0", 16);
+    Parsed p = build(blob, 1, 1, 0x7fffff6fd000);
+    EXPECT_EQ(p.aux.at(kAtSysinfoEhdr), 0x7fffff6fd000u);
+    EXPECT_EQ(p.image.size(), er_initial_stack_bytes(1, 1, blob.size()));
 }
 
 TEST(InitialStack, AlignedForEveryArgumentCount) {
