@@ -334,6 +334,10 @@ void exit(Domain& d, int status) {
 }
 
 void kill(Domain& d, const Kill& why) {
+    // A forked process that faults or takes a fatal signal dies alone, as a zombie for its
+    // parent (process/wait.cpp); the domain ends with its init.
+    process::Process& p = process::current();
+    if (p.dom == &d && &p != d.init) process::die_by_signal(int(why.signal));
     er_hc_exit req = kill_request(why);
     end_domain(d, req);
 }

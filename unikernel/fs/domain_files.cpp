@@ -40,6 +40,7 @@ bool init(DomainFiles& f, uint32_t domain_id, const void* image, uint64_t size,
         *why = "out of memory for the domain's /tmp and tmpfs mounts";
         return false;
     }
+    f.domain_wide = nullptr;
     f.pool.init();
     f.locks = nullptr;
     f.fds.init_stdio(f.pool);  // 3 of kMaxOpenFiles: cannot fail

@@ -37,9 +37,15 @@ struct DomainFiles {
     uint32_t exe_len = 0;
     char exe_path[kExePathMax];
 
-    Tree tree() { return Tree{&ro, tmp, mounts, mount_at, proc::view()}; }
+    // fork: a forked process's files use its domain init's /tmp and mounts (process/fork.cpp).
+    DomainFiles* domain_wide = nullptr;
+
+    Tree tree() {
+        DomainFiles& o = domain_wide != nullptr ? *domain_wide : *this;
+        return Tree{&o.ro, o.tmp, o.mounts, o.mount_at, proc::view()};
+    }
     // The tmpfs a tmp node (kind tmp) belongs to.
-    Tmpfs& fs(NodeRef n) { return tmp[n.ro]; }
+    Tmpfs& fs(NodeRef n) { return (domain_wide != nullptr ? domain_wide : this)->tmp[n.ro]; }
 };
 
 // Sets up `f` for a new domain: stdio fds, the read-only tree from `image`/`size` (size 0: an

@@ -5,10 +5,12 @@
 namespace uk::fs {
 
 void FilePool::init() {
+    shared_ = nullptr;
     for (OpenFile& f : files_) f = OpenFile{};
 }
 
 OpenFile* FilePool::alloc() {
+    if (shared_ != nullptr) return shared_->alloc();
     for (OpenFile& f : files_) {
         if (f.kind == FileKind::none && f.refs == 0) return &f;
     }

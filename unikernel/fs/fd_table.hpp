@@ -52,10 +52,14 @@ class FilePool {
     OpenFile* alloc();
     // Marks an unused description free again.
     void free(OpenFile* f) { *f = OpenFile{}; }
-    OpenFile* at(int i) { return &files_[i]; }
+    OpenFile* at(int i) { return shared_ != nullptr ? shared_->at(i) : &files_[i]; }
+    // fork: a forked process's pool is its domain init's (process/fork.cpp), so a description
+    // any process opens lives as long as the domain, whoever ends first.
+    void share(FilePool* domain_pool) { shared_ = domain_pool; }
 
   private:
     OpenFile files_[kMaxOpenFiles];
+    FilePool* shared_ = nullptr;
 };
 
 // One process's descriptors.

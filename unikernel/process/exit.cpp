@@ -3,6 +3,7 @@
 #include "domain/domain.hpp"
 #include "mm/user_access.hpp"
 #include "process/process.hpp"
+#include "process/wait.hpp"
 #include "sched/futex.hpp"
 #include "sched/scheduler.hpp"
 
@@ -19,18 +20,24 @@ void clear_child_tid(task::Task& t) {
 }
 
 // p has ended with `status` (the exit code as exit_group got it).
-[[noreturn]] void end_process(Process& p, int status) {
-    domain::Domain& d = *p.dom;
-    if (&p == d.init) domain::exit(d, status);
-    // Seam for fork (process/wait.cpp): a child becomes a zombie for its parent's wait4.
-    p.state = State::zombie;
-    p.exit_status = (status & 0xFF) << 8;
+// p (not init) has ended with wait status `wait_status`: its other tasks end, it becomes a
+// zombie for its parent's wait4 (process/wait.cpp: SIGCHLD, orphans to init, memory and
+// descriptors freed now), and the calling task leaves the CPU for good.
+[[noreturn]] void end_forked(Process& p, int wait_status) {
     for (uint32_t i = 0; i < task::kMaxTasks; i++) {
         task::Task* t = task::at(i);
         if (t->proc == &p && t != &task::current()) sched::end_task(*t);
     }
+    become_zombie(p, wait_status);
     sched::end_task(task::current());
     sched::leave_dead_task();
+}
+
+// p has ended with `status` (the exit code as exit_group got it).
+[[noreturn]] void end_process(Process& p, int status) {
+    domain::Domain& d = *p.dom;
+    if (&p == d.init) domain::exit(d, status);
+    end_forked(p, exited_status(status));
 }
 
 }  // namespace
@@ -51,6 +58,10 @@ void exit_thread(int status) {
 
 void exit_group(int status) {
     end_process(current(), status);
+}
+
+void die_by_signal(int sig) {
+    end_forked(current(), killed_status(sig));
 }
 
 }  // namespace uk::process

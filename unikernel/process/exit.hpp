@@ -13,4 +13,8 @@ namespace uk::process {
 // exit_group(2): every task of the caller's process ends; the process ends with `status`.
 [[noreturn]] void exit_group(int status);
 
+// The caller's process (not its domain's init) is killed by `sig` (a fault, a default action):
+// every task of it ends and it becomes a zombie whose wait status says so.
+[[noreturn]] void die_by_signal(int sig);
+
 }  // namespace uk::process

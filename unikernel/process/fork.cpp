@@ -25,8 +25,14 @@ constexpr uint64_t kAllowed = kExitSignalMask | kCloneVm | kCloneVfork | kCloneS
 
 // The child's descriptors: the same open file descriptions at the same numbers, each with one
 // more reference (fs::FdTable::copy_for_fork), close-on-exec bits included.
+// Its /tmp, mounts and open-file pool are the domain's (its init's), shared by every process
+// (fs::DomainFiles::domain_wide, fs::FilePool::share); cwd and umask are copied.
 void fork_files(Process& child, Process& parent) {
+    fs::DomainFiles* dw = parent.files.domain_wide;
+    if (dw == nullptr) dw = &parent.files;
     child.files = parent.files;
+    child.files.domain_wide = dw;
+    child.files.pool.share(&dw->pool);
     child.files.fds.init();
     child.files.fds.copy_for_fork(parent.files.fds);
 }
@@ -107,6 +113,14 @@ int64_t fork_process(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t cti
     d.live_tasks++;
     sched::add_task(*ct);
     return pid;
+}
+
+int64_t sys_fork(const sys::Args&) {
+    return fork_process(signal::kSigChld, 0, 0, 0, 0);
+}
+
+int64_t sys_vfork(const sys::Args&) {
+    return fork_process(kCloneVfork | signal::kSigChld, 0, 0, 0, 0);
 }
 
 }  // namespace uk::process

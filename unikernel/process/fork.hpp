@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "sys/syscall.hpp"
+
 namespace uk::process {
 
 // clone's flags as the process part takes them: the exit signal in the low byte (SIGCHLD, or 0
@@ -15,5 +17,9 @@ namespace uk::process {
 // caller's stack pointer.  The child's pid, or -EINVAL, -EAGAIN (no process or task slot),
 // -ENOMEM (RAM or the domain's memory limit).
 int64_t fork_process(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t ctid, uint64_t tls);
+
+// fork(2) (57) and vfork(2) (58, which behaves as fork: the parent is not suspended).
+int64_t sys_fork(const sys::Args& a);
+int64_t sys_vfork(const sys::Args& a);
 
 }  // namespace uk::process

@@ -47,7 +47,7 @@ int64_t sys_setpgid(const sys::Args& a) {
 
 int64_t sys_getpgid(const sys::Args& a) {
     Process* p = target(int32_t(a.a0));
-    return p != nullptr ? p->pgid : -kESRCH;
+    return p != nullptr ? int64_t(p->pgid) : -kESRCH;
 }
 
 int64_t sys_getpgrp(const sys::Args&) {
@@ -56,7 +56,7 @@ int64_t sys_getpgrp(const sys::Args&) {
 
 int64_t sys_getsid(const sys::Args& a) {
     Process* p = target(int32_t(a.a0));
-    return p != nullptr ? p->sid : -kESRCH;
+    return p != nullptr ? int64_t(p->sid) : -kESRCH;
 }
 
 int64_t sys_setsid(const sys::Args&) {

@@ -60,7 +60,13 @@ void free(Process& p) {
 
 void release_resources(Process& p) {
     fs::release_locks(p.files, p.pid);  // its POSIX locks, whoever else holds its files
-    fs::release(p.files);
+    // A forked process's descriptors only: /tmp and the open-file pool are the domain's, released
+    // with its init (domain.cpp releases every other process first).
+    if (p.files.domain_wide != nullptr) {
+        fs::release_fds(p.files, p.files.fds);
+    } else {
+        fs::release(p.files);
+    }
     p.as.destroy();
 }
 

@@ -6,10 +6,13 @@
 #include "domain/signals.hpp"
 #include "epoll/epoll_sys.hpp"
 #include "eventfd/eventfd_sys.hpp"
+#include "exec/execve.hpp"
 #include "lib/panic.hpp"
 #include "mm/layout.hpp"
 #include "pipe/pipe_io.hpp"
 #include "poll/poll_sys.hpp"
+#include "process/fork.hpp"
+#include "process/wait.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 #include "sys/sys_procfs.hpp"
@@ -94,11 +97,11 @@ constexpr Entry kEntries[] = {
     {kUmask, sys_umask},
     {kGetrlimit, sys_getrlimit},
     {kSysinfo, sys_sysinfo},
-    {kGetpgrp, sys_getpgrp},
-    {kSetsid, sys_setsid},
+    {kGetpgrp, process::sys_getpgrp},
+    {kSetsid, process::sys_setsid},
     {kGetgroups, sys_getgroups},
-    {kGetpgid, sys_getpgid},
-    {kGetsid, sys_getpgid},
+    {kGetpgid, process::sys_getpgid},
+    {kGetsid, process::sys_getsid},
     {kSigaltstack, sys_sigaltstack},
     {kPrctl, sys_prctl},
     {kSetrlimit, sys_setrlimit},
@@ -142,6 +145,14 @@ constexpr Entry kEntries[] = {
     {kTimerfdCreate, eventfd::sys_timerfd_create},
     {kTimerfdSettime, eventfd::sys_timerfd_settime},
     {kTimerfdGettime, eventfd::sys_timerfd_gettime},
+    // Processes (exec/, process/).
+    {kFork, process::sys_fork},
+    {kVfork, process::sys_vfork},
+    {kExecve, exec::sys_execve},
+    {kExecveat, exec::sys_execveat},
+    {kWait4, process::sys_wait4},
+    {kWaitid, process::sys_waitid},
+    {kSetpgid, process::sys_setpgid},
 };
 
 struct Table {

@@ -109,6 +109,8 @@ int64_t sys_rmdir(const Args&);
 // sys_misc.cpp, sys_misc_random.cpp.
 int64_t sys_uname(const Args&);
 int64_t sys_getrandom(const Args&);
+// Kernel use of getrandom's source (execve's AT_RANDOM bytes).
+void random_bytes(uint8_t* buf, size_t n);
 int64_t sys_getrlimit(const Args&);
 int64_t sys_setrlimit(const Args&);
 int64_t sys_prlimit64(const Args&);

@@ -6,6 +6,7 @@
 #include "mm/charged_frames.hpp"
 #include "mm/frame_allocator.hpp"
 #include "mm/user_access.hpp"
+#include "process/process.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 #include "time/clock.hpp"
@@ -40,6 +41,8 @@ struct Sysinfo {  // struct sysinfo of x86-64 Linux
 static_assert(sizeof(Sysinfo) == 112);
 
 constexpr uint64_t kPrSetName = 15, kPrGetName = 16;
+// Orphans below a subreaper are reparented to it instead of init (process/wait.cpp).
+constexpr uint64_t kPrSetChildSubreaper = 36, kPrGetChildSubreaper = 37;
 constexpr size_t kCommLen = 16;  // TASK_COMM_LEN
 
 // prctl's name per domain; empty until first asked for, then the executable's base name.
@@ -165,6 +168,13 @@ int64_t sys_prctl(const Args& a) {
             name[n] = '\0';
             memcpy(comm(), name, kCommLen);
             return 0;
+        }
+        case kPrSetChildSubreaper:
+            process::current().subreaper = a.a1 != 0;
+            return 0;
+        case kPrGetChildSubreaper: {
+            int32_t on = process::current().subreaper ? 1 : 0;
+            return mm::copy_to_user(a.a1, &on, sizeof on);
         }
         default:
             return -kEINVAL;

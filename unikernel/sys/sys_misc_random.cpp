@@ -94,6 +94,11 @@ void fill(uint8_t* buf, size_t n) {
 
 }  // namespace
 
+void random_bytes(uint8_t* buf, size_t n) {
+    if (g_source == Source::unknown) choose_source();
+    fill(buf, n);
+}
+
 int64_t sys_getrandom(const Args& a) {
     if ((a.a2 & ~(kGrndNonblock | kGrndRandom | kGrndInsecure)) != 0) return -kEINVAL;
     if ((a.a2 & kGrndRandom) && (a.a2 & kGrndInsecure)) return -kEINVAL;

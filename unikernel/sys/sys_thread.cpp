@@ -6,6 +6,7 @@
 #include "domain/domain.hpp"
 #include "mm/layout.hpp"
 #include "mm/user_access.hpp"
+#include "process/fork.hpp"
 #include "sched/scheduler.hpp"
 #include "sys/errno.hpp"
 #include "sys/syscall.hpp"
@@ -37,8 +38,8 @@ constexpr uint64_t kCpuMaskBytes = 8;  // one vCPU: cpumask_size() of a 64-CPU k
 
 // fork, vfork and clone without CLONE_THREAD make a process: the copy-on-write work plugs in
 // here (process/process.hpp has the tree it needs).
-int64_t process_clone(const Args&) {
-    return -kENOSYS;
+int64_t process_clone(const Args& a) {
+    return process::fork_process(a.a0, a.a1, a.a2, a.a3, a.a4);
 }
 
 int64_t thread_clone(const Args& a) {

@@ -66,6 +66,14 @@ enum Nr : uint64_t {
     kEpollCreate1 = 291,
     kPipe2 = 293,
     kEpollPwait2 = 441,
+    // Processes (exec/, process/).
+    kFork = 57,
+    kVfork = 58,
+    kExecve = 59,
+    kWait4 = 61,
+    kSetpgid = 109,
+    kWaitid = 247,
+    kExecveat = 322,
 };
 
 // Handlers, grouped by file (sys_io.cpp, sys_memory.cpp, sys_process.cpp, sys_time.cpp,
