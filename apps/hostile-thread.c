@@ -6,6 +6,9 @@
  *                           (default 1), present in the shared space: only the key stops it
  *   hostile-thread exec     reads 0x400000, where classic static (EXEC) domains are linked: for
  *                           this static PIE it is another domain's address, unmapped here
+ *   hostile-thread spin [N] [S]  no attack: N threads (default 16) and main spin without ever
+ *                           yielding, to take as much CPU from the neighbours as threads can;
+ *                           after S seconds (default 4) main ends the domain (exit 0)
  *
  * Prints "hostile-thread: N threads running", then "hostile-thread: thread T reading ADDR" from
  * the attacking thread (flushed); prints the bytes and exits 1 if the read ever succeeds. */
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { kWorkers = 4 };
@@ -31,6 +35,12 @@ static void* worker(void* arg) {
         g_work[i]++;
         if (g_work[i] % 1024 == 0) sched_yield();
     }
+    return NULL;
+}
+
+static void* spinner(void* arg) {
+    volatile long* n = arg;
+    for (;;) (*n)++;
     return NULL;
 }
 
@@ -52,8 +62,25 @@ int main(int argc, char** argv) {
         g_target = ((uintptr_t)key << 42) + (1ull << 32);  // hostile-mpk.c's layout
     } else if (strcmp(mode, "exec") == 0) {
         g_target = 0x400000;
+    } else if (strcmp(mode, "spin") == 0) {
+        int n = argc > 2 ? atoi(argv[2]) : 16;
+        static volatile long counts[256];
+        pthread_t th;
+        for (int i = 0; i < n && i < 256; i++)
+            pthread_create(&th, NULL, spinner, (void*)&counts[i]);
+        int secs = argc > 3 ? atoi(argv[3]) : 4;
+        printf("hostile-thread: %d threads spinning\n", n + 1);
+        fflush(stdout);
+        struct timespec t0, t;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (;;) {
+            for (volatile long i = 0; i < (1 << 20); i++) {
+            }
+            clock_gettime(CLOCK_MONOTONIC, &t);  // the vDSO where there is one: no yield
+            if (t.tv_sec - t0.tv_sec >= secs) exit(0);
+        }
     } else {
-        fprintf(stderr, "hostile-thread: unknown mode '%s' (key|exec)\n", mode);
+        fprintf(stderr, "hostile-thread: unknown mode '%s' (key|exec|spin)\n", mode);
         return 2;
     }
     pthread_t th;

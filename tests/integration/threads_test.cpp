@@ -73,8 +73,8 @@ TEST(Threads, AThreadAttackerDiesWithItsDomainAlone) {
     auto lines = by_domain(r.out)["hostile-thread"];
     ASSERT_EQ(lines.size(), 2u) << r.out;
     EXPECT_EQ(lines[0], "hostile-thread: 5 threads running");
-    EXPECT_TRUE(std::regex_match(lines[1],
-                                 std::regex("hostile-thread: thread [0-9]+ reading 0x400000")))
+    EXPECT_TRUE(
+        std::regex_match(lines[1], std::regex("hostile-thread: thread [0-9]+ reading 0x400000")))
         << lines[1];
     expect_kill_line(r, "hostile-thread", "SIGSEGV", "read of unmapped address");
     expect_victim_intact(r, "victim", 50);
@@ -95,6 +95,39 @@ TEST(Threads, AThreadIsStoppedByItsDomainsKeyUnderMpk) {
     expect_victim_intact(r, "victim-pie", 50);
 }
 
+long victim_clock(const std::string& err, const char* what) {
+    std::smatch m;
+    if (!std::regex_search(err, m, std::regex(std::string("victim: ") + what + " at ([0-9]+)")))
+        return -1;
+    return std::stol(m[1]);
+}
+
+// Fairness is per domain, not per thread: a domain of 17 threads that spin without yielding takes
+// a turn like any one domain.  The victim yields after each of its 50 lines; under round robin
+// over threads each yield would hand the spinners 17 ticks (4 s until they end, then the rest),
+// over the bound of Fairness.SpinningDomainGetsNoMoreThanItsShare (5x alone + 4 ticks a yield +
+// 10).
+TEST(Threads, ManySpinningThreadsTakeOneDomainsShare) {
+    constexpr long kTickMs = 10;
+    Result alone = enclave({"run", "--tick-ms", "10", app("victim"), "50", "clock"}, 120);
+    ASSERT_EQ(alone.status, 0) << alone.err;
+    long alone_ns = victim_clock(alone.err, "done") - victim_clock(alone.err, "started");
+    ASSERT_GT(alone_ns, 0) << alone.err;
+    // The spinners end their domain after 4 s, which is still past the bound.
+    Result r = enclave({"run", "--tick-ms", "10", app("hostile-thread"), "spin", "16", "4", "---",
+                        app("victim"), "50", "clock"},
+                       120);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(join(by_domain(r.out)["victim"]), join(victim_lines(50))) << r.out;
+    EXPECT_EQ(summary(r.err)["victim"].status, "exited 0") << r.err;
+    long shared_ns = victim_clock(r.err, "done") - victim_clock(r.err, "started");
+    ASSERT_GT(shared_ns, 0) << r.err;
+    EXPECT_LE(shared_ns, 5 * alone_ns + (50 * 4 + 10) * kTickMs * 1000000l)
+        << "alone " << alone_ns << " ns, next to 17 spinning threads " << shared_ns << " ns";
+    std::cout << "[ measured ] victim alone " << alone_ns / 1000000
+              << " ms, next to 17 spinning threads " << shared_ns / 1000000 << " ms\n";
+}
+
 long guest_stat(const std::string& err, const std::string& key) {
     std::smatch m;
     if (!std::regex_search(err, m, std::regex("unikernel: stats: " + key + "=([0-9]+)"))) return -1;
@@ -104,8 +137,8 @@ long guest_stat(const std::string& err, const std::string& key) {
 // Threaded domains that end (thread-check) and die (hostile-thread, killed with five threads,
 // four of them runnable) give back every frame: their stacks, FPU areas, pages and tables.
 TEST(Threads, EveryFrameComesBackAfterThreadedDomains) {
-    Result r = enclave({"run", "--stats", kChecks + "/thread-check", "---", app("hostile-thread"),
-                        "exec"});
+    Result r = enclave(
+        {"run", "--stats", kChecks + "/thread-check", "---", app("hostile-thread"), "exec"});
     long before = guest_stat(r.err, "frames_free_before_domains");
     long after = guest_stat(r.err, "frames_free_after_domains");
     ASSERT_GT(before, 0) << r.err;

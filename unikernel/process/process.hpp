@@ -38,9 +38,9 @@ struct Process {
     int leader_status;    // ... is the process's status when the last one ends (as Linux)
 
     mm::AddressSpace as;
-    uint64_t cr3;         // root | PCID
-    bool cr3_loaded;      // with PCID: loaded once, so later loads may keep its TLB entries
-    uint64_t tlb_gen;     // task::stack_flush_generation() at its latest load
+    uint64_t cr3;           // root | PCID
+    bool cr3_loaded;        // with PCID: loaded once, so later loads may keep its TLB entries
+    uint64_t tlb_gen;       // task::stack_flush_generation() at its latest load
     fs::DomainFiles files;  // its fd table, and today also its domain's trees (one process)
 
     // Program break: [brk_start, brk) is the heap VMA, page-rounded at its end.

@@ -1,7 +1,8 @@
 // Threads: clone (CLONE_THREAD), clone3, gettid, sched_getaffinity and sched_setaffinity
-// (tkill/tgkill are in sys_signal_send.cpp).  A thread is a task of the caller's process (task/task.hpp): same address
-// space, files and signal handlers; its own kernel stack, FPU area, FS base and tid.  fork
-// (clone without CLONE_VM) and vfork are processes: process_clone() is where they plug in.
+// (tkill/tgkill are in sys_signal_send.cpp).  A thread is a task of the caller's process
+// (task/task.hpp): same address space, files and signal handlers; its own kernel stack, FPU area,
+// FS base and tid.  fork (clone without CLONE_VM) and vfork are processes: process_clone() is where
+// they plug in.
 #include "arch/x86/fpu.hpp"
 #include "domain/domain.hpp"
 #include "mm/layout.hpp"

@@ -4,7 +4,8 @@
  * broadcast), thread-local storage, CLONE_CHILD_CLEARTID's clear and wake, FUTEX_REQUEUE,
  * FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP, bitsets and timeouts.  Only the main thread counts checks.
  * Prints one line per failing check and "thread-check: N checks, M failed"; exits 0 only if all
- * pass.  Built with musl-gcc -static and with gcc -static (glibc) by unikernel/task/test_apps.cmake.
+ * pass.  Built with musl-gcc -static and with gcc -static (glibc) by
+ * unikernel/task/test_apps.cmake.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -184,13 +185,14 @@ static void check_requeue(void) {
     for (int i = 0; i < 3; i++)
         pthread_create(&th[i], NULL, futex_waiter, (void*)(long)(FUTEX_WAIT | FUTEX_PRIVATE));
     settle();
-    CHECK_EQ("cmp_requeue with a stale value", futex(&g_word_a, FUTEX_CMP_REQUEUE | FUTEX_PRIVATE,
-                                                     1, 2, &g_word_b, 99), -EAGAIN);
+    CHECK_EQ("cmp_requeue with a stale value",
+             futex(&g_word_a, FUTEX_CMP_REQUEUE | FUTEX_PRIVATE, 1, 2, &g_word_b, 99), -EAGAIN);
     CHECK_EQ("cmp_requeue wakes 1, moves 2",
              futex(&g_word_a, FUTEX_CMP_REQUEUE | FUTEX_PRIVATE, 1, 2, &g_word_b, 0), 3);
     for (int i = 0; i < 200 && g_woken < 1; i++) settle();
     CHECK_EQ("one woken by the requeue", g_woken, 1);
-    CHECK_EQ("nobody left on the old word", futex(&g_word_a, FUTEX_WAKE | FUTEX_PRIVATE, 10, 0, NULL, 0), 0);
+    CHECK_EQ("nobody left on the old word",
+             futex(&g_word_a, FUTEX_WAKE | FUTEX_PRIVATE, 10, 0, NULL, 0), 0);
     CHECK_EQ("the moved two wake on the new word",
              futex(&g_word_b, FUTEX_WAKE | FUTEX_PRIVATE, 10, 0, NULL, 0), 2);
     for (int i = 0; i < 3; i++) pthread_join(th[i], NULL);
@@ -198,8 +200,7 @@ static void check_requeue(void) {
 
     // FUTEX_REQUEUE (no compare), shared (non-private) op: wake none, move all.
     g_woken = 0;
-    for (int i = 0; i < 2; i++)
-        pthread_create(&th[i], NULL, futex_waiter, (void*)(long)FUTEX_WAIT);
+    for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, futex_waiter, (void*)(long)FUTEX_WAIT);
     settle();
     CHECK_EQ("requeue moves both", futex(&g_word_a, FUTEX_REQUEUE, 0, 10, &g_word_b, 0), 2);
     CHECK_EQ("a private wake misses shared waiters",
@@ -207,7 +208,8 @@ static void check_requeue(void) {
     CHECK_EQ("a shared wake finds them", futex(&g_word_b, FUTEX_WAKE, 10, 0, NULL, 0), 2);
     for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
     CHECK_EQ("both woken after requeue", g_woken, 2);
-    CHECK_EQ("requeue negative count", futex(&g_word_a, FUTEX_REQUEUE, -1, 1, &g_word_b, 0), -EINVAL);
+    CHECK_EQ("requeue negative count", futex(&g_word_a, FUTEX_REQUEUE, -1, 1, &g_word_b, 0),
+             -EINVAL);
 }
 
 static void check_wake_op_and_bitset(void) {
@@ -255,8 +257,8 @@ static void check_wake_op_and_bitset(void) {
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     CHECK("both timeouts lasted", ms >= 19);
-    CHECK_EQ("realtime flag on a wake", futex(&g_word_a, FUTEX_WAKE | FUTEX_CLOCK_REALTIME, 1, 0,
-                                              NULL, 0), -ENOSYS);
+    CHECK_EQ("realtime flag on a wake",
+             futex(&g_word_a, FUTEX_WAKE | FUTEX_CLOCK_REALTIME, 1, 0, NULL, 0), -ENOSYS);
 }
 
 /* ---- CLONE_CHILD_CLEARTID through libc's clone(), exit of one thread ---- */
@@ -293,16 +295,18 @@ static void check_cleartid(void) {
 }
 
 static void check_clone_flags_and_affinity(void) {
-    CHECK_EQ("clone thread without sighand",
-             raw(SYS_clone, CLONE_VM | CLONE_THREAD, 0, 0, 0, 0, 0), -EINVAL);
+    CHECK_EQ("clone thread without sighand", raw(SYS_clone, CLONE_VM | CLONE_THREAD, 0, 0, 0, 0, 0),
+             -EINVAL);
     CHECK_EQ("clone sighand without vm", raw(SYS_clone, CLONE_SIGHAND, 0, 0, 0, 0, 0), -EINVAL);
     CHECK_EQ("clone thread with CLONE_NEWNS",
-             raw(SYS_clone, CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
-                                CLONE_NEWNS, 0, 0, 0, 0, 0),
+             raw(SYS_clone,
+                 CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_NEWNS, 0,
+                 0, 0, 0, 0),
              -EINVAL);
     CHECK_EQ("clone thread with a kernel TLS",
-             raw(SYS_clone, CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
-                                CLONE_SETTLS, 0, 0, 0, (long)0xffffffff80000000ull, 0),
+             raw(SYS_clone,
+                 CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SETTLS, 0,
+                 0, 0, (long)0xffffffff80000000ull, 0),
              -EPERM);
     // The guest has one vCPU (size 8, mask 1); a native run has a wider mask: both pass.
     uint64_t mask[2] = {0, 0};
