@@ -104,6 +104,21 @@ TEST(VdsoImage, CarriesNoWrpkruOrXrstorGadget) {
     EXPECT_EQ(r.bytes, b.size());
 }
 
+// dietlibc finds the symbols through the section headers (SHT_DYNSYM and the first allocated
+// SHT_STRTAB), not the dynamic section: they must stay in the file, which is mapped whole.
+TEST(VdsoImage, KeepsTheSectionHeadersDietlibcReads) {
+    const Elf64_Ehdr& e = image().ehdr();
+    ASSERT_GT(e.e_shnum, 0u);
+    EXPECT_LE(e.e_shoff + uint64_t(e.e_shnum) * e.e_shentsize, image().bytes().size());
+    int dynsym = 0, alloc_strtab = 0;
+    for (const Elf64_Shdr& s : image().shdrs()) {
+        if (s.sh_type == SHT_DYNSYM) dynsym++;
+        if (s.sh_type == SHT_STRTAB && (s.sh_flags & SHF_ALLOC)) alloc_strtab++;
+    }
+    EXPECT_EQ(dynsym, 1);
+    EXPECT_EQ(alloc_strtab, 1) << "dietlibc takes the first allocated string table as .dynstr";
+}
+
 TEST(VdsoImage, FitsTheKernelsFourPages) {
     EXPECT_LE(image().bytes().size(), 4u * 4096u);  // kMaxImagePages in unikernel/vdso/vdso.cpp
 }
