@@ -90,6 +90,7 @@ void become_zombie(Process& p, int wait_status) {
     // Its memory and descriptors go now: only the status stays until the parent reaps it.
     if ((x86::read_cr3() & mm::kPteAddrMask) == p.as.cr3()) x86::write_cr3(mm::g_kernel_pt.root());
     p.as.destroy();
+    fs::release_locks(p.files, p.pid);  // its POSIX record locks, as Linux drops them at exit
     fs::release_fds(p.files, p.files.fds);
     // Orphans: to the nearest subreaper or to init, which reaps zombies among them at once.
     Process* heir = new_parent_for(p);
