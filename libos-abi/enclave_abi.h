@@ -282,7 +282,9 @@ enum er_poll_action {
     ER_POLL_NONE = 0,     /* nothing to do */
     ER_POLL_ADD = 1,      /* desc describes a new domain, staged; it becomes domain free_slot */
     ER_POLL_KILL = 2,     /* end domain `domain` with `signal` (SIGKILL semantics: no handler) */
-    ER_POLL_SHUTDOWN = 3  /* take no more domains: the guest ends (ER_HC_EXIT) once none is live */
+    ER_POLL_SHUTDOWN = 3, /* take no more domains: the guest ends (ER_HC_EXIT) once none is live */
+    ER_POLL_SIGNAL = 4    /* amendment: send `signal` to domain `domain`'s init as a signal from
+                             the host (its handler runs; docs/abi.md "ABI 5 amendments") */
 };
 #define ER_POLL_NO_SLOT 0xFFFFFFFFu
 struct er_hc_domain_poll {
@@ -290,7 +292,7 @@ struct er_hc_domain_poll {
                            not live), or ER_POLL_NO_SLOT: the host must not answer ADD then */
     uint32_t action;    /* out: er_poll_action */
     uint32_t domain;    /* out: KILL: the domain to end; ADD: free_slot again */
-    uint32_t signal;    /* out: KILL: the Linux signal to report (9) */
+    uint32_t signal;    /* out: KILL: the Linux signal to report (9); SIGNAL: the one to send */
     struct er_domain_desc desc; /* out: ADD: app, args (and an er-fs image, or fs 0) inside
                                    the staging area (docs/abi.md "ABI 5 amendments") */
     uint64_t reserved[2];

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
@@ -123,11 +124,26 @@ void ControlServer::serve(UniqueFd client) {
             }
             if (!t || !queue_.kill(*t)) throw Error("no live hot-added domain " + fields[1]);
             reply = "ok";
+        } else if (fields[0] == "signal" && fields.size() == 3) {
+            // ABI 5 amendment: a signal its init may catch (ER_POLL_SIGNAL).
+            std::optional<DomainQueue::Ticket> t;
+            {
+                std::lock_guard lock(mu_);
+                auto it = tickets_.find(fields[1]);
+                if (it != tickets_.end()) t = it->second;
+            }
+            char* end = nullptr;
+            unsigned long sig = std::strtoul(fields[2].c_str(), &end, 10);
+            if (end == fields[2].c_str() || *end != '\0' || sig < 1 || sig > 64)
+                throw Error("signal: not a signal number 1-64: " + fields[2]);
+            if (!t || !queue_.signal(*t, uint32_t(sig)))
+                throw Error("no running hot-added domain " + fields[1]);
+            reply = "ok";
         } else if (fields[0] == "shutdown") {
             queue_.shutdown();
             reply = "ok";
         } else {
-            throw Error("unknown request (add APP [ARGS...], kill NAME, shutdown)");
+            throw Error("unknown request (add APP [ARGS...], kill NAME, signal NAME N, shutdown)");
         }
     } catch (const Error& e) {
         reply = std::string("error ") + e.what();

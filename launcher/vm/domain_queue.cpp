@@ -74,6 +74,17 @@ bool DomainQueue::kill(Ticket ticket, uint32_t signal) {
     return true;
 }
 
+bool DomainQueue::signal(Ticket ticket, uint32_t signal) {
+    if (signal < 1 || signal > 64) return false;
+    std::lock_guard lock(mu_);
+    for (const auto& [slot, live] : live_) {
+        if (live.ticket != ticket) continue;
+        signals_.emplace_back(slot, signal);
+        return true;
+    }
+    return false;
+}
+
 void DomainQueue::shutdown() {
     std::lock_guard lock(mu_);
     shutdown_ = true;
@@ -96,6 +107,15 @@ er_hc_domain_poll DomainQueue::answer(uint32_t free_slot, GuestMemory& memory,
         kills_.pop_front();
         if (!live_.contains(slot)) continue;  // it ended meanwhile
         out.action = ER_POLL_KILL;
+        out.domain = slot;
+        out.signal = signal;
+        return out;
+    }
+    while (!signals_.empty()) {
+        auto [slot, signal] = signals_.front();
+        signals_.pop_front();
+        if (!live_.contains(slot)) continue;
+        out.action = ER_POLL_SIGNAL;
         out.domain = slot;
         out.signal = signal;
         return out;

@@ -58,6 +58,10 @@ class DomainQueue {
     // Ends the domain of `ticket` with `signal` (SIGKILL semantics).  A domain not yet staged is
     // dropped and reported killed at once.  False for an unknown or finished ticket.
     bool kill(Ticket ticket, uint32_t signal = 9);
+    // ABI 5 amendment (ER_POLL_SIGNAL): sends `signal` (1..64) to the running domain's init as
+    // a signal, which its handler may catch (docker stop's SIGTERM).  False for a ticket that is
+    // unknown, not staged yet or finished.
+    bool signal(Ticket ticket, uint32_t signal);
     // No more domains: the guest ends once none is live (queued ones are still staged first).
     void shutdown();
     uint64_t polls() const;
@@ -101,6 +105,7 @@ class DomainQueue {
     std::deque<Pending> pending_;
     std::map<uint32_t, Live> live_;                    // slot -> what runs there
     std::deque<std::pair<uint32_t, uint32_t>> kills_;  // (slot, signal)
+    std::deque<std::pair<uint32_t, uint32_t>> signals_;  // (slot, signal): ER_POLL_SIGNAL
     bool shutdown_ = false;
     bool shutdown_sent_ = false;
     uint64_t polls_ = 0;

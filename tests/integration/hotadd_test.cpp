@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <future>
 #include <map>
@@ -226,6 +227,35 @@ TEST(HotAdd, APersistentEnclaveBootsWithNoDomainAndTakesThemByHotAdd) {
                 (long long)std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - t0)
                     .count());
+}
+
+// ABI 5 amendment (ER_POLL_SIGNAL): the host's SIGTERM reaches the handler of a hot-added
+// domain's init (from pid 0, outside its pid namespace), which then exits normally, as docker
+// stop's first step needs.  Sent until the domain ends: before the app installs its handler the
+// init ignores it (SIG_DFL), as a container's pid 1 does on Linux.
+TEST(HotAdd, TheHostsSignalReachesTheInitsHandler) {
+    LibraryEnclave e(false);
+    std::promise<launcher::DomainResult> done;
+    auto result = done.get_future();
+    auto ticket = e.queue().add(
+        LibraryEnclave::domain("sig", kChecks + "/signal-check", {"signal-check", "wait-term"}),
+        [&done](const launcher::DomainResult& r) { done.set_value(r); });
+    bool sent = false;
+    for (int i = 0; i < 600; i++) {
+        if (result.wait_for(std::chrono::milliseconds(200)) == std::future_status::ready) break;
+        sent = e.queue().signal(ticket, SIGTERM) || sent;
+    }
+    ASSERT_EQ(result.wait_for(std::chrono::seconds(0)), std::future_status::ready)
+        << "no end; log: " << e.console().err();
+    launcher::DomainResult r = result.get();
+    EXPECT_TRUE(sent);
+    EXPECT_EQ(r.reason, uint32_t(ER_EXIT_NORMAL)) << r.message;
+    EXPECT_EQ(r.status, 0);
+    launcher::VmEnd end = e.finish();
+    EXPECT_EQ(end.status, 0) << end.message;
+    EXPECT_NE(e.console().out().find("sig | signal-check: SIGTERM from pid 0 code 0"),
+              std::string::npos)
+        << e.console().out();
 }
 
 attest::Digest384 sha384_of(const std::string& bytes) {

@@ -5,6 +5,8 @@
  *   hostile-cs     a handler rewrites its frame's CS to the kernel's: rt_sigreturn kills it
  *   hostile-iopl   ... sets IOPL 3 in the frame's RFLAGS
  *   hostile-rip    ... sets a non-canonical rip
+ *   wait-term      catches SIGTERM, waits for it (pause), prints its sender and exits 0: the
+ *                  host's signal to a hot-added domain's init (ER_POLL_SIGNAL)
  * The hostile modes must die with SIGSEGV and an "rt_sigreturn: ..." message, alone. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -327,8 +329,21 @@ static void on_hostile(int sig, siginfo_t* si, void* ucv) {
         g[REG_RIP] = (greg_t)0x800000000000ul; /* non-canonical */
 }
 
+static volatile int term_pid = -1, term_code;
+static void on_term(int sig, siginfo_t* si, void* uc) {
+    (void)sig, (void)uc;
+    term_pid = si->si_pid;
+    term_code = si->si_code;
+}
+
 int main(int argc, char** argv) {
     const char* m = argc > 1 ? argv[1] : "all";
+    if (!strcmp(m, "wait-term")) {
+        set_action(SIGTERM, on_term, SA_SIGINFO);
+        while (term_pid < 0) pause();
+        printf("signal-check: SIGTERM from pid %d code %d\n", term_pid, term_code);
+        return 0;
+    }
     if (!strncmp(m, "hostile-", 8)) {
         hostile_mode = m;
         set_action(SIGUSR1, on_hostile, SA_SIGINFO);

@@ -166,6 +166,28 @@ TEST_F(DomainQueueTest, KillOfAStagedDomainIsSentAndOfAQueuedOneReportedAtOnce) 
     EXPECT_FALSE(queue.kill(12345));
 }
 
+// ABI 5 amendment: a signal reaches a staged domain as ER_POLL_SIGNAL; kills go first.
+TEST_F(DomainQueueTest, SignalOfAStagedDomainIsSentAfterKills) {
+    auto t1 = queue.add(hot("a"), nullptr);
+    auto t2 = queue.add(hot("b"), nullptr);
+    EXPECT_FALSE(queue.signal(t1, 15));  // not staged yet
+    ASSERT_EQ(poll(1).action, ER_POLL_ADD);
+    ASSERT_EQ(poll(2).action, ER_POLL_ADD);
+    EXPECT_FALSE(queue.signal(t1, 0));
+    EXPECT_FALSE(queue.signal(t1, 65));
+    EXPECT_TRUE(queue.signal(t1, 15));
+    EXPECT_TRUE(queue.kill(t2));
+    er_hc_domain_poll k = poll(ER_POLL_NO_SLOT);
+    EXPECT_EQ(k.action, ER_POLL_KILL);
+    EXPECT_EQ(k.domain, 2u);
+    er_hc_domain_poll s = poll(ER_POLL_NO_SLOT);
+    EXPECT_EQ(s.action, ER_POLL_SIGNAL);
+    EXPECT_EQ(s.domain, 1u);
+    EXPECT_EQ(s.signal, 15u);
+    EXPECT_EQ(poll(ER_POLL_NO_SLOT).action, ER_POLL_NONE);
+    EXPECT_FALSE(queue.signal(12345, 15));
+}
+
 TEST_F(DomainQueueTest, ShutdownAfterTheQueueDrainsAndOnlyOnce) {
     queue.add(hot("a"), nullptr);
     queue.shutdown();
