@@ -103,8 +103,8 @@ class DomainQueue {
     mutable std::mutex mu_;
     Ticket next_ = 1;
     std::deque<Pending> pending_;
-    std::map<uint32_t, Live> live_;                    // slot -> what runs there
-    std::deque<std::pair<uint32_t, uint32_t>> kills_;  // (slot, signal)
+    std::map<uint32_t, Live> live_;                      // slot -> what runs there
+    std::deque<std::pair<uint32_t, uint32_t>> kills_;    // (slot, signal)
     std::deque<std::pair<uint32_t, uint32_t>> signals_;  // (slot, signal): ER_POLL_SIGNAL
     bool shutdown_ = false;
     bool shutdown_sent_ = false;
