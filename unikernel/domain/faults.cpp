@@ -8,6 +8,8 @@
 #include "lib/panic.hpp"
 #include "mm/page_table.hpp"
 #include "mm/user_access.hpp"
+#include "signal/fault_codes.hpp"
+#include "signal/signals.hpp"
 
 namespace uk::domain {
 namespace {
@@ -164,6 +166,8 @@ void handle_user_trap(x86::TrapFrame& f) {
             kill(d, k);
         }
         if (err & kPfPkey) {
+            // A handler may take it (it still cannot touch the page); without one it kills.
+            if (signal::queue_fault(t, kSigSegv, signal::kSegvPkuerr, addr, 14, err)) return;
             k.message = protection_key_message(addr, access);
             kill(d, k);
         }
@@ -186,6 +190,8 @@ void handle_user_trap(x86::TrapFrame& f) {
             return;
         }
         if (kind == mm::FaultKind::out_of_memory) kill_out_of_memory(d);
+        int32_t code = kind == mm::FaultKind::protection ? signal::kSegvAccerr : signal::kSegvMaperr;
+        if (signal::queue_fault(t, kSigSegv, code, addr, 14, err)) return;  // its SIGSEGV handler
         k.message = page_fault_message(kind, access);
         kill(d, k);
     }
@@ -198,6 +204,10 @@ void handle_user_trap(x86::TrapFrame& f) {
         panic(t);
     }
     k.signal = vs.signal;
+    signal::FaultCode fc = signal::fault_code(f.vector, f.rip);
+    if (signal::queue_fault(t, vs.signal, fc.code, fc.addr, uint16_t(f.vector),
+                            uint32_t(f.error_code)))
+        return;  // the app's handler runs when this trap returns (signal/deliver.cpp)
     if (f.vector == 13 && is_privileged_instruction(f.rip)) {
         k.message = "general protection fault (privileged instruction)";
     } else {

@@ -16,6 +16,7 @@
 #include "mm/layout.hpp"
 #include "mm/page_table.hpp"
 #include "sched/scheduler.hpp"
+#include "signal/signals.hpp"
 
 namespace uk::hotadd {
 namespace {
@@ -169,6 +170,30 @@ void kill(const er_hc_domain_poll& answer, bool from_user) {
     domain::kill_other(*d, why);
 }
 
+// ABI 5 amendment (ER_POLL_SIGNAL): a signal from the host to the domain's init, as docker stop
+// sends SIGTERM.  Its handler runs when the init's thread next returns to user mode (a blocked
+// one is woken); with SIG_DFL an init ignores it, as a container's pid 1 does on Linux, so the
+// host follows up with SIGKILL (ER_POLL_KILL, or SIGKILL here) after its grace period.
+void send_signal(const er_hc_domain_poll& answer, bool from_user) {
+    domain::Domain* d = domain::get(answer.domain);
+    bool live = d != nullptr && d->state != domain::State::unused &&
+                d->state != domain::State::dead && d->init != nullptr;
+    if (!live || answer.signal < 1 || answer.signal > signal::kNsig) {
+        FixedText<96> t;
+        t.str("unikernel: hot add: signal ").udec(answer.signal).str(" to domain ");
+        t.udec(answer.domain).str(": not live or no such signal, ignored");
+        klog(t);
+        return;
+    }
+    if (answer.signal == signal::kSigKill) {
+        kill(answer, from_user);
+        return;
+    }
+    signal::Info i{};
+    i.code = signal::kSiUser;  // pid 0: from outside the domain's pid namespace
+    signal::raise_process(*d->init, answer.signal, i, signal::Sender::host);
+}
+
 }  // namespace
 
 uint64_t frames_end(const er_boot_info& b) {
@@ -210,6 +235,9 @@ bool poll(bool from_user) {
             return true;
         case ER_POLL_KILL:
             kill(answer, from_user);
+            return true;
+        case ER_POLL_SIGNAL:
+            send_signal(answer, from_user);
             return true;
         case ER_POLL_SHUTDOWN:
             g_on = false;

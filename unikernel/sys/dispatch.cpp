@@ -14,8 +14,10 @@
 #include "process/fork.hpp"
 #include "process/wait.hpp"
 #include "sys/errno.hpp"
+#include "signal/signals.hpp"
 #include "sys/sys_file.hpp"
 #include "sys/sys_procfs.hpp"
+#include "sys/sys_signal.hpp"
 #include "sys/syscall.hpp"
 #include "sys/syscall_names.hpp"
 
@@ -38,6 +40,19 @@ constexpr Entry kEntries[] = {
     {kBrk, sys_brk},
     {kRtSigaction, sys_rt_sigaction},
     {kRtSigprocmask, sys_rt_sigprocmask},
+    // Signals (sys_signal*.cpp, sys_itimer.cpp; the machinery in signal/).
+    {kRtSigreturn, sys_rt_sigreturn},
+    {kPause, sys_pause},
+    {kGetitimer, sys_getitimer},
+    {kAlarm, sys_alarm},
+    {kSetitimer, sys_setitimer},
+    {kKill, sys_kill},
+    {kRtSigpending, sys_rt_sigpending},
+    {kRtSigtimedwait, sys_rt_sigtimedwait},
+    {kRtSigsuspend, sys_rt_sigsuspend},
+    {kTkill, sys_tkill},
+    {kRestartSyscall, sys_restart_syscall},
+    {kTgkill, sys_tgkill},
     {kIoctl, sys_ioctl},
     {kWritev, sys_writev},
     {kMadvise, sys_madvise},
@@ -207,8 +222,11 @@ extern "C" int uk_syscall_dispatch(uk::x86::TrapFrame* f) {
     uk::task::current().frame = f;
     g_syscalls++;
     uk::sys::Args a{f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
-    Handler fn = lookup(f->rax);
-    f->rax = uint64_t(fn != nullptr ? fn(a) : unsupported(f->rax));
+    uint64_t nr = f->rax;
+    Handler fn = lookup(nr);
+    f->rax = uint64_t(fn != nullptr ? fn(a) : unsupported(nr));
+    // Signals: restart or -EINTR, default actions, handler frames; rt_sigreturn's full restore.
+    bool rewritten = uk::signal::on_return_to_user(*f, int64_t(nr));
     // SYSRET to a non-canonical rip takes a #GP at CPL0 with the app's RSP loaded on Intel (and
     // IRETQ faults at CPL0 too), so no such frame is ever resumed: the domain dies with SIGSEGV
     // here, as Linux would deliver it.  Never true today (rip is where SYSCALL came from, and the
@@ -222,5 +240,5 @@ extern "C" int uk_syscall_dispatch(uk::x86::TrapFrame* f) {
         k.message = "return to a non-canonical address";
         uk::domain::kill(uk::domain::current(), k);
     }
-    return 0;
+    return rewritten ? 1 : 0;
 }

@@ -116,7 +116,6 @@ int64_t sys_setrlimit(const Args&);
 int64_t sys_prlimit64(const Args&);
 int64_t sys_sysinfo(const Args&);
 int64_t sys_prctl(const Args&);
-int64_t sys_sigaltstack(const Args&);
 int64_t sys_rseq(const Args&);
 int64_t sys_getpgrp(const Args&);
 int64_t sys_getpgid(const Args&);

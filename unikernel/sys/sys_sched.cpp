@@ -5,6 +5,7 @@
 #include "sched/futex.hpp"
 #include "sched/scheduler.hpp"
 #include "sys/errno.hpp"
+#include "sys/sys_signal.hpp"
 #include "sys/syscall.hpp"
 #include "time/clock.hpp"
 
@@ -59,13 +60,8 @@ uint64_t monotonic_deadline(uint64_t clock, uint64_t abs_ns) {
 }
 
 int64_t sleep_relative(uint64_t ns, uint64_t rem) {
-    sched::sleep_until(add_sat(time::monotonic_ns(), ns));
-    // Never interrupted (no signals are delivered): nothing remains.
-    if (rem != 0) {
-        Timespec zero{0, 0};
-        if (int r = mm::copy_to_user(rem, &zero, sizeof zero); r != 0) return r;
-    }
-    return 0;
+    // A signal's handler ends it with -EINTR and the time left in rem (sys_signal_wait.cpp).
+    return interruptible_sleep(add_sat(time::monotonic_ns(), ns), rem);
 }
 
 }  // namespace
@@ -88,8 +84,7 @@ int64_t sys_clock_nanosleep(const Args& a) {
     uint64_t ns;
     if (int r = read_timespec(a.a2, &ns); r != 0) return r;
     if (a.a1 & kTimerAbstime) {
-        sched::sleep_until(monotonic_deadline(clock, ns));
-        return 0;
+        return interruptible_sleep_abs(monotonic_deadline(clock, ns));
     }
     return sleep_relative(ns, a.a3);
 }

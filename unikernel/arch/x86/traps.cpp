@@ -12,6 +12,7 @@
 #include "lib/panic.hpp"
 #include "libos-abi/enclave_abi.h"
 #include "sched/scheduler.hpp"
+#include "signal/signals.hpp"
 
 extern "C" char uk_trap_iret[];  // the IRETQ of exception_stubs.S
 
@@ -69,6 +70,24 @@ const char* vector_name(uint64_t v) {
     panic(t);
 }
 
+// A trap taken in kernel mode: only two are expected, anything else is a kernel bug.
+void kernel_mode_trap(TrapFrame* frame) {
+    if (frame->vector == 1) {
+        // The kernel never arms a debug register, so a #DB in kernel mode is an app's single
+        // step or breakpoint held pending across MOV SS/POP SS and delivered at the first
+        // instruction of the SYSCALL (or a trap) entry.  It ran on its IST stack and touched
+        // nothing; the interrupted entry goes on, and the app's TF (restored by SYSRET) steps it
+        // again in user mode, where a #DB kills it with SIGTRAP.
+        return;
+    }
+    if (frame->vector == 13 && frame->rip == reinterpret_cast<uint64_t>(uk_trap_iret)) {
+        // IRETQ to a non-canonical rip faults at CPL0, before the switch to the app: the frame
+        // being returned to is the current domain's, and only it dies.
+        on_bad_return_frame();
+    }
+    kernel_trap(*frame);
+}
+
 }  // namespace
 
 const char* exception_name(uint64_t vector) {
@@ -86,28 +105,17 @@ extern "C" void uk_trap_dispatch(uk::x86::TrapFrame* frame) {
     if (from_user) uk::domain::on_kernel_entry();
     // Interrupts reach the kernel only while it idles (sti; hlt): the kernel itself is never
     // preempted.  A spurious interrupt needs no EOI.
-    if (frame->vector == lapic::kSpuriousVector) return;
-    if (frame->vector == lapic::kTimerVector) {
+    if (frame->vector == lapic::kSpuriousVector) {
+        // nothing to acknowledge
+    } else if (frame->vector == lapic::kTimerVector) {
         lapic::ack_tick();
         uk::sched::on_tick(from_user);
-        return;
-    }
-    if (from_user) {
+    } else if (from_user) {
         uk::domain::handle_user_trap(*frame);
-        return;
+    } else {
+        kernel_mode_trap(frame);
     }
-    if (frame->vector == 1) {
-        // The kernel never arms a debug register, so a #DB in kernel mode is an app's single
-        // step or breakpoint held pending across MOV SS/POP SS and delivered at the first
-        // instruction of the SYSCALL (or a trap) entry.  It ran on its IST stack and touched
-        // nothing; the interrupted entry goes on, and the app's TF (restored by SYSRET) steps it
-        // again in user mode, where a #DB kills it with SIGTRAP.
-        return;
-    }
-    if (frame->vector == 13 && frame->rip == reinterpret_cast<uint64_t>(uk_trap_iret)) {
-        // IRETQ to a non-canonical rip faults at CPL0, before the switch to the app: the frame
-        // being returned to is the current domain's, and only it dies.
-        on_bad_return_frame();
-    }
-    kernel_trap(*frame);
+    // Every return to user mode (after a trap, or an interrupt, maybe much later when this task
+    // is switched back in) delivers its pending signals: a fault's handler, SIGALRM, a kill.
+    if (from_user) uk::signal::on_return_to_user(*frame, -1);
 }
