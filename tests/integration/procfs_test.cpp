@@ -1,6 +1,6 @@
 // /proc, fcntl record locks, getrusage/times, chmod/chown in /tmp, /tmp files past the old cap and
 // file-backed mmap, from inside a domain (unikernel/tests/procfs_check.c), and Debian's busybox
-// ps, free and cat reading /proc (unikernel/proc/).
+// ps, free, top, uptime and cat reading /proc (unikernel/proc/).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -62,6 +62,13 @@ TEST(Procfs, BusyboxPsFreeAndCatReadProc) {
     EXPECT_GT(std::stoul(m[2]), 0u);
     EXPECT_EQ(std::stoul(m[1]), std::stoul(m[2]) + std::stoul(m[3]) + std::stoul(m[5]))
         << free.out;
+    // top reads /proc/stat, meminfo, loadavg and every PID/stat: one process, itself.
+    auto top = enclave({"run", kBusybox, "--", "top", "-b", "-n", "1"});
+    EXPECT_EQ(top.status, 0) << top.err;
+    EXPECT_TRUE(std::regex_search(top.out, std::regex("Mem: [0-9]+K used, [0-9]+K free")))
+        << top.out;
+    EXPECT_TRUE(std::regex_search(top.out, std::regex("\n +1 +0 +0 +R .*/bin/busybox top -b -n 1")))
+        << top.out;
     auto up = enclave({"run", kBusybox, "--", "uptime"});
     EXPECT_EQ(up.status, 0) << up.err;
     EXPECT_TRUE(std::regex_search(up.out, std::regex("up .*load average: 0.00, 0.00, 0.00")))
