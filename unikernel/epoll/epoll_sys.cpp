@@ -141,7 +141,7 @@ int64_t sys_epoll_wait(const sys::Args& a) {
 }
 
 int64_t sys_epoll_pwait(const sys::Args& a) {
-    // The signal mask (a.a4, a.a5) is for the signals work to apply during the wait.
+    if (int r = poll::set_wait_mask(a.a4, a.a5); r != 0) return r;
     return wait(int32_t(a.a0), a.a1, int32_t(a.a2), ms_timeout(a.a3));
 }
 
@@ -150,6 +150,7 @@ int64_t sys_epoll_pwait2(const sys::Args& a) {
     if (a.a3 != 0) {
         if (int r = poll::timespec_ns(a.a3, &ns); r != 0) return r;
     }
+    if (int r = poll::set_wait_mask(a.a4, a.a5); r != 0) return r;
     return wait(int32_t(a.a0), a.a1, int32_t(a.a2), ns);
 }
 

@@ -4,6 +4,7 @@
 
 #include "mm/user_access.hpp"
 #include "poll/wait.hpp"
+#include "signal/restart.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 
@@ -25,7 +26,9 @@ int64_t read(fs::OpenFile* f, uint64_t user_buf, uint64_t count) {
     fs::Hold hold(df, f);
     while (f->pos == 0) {
         if (nonblocking(f)) return -kEAGAIN;
-        if (poll::block(df, false, 0) == poll::Wait::interrupted) return -kEINTR;
+        if (poll::block(df, false, 0) == poll::Wait::interrupted) {
+            return -signal::kERestartSys;  // -EINTR, or restarted under SA_RESTART
+        }
     }
     uint64_t v = (f->flags & fs::kFlagEfdSemaphore) ? 1 : f->pos;
     if (mm::copy_to_user(user_buf, &v, sizeof v) != 0) return -kEFAULT;
@@ -44,7 +47,9 @@ int64_t write(fs::OpenFile* f, uint64_t user_buf, uint64_t count) {
     fs::Hold hold(df, f);
     while (v > kMax - f->pos) {
         if (nonblocking(f)) return -kEAGAIN;
-        if (poll::block(df, false, 0) == poll::Wait::interrupted) return -kEINTR;
+        if (poll::block(df, false, 0) == poll::Wait::interrupted) {
+            return -signal::kERestartSys;  // -EINTR, or restarted under SA_RESTART
+        }
     }
     f->pos += v;
     f->gen++;

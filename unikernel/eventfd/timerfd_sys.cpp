@@ -7,6 +7,7 @@
 #include "fs/tmp_pages.hpp"
 #include "mm/user_access.hpp"
 #include "poll/wait.hpp"
+#include "signal/restart.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 #include "time/clock.hpp"
@@ -68,7 +69,7 @@ int64_t timer_read(fs::OpenFile* f, uint64_t user_buf, uint64_t count) {
         if (f->flags & sys::kONonblock) return -kEAGAIN;
         // Woken by the deadline of the next expiration, or by a settime that changed it.
         if (poll::block(df, t->next_ns != 0, t->next_ns) == poll::Wait::interrupted) {
-            return -kEINTR;
+            return -signal::kERestartSys;  // -EINTR, or restarted under SA_RESTART
         }
     }
     uint64_t n = t->expired;

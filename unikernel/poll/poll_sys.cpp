@@ -4,6 +4,7 @@
 #include "mm/user_access.hpp"
 #include "poll/readiness.hpp"
 #include "poll/wait.hpp"
+#include "signal/restart.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 #include "time/clock.hpp"
@@ -61,7 +62,10 @@ int64_t do_poll(uint64_t fds, uint64_t nfds, uint64_t timeout_ns) {
         if (n != 0) return n;
         if (timeout_ns == 0 || (!forever && time::monotonic_ns() >= deadline)) return 0;
         if (!forever) earliest(&wake, deadline);
-        if (block(sys::files(), wake != 0, wake) == Wait::interrupted) return -kEINTR;
+        // As Linux: -EINTR after a handler, restarted when none ran.
+        if (block(sys::files(), wake != 0, wake) == Wait::interrupted) {
+            return -signal::kERestartNoHand;
+        }
     }
 }
 
@@ -73,11 +77,11 @@ int64_t sys_poll(const sys::Args& a) {
 }
 
 int64_t sys_ppoll(const sys::Args& a) {
-    // The signal mask (a.a3, a.a4) is for the signals work to apply during the wait.
     uint64_t ns = UINT64_MAX;
     if (a.a2 != 0) {
         if (int r = timespec_ns(a.a2, &ns); r != 0) return r;
     }
+    if (int r = set_wait_mask(a.a3, a.a4); r != 0) return r;
     return do_poll(a.a0, a.a1, ns);
 }
 

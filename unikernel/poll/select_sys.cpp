@@ -5,6 +5,7 @@
 #include "poll/poll_sys.hpp"
 #include "poll/readiness.hpp"
 #include "poll/wait.hpp"
+#include "signal/restart.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 #include "time/clock.hpp"
@@ -92,7 +93,10 @@ int64_t do_select(uint64_t nfds, uint64_t in, uint64_t out, uint64_t ex, uint64_
             break;
         }
         if (!forever) earliest(&wake, deadline);
-        if (block(sys::files(), wake != 0, wake) == Wait::interrupted) return -kEINTR;
+        // As Linux: -EINTR after a handler, restarted when none ran.
+        if (block(sys::files(), wake != 0, wake) == Wait::interrupted) {
+            return -signal::kERestartNoHand;
+        }
     }
     if (write_set(in, nfds, got.in) != 0 || write_set(out, nfds, got.out) != 0 ||
         write_set(ex, nfds, got.ex) != 0) {
@@ -130,10 +134,17 @@ int64_t sys_select(const sys::Args& a) {
 }
 
 int64_t sys_pselect6(const sys::Args& a) {
-    // a.a5 points at {sigmask, size}: for the signals work to apply during the wait.
     uint64_t ns = UINT64_MAX;
     if (a.a4 != 0) {
         if (int r = timespec_ns(a.a4, &ns); r != 0) return r;
+    }
+    // a.a5 points at {sigmask, its size}.
+    if (a.a5 != 0) {
+        struct {
+            uint64_t mask, size;
+        } sm;
+        if (mm::copy_from_user(&sm, a.a5, sizeof sm) != 0) return -kEFAULT;
+        if (int r = set_wait_mask(sm.mask, sm.size); r != 0) return r;
     }
     uint64_t left = 0;
     int64_t r = do_select(a.a0, a.a1, a.a2, a.a3, ns, &left);

@@ -3,7 +3,9 @@
 #include "libos-abi/enclave_abi.h"
 #include "mm/user_access.hpp"
 #include "sched/scheduler.hpp"
+#include "signal/sigset.hpp"
 #include "sys/errno.hpp"
+#include "task/task.hpp"
 #include "time/clock.hpp"
 
 namespace uk::poll {
@@ -29,6 +31,18 @@ Wait block(fs::DomainFiles& df, bool has_deadline, uint64_t deadline_ns) {
 
 void notify(fs::DomainFiles& df) {
     sched::wake_channel(channel(df));
+}
+
+int set_wait_mask(uint64_t user_mask, uint64_t size) {
+    if (user_mask == 0) return 0;
+    if (size != sizeof(uint64_t)) return -kEINVAL;
+    uint64_t mask;
+    if (mm::copy_from_user(&mask, user_mask, sizeof mask) != 0) return -kEFAULT;
+    task::Task& t = task::current();
+    t.sig.saved_mask = t.sig.blocked;
+    t.sig.restore_mask = true;
+    t.sig.blocked = mask & ~signal::kUnblockable;
+    return 0;
 }
 
 uint64_t deadline_after(uint64_t timeout_ns) {

@@ -19,6 +19,11 @@ Wait block(fs::DomainFiles& df, bool has_deadline, uint64_t deadline_ns);
 // Something in df's files changed: wakes every waiter.
 void notify(fs::DomainFiles& df);
 
+// ppoll, pselect6, epoll_pwait: waits with the app's signal mask at user_mask (0: none), as
+// rt_sigsuspend does; the caller's mask comes back on the way out or in the handler's frame.
+// 0, -EINVAL (size not 8), -EFAULT.
+int set_wait_mask(uint64_t user_mask, uint64_t size);
+
 // A relative timeout in ns as a monotonic deadline (saturating).
 uint64_t deadline_after(uint64_t timeout_ns);
 // struct timespec from the app as ns: 0, -EFAULT, -EINVAL (negative seconds, nsec out of range).

@@ -236,6 +236,59 @@ static void check_select(void) {
     sys_close(p[1]);
 }
 
+/* ppoll, pselect6 and epoll_pwait wait with the given signal mask: a SIGUSR1 blocked and pending
+ * before the call is let through during it (-EINTR after its handler), and blocked again after. */
+static volatile int usr1_seen;
+static void on_usr1(int sig) {
+    (void)sig;
+    usr1_seen++;
+}
+
+static void check_wait_masks(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sigaction(SIGUSR1, &sa, 0);
+    uint64_t usr1 = 1ull << (SIGUSR1 - 1), none = 0, cur = 0;
+    int p[2];
+    sys_pipe2(p, 0);
+    struct pollfd fds = {p[0], POLLIN, 0};
+    struct timespec ts = {5, 0};
+    for (int which = 0; which < 3; which++) {
+        raw(SYS_rt_sigprocmask, SIG_BLOCK, (long)&usr1, 0, 8, 0, 0);
+        raw(SYS_kill, raw(SYS_getpid, 0, 0, 0, 0, 0, 0), SIGUSR1, 0, 0, 0, 0);
+        CHECK_EQ("blocked: not delivered", usr1_seen, which);
+        long t0 = now_ns(), r;
+        if (which == 0) {
+            r = raw(SYS_ppoll, (long)&fds, 1, (long)&ts, (long)&none, 8, 0);
+        } else if (which == 1) {
+            fd_set rs;
+            FD_ZERO(&rs);
+            FD_SET(p[0], &rs);
+            struct {
+                long mask, size;
+            } sm = {(long)&none, 8};
+            r = raw(SYS_pselect6, p[0] + 1, (long)&rs, 0, 0, (long)&ts, (long)&sm);
+        } else {
+            int ep = (int)raw(SYS_epoll_create1, 0, 0, 0, 0, 0, 0);
+            struct epoll_event ev = {EPOLLIN, {.u64 = 0}}, out;
+            raw(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, p[0], (long)&ev, 0, 0);
+            r = raw(SYS_epoll_pwait, ep, (long)&out, 1, 5000, (long)&none, 8);
+            sys_close(ep);
+        }
+        CHECK_EQ("wait mask lets it through: EINTR", r, -EINTR);
+        CHECK("at once, not after the timeout", now_ns() - t0 < 2000 * MS);
+        CHECK_EQ("handler ran", usr1_seen, which + 1);
+        raw(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&cur, 8, 0, 0);
+        CHECK("mask back after the call", (cur & usr1) != 0);
+        raw(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&usr1, 0, 8, 0, 0);
+    }
+    CHECK_EQ("ppoll bad sigsetsize", raw(SYS_ppoll, (long)&fds, 1, (long)&ts, (long)&none, 4, 0),
+             -EINVAL);
+    sys_close(p[0]);
+    sys_close(p[1]);
+}
+
 static long ep_wait(int ep, struct epoll_event* ev, int n, int ms) {
     return raw(SYS_epoll_pwait, ep, (long)ev, n, ms, 0, 8);
 }
@@ -537,6 +590,7 @@ int main(int argc, char** argv) {
     check_go_netpoller();
     check_eventfd();
     check_timerfd();
+    check_wait_masks();
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "fork") == 0) check_fork();
         if (strcmp(argv[i], "threads") == 0) check_threads();
