@@ -338,6 +338,10 @@ void kill(Domain& d, const Kill& why) {
     // parent (process/wait.cpp); the domain ends with its init.
     process::Process& p = process::current();
     if (p.dom == &d && &p != d.init) process::die_by_signal(int(why.signal));
+    kill_domain(d, why);
+}
+
+void kill_domain(Domain& d, const Kill& why) {
     er_hc_exit req = kill_request(why);
     end_domain(d, req);
 }

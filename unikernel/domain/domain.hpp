@@ -97,7 +97,11 @@ struct Kill {
     uint64_t error_code;
     const char* message;
 };
+// A fault or fatal signal of the process on the CPU: a forked process dies alone (a zombie for its
+// parent, process/exit.hpp); d's init takes the whole domain with it.
 [[noreturn]] void kill(Domain& d, const Kill& why);
+// The whole domain, whichever of its processes is on the CPU (the host's kill).
+[[noreturn]] void kill_domain(Domain& d, const Kill& why);
 // ABI 5: ends d, which is not the domain on the CPU (runnable or sleeping), as kill() would, and
 // returns: the host asked for it (ER_POLL_KILL) while another domain ran or the CPU idled.
 void kill_other(Domain& d, const Kill& why);

@@ -165,7 +165,7 @@ void kill(const er_hc_domain_poll& answer, bool from_user) {
     if (on_cpu) {
         // Only a tick from user mode gets here with the domain on the CPU: it ends like a fault.
         if (!from_user) panic("hot add: kill of the running domain outside a tick");
-        domain::kill(*d, why);
+        domain::kill_domain(*d, why);
     }
     domain::kill_other(*d, why);
 }

@@ -91,6 +91,9 @@ void activate(Task& t) {
     // MPK domains of one space share its root: switching between them needs no CR3 write (the
     // point of MPK), unless a member left and the space's TLB entries must go.
     bool flush = !p.cr3_loaded || p.tlb_gen != stack_flush_generation();
+    // With PCID, PCID 0 is shared by every forked and exec'd process (process/fork.cpp): their
+    // loads always flush it.  (Without PCID every CR3 write flushes anyway.)
+    if (x86::g_cpu.pcid && (p.cr3 & 0xFFF) == 0) flush = true;
     if (d.isolation == ER_ISO_MPK && mm::mpk_take_flush(d.mpk.space)) flush = true;
     if (flush || x86::read_cr3() != p.cr3)
         x86::write_cr3(!flush && x86::g_cpu.pcid ? p.cr3 | kCr3NoFlush : p.cr3);
