@@ -4,13 +4,15 @@
 # inside the enclave; each case passes when stdout and the exit status are the same.
 #
 #   tests/compat/run.sh [--build DIR] [--cache DIR] [--min N] [--timeout S] [--memory SIZE]
-#                       [--markdown FILE] [CASE...]
+#                       [--require GLOB]... [--markdown FILE] [CASE...]
 #
 # --build     the build tree whose launcher/enclave-run runs the cases (default build/, or
 #             $ER_BUILD_DIR); the suite works in DIR/compat (tree, outputs, results.tsv)
 # --cache     where the downloaded packages and the Go toolchain stay between runs (default
 #             $ER_COMPAT_CACHE, else ~/.cache/enclave-run-compat); never committed
 # --min       exit non-zero when fewer than N cases pass (default: all of those run)
+# --require   cases whose id matches GLOB (a shell pattern, e.g. 'go-*') must all pass, whatever
+#             --min says; may be given more than once
 # --timeout   seconds per case, natively and in the enclave (default 30; 124 when it runs out)
 # --memory    the enclave's --memory per case (default 256M)
 # --markdown  also write the results as a Markdown table (docs/compat.md's)
@@ -22,17 +24,18 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${ER_BUILD_DIR:-$top/build}
 cache=${ER_COMPAT_CACHE:-$HOME/.cache/enclave-run-compat}
-min='' timeout=30 memory=256M markdown=''
+min='' timeout=30 memory=256M markdown='' required=()
 die() { echo "compat: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$2; shift 2 ;;
     --cache) cache=$2; shift 2 ;;
     --min) min=$2; shift 2 ;;
+    --require) required+=("$2"); shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     --memory) memory=$2; shift 2 ;;
     --markdown) markdown=$2; shift 2 ;;
-    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) break ;;
     esac
@@ -100,7 +103,17 @@ app_err() {
         sed "s|$work/tree/bin/||" | cut -c1-80
 }
 
-pass=0
+# is_required ID: whether a --require pattern names the case.
+is_required() {
+    local g
+    for g in "${required[@]}"; do
+        # shellcheck disable=SC2053 # $g is a pattern on purpose
+        [[ $1 == $g ]] && return 0
+    done
+    return 1
+}
+
+pass=0 required_failed=0
 : >"$work/results.tsv"
 for id in "${ids[@]}"; do
     reason=$(why "$id")
@@ -109,13 +122,14 @@ for id in "${ids[@]}"; do
         pass=$((pass + 1))
         printf 'PASS  %s\n' "$id"
     else
+        if is_required "$id"; then required_failed=$((required_failed + 1)); fi
         printf 'FAIL  %-16s %s%s\n' "$id" "$reason" "${sys:+ [ENOSYS: $sys]}"
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$(cat "$work/native/$id.rc")" \
         "$(cat "$work/enclave/$id.rc" 2>/dev/null || echo -)" "${reason:-PASS}" "$sys" \
         "$(app_err "$id")" >>"$work/results.tsv"
 done
-echo "compat: $pass/${#ids[@]} passed"
+echo "compat: $pass/${#ids[@]} passed${required[*]:+ (required: ${required[*]}; $required_failed of them failed)}"
 
 if [ -n "$markdown" ]; then
     {
@@ -130,4 +144,4 @@ if [ -n "$markdown" ]; then
         done <"$work/results.tsv"
     } >"$markdown"
 fi
-[ "$pass" -ge "$min" ]
+[ "$pass" -ge "$min" ] && [ "$required_failed" = 0 ]

@@ -59,6 +59,19 @@ TEST(Fork, ADomainEndingWithChildrenLeftGivesBackEveryFrame) {
     EXPECT_EQ(after, before) << r.err;
 }
 
+// The "done when": a domain killed (here its init faults) takes its whole tree with it,
+// grandchildren included, and the guest's free-frame count is back where it was.
+TEST(Fork, AKilledDomainTakesItsWholeTreeAndEveryFrame) {
+    auto r = enclave({"run", "--stats", kChecks + "/fork-check", "--", "--crash", "8"});
+    EXPECT_NE(r.status, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("8 children and their children up"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("SIGSEGV"), std::string::npos) << r.err;
+    long before = stat_line(r.err, "frames_free_before_domains");
+    long after = stat_line(r.err, "frames_free_after_domains");
+    ASSERT_GT(before, 0) << r.err;
+    EXPECT_EQ(after, before) << r.err;
+}
+
 // The victim is domain 0 (key 1 under MPK: its image at key 1's window + 4 GiB); the attacker's
 // forked child reads and writes there.  Under MPK the child's own root has no such mapping (and
 // its parent's key would deny it); under page tables nothing of the victim is mapped either.

@@ -15,6 +15,7 @@
  *   --leave N   forks N children that never end, then exits: the domain ends with its init. */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -237,6 +238,25 @@ static int leave(int n) {
     return 0;
 }
 
+/* A tree the domain's end must reap: n children holding pages of their own (and the grandchild
+ * of each), then init dies of a fault, so the domain is killed, not ended by its init's exit. */
+static int crash(int n) {
+    for (int i = 0; i < n; i++) {
+        long pid = sys_fork();
+        if (pid == 0) {
+            memset(g_buf, 'c', sizeof g_buf);
+            if (sys_fork() == 0) memset(g_buf, 'g', sizeof g_buf);
+            for (;;) raw(SYS_pause, 0, 0, 0, 0, 0, 0);
+        }
+        if (pid < 0) return 1;
+    }
+    printf("fork-check: %d children and their children up, crashing init\n", n);
+    fflush(stdout);
+    volatile uintptr_t bad = 16; /* through a variable: GCC rejects a constant null write */
+    *(volatile int*)bad = 1;
+    return 1;
+}
+
 /* Holds its image (and a secret) for an attacker next door, then ends. */
 static int victim(void) {
     memset(g_buf, 's', sizeof g_buf);
@@ -249,6 +269,7 @@ static int victim(void) {
 int main(int argc, char** argv) {
     if (argc > 1 && strcmp(argv[1], "--bomb") == 0) return bomb();
     if (argc > 2 && strcmp(argv[1], "--leave") == 0) return leave(atoi(argv[2]));
+    if (argc > 2 && strcmp(argv[1], "--crash") == 0) return crash(atoi(argv[2]));
     if (argc > 1 && strcmp(argv[1], "--victim") == 0) return victim();
     if (argc > 2 && strcmp(argv[1], "--attack") == 0) return attack(argv[2]);
     exit_statuses();
