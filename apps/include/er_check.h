@@ -7,6 +7,8 @@
  *   CHECK(what, cond)          counts a check; prints "FAIL WHAT (line N)" when COND is false.
  *   CHECK_EQ(what, got, want)  counts a check; prints "FAIL WHAT: got G, want W (line N)" when the
  *                              two differ as longs.
+ *   CHECK_TRUE(cond)           for checks through libc: prints "FAIL FILE:LINE: COND (errno E)".
+ *   CHECK_ERRNO(expr, e)       libc's way of failing: EXPR is -1 with errno E.
  *
  * The counters `checks` and `failed` are per app (static); an app prints its own summary from
  * them.  Apps that only need raw() leave them unused, hence the attribute.
@@ -15,6 +17,7 @@
 #ifndef ER_CHECK_H
 #define ER_CHECK_H
 
+#include <errno.h>
 #include <stdio.h>
 
 static inline long raw(long nr, long a, long b, long c, long d, long e, long f) {
@@ -47,6 +50,21 @@ static int checks __attribute__((unused)), failed __attribute__((unused));
             failed++;                                                                 \
             printf("FAIL %s: got %ld, want %ld (line %d)\n", what, g_, w_, __LINE__); \
         }                                                                             \
+    } while (0)
+
+#define CHECK_TRUE(cond)                                                             \
+    do {                                                                             \
+        checks++;                                                                    \
+        if (!(cond)) {                                                               \
+            failed++;                                                                \
+            printf("FAIL %s:%d: %s (errno %d)\n", __FILE__, __LINE__, #cond, errno); \
+        }                                                                            \
+    } while (0)
+#define CHECK_ERRNO(expr, e)                  \
+    do {                                      \
+        errno = 0;                            \
+        long r_ = (expr);                     \
+        CHECK_TRUE(r_ == -1 && errno == (e)); \
     } while (0)
 
 #endif /* ER_CHECK_H */
