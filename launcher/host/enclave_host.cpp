@@ -374,7 +374,14 @@ bool Host::handle(Member& m, const wire::Request& r, std::vector<UniqueFd> fds) 
                 m.send(wire::error_line("no domain is running for " + m.id));
                 return true;
             }
-            bool live = !m.ended && queue_->kill(*m.ticket, static_cast<uint32_t>(r.signal));
+            // SIGKILL ends the domain at once; any other signal goes to its init as a signal
+            // (ER_POLL_SIGNAL), which a handler may catch and an init without one ignores, as a
+            // container's pid 1 does on Linux: docker stop then waits its grace period and
+            // sends SIGKILL.  A domain not staged yet has no handler: its signal is dropped.
+            auto sig = static_cast<uint32_t>(r.signal);
+            bool live = !m.ended;
+            if (live && sig == SIGKILL) live = queue_->kill(*m.ticket, sig);
+            if (live && sig != SIGKILL) (void)queue_->signal(*m.ticket, sig);
             m.send(wire::ok_line({{"live", live}}));
             return true;
         }

@@ -5,7 +5,9 @@
 //   attach(socket, name)  at create: the host counts the container as a member (capacity, idle end)
 //   run(request)          at start: the host stages the domain (app, args, env, er-fs tree, memory
 //                         limit); its stdout/stderr go byte-exact to the descriptors passed
-//   kill(signal)          any time after run: the domain ends with `signal` (SIGKILL semantics)
+//   kill(signal)          any time after run: SIGKILL ends the domain at once; any other signal
+//                         goes to its init as a signal (caught by a handler, else ignored, as
+//                         by a container's pid 1); false once the domain has ended
 //   wait()                the domain's end: exit status as `enclave-run run` gives it
 //
 // Closing the connection (the container process died, e.g. of SIGKILL) ends the domain and the

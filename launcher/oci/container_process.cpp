@@ -119,10 +119,11 @@ void wait_at_gate(const std::string& fifo) {
     ::close(fd);
 }
 
-// The signals the container process turns into kills of its domain: every one whose default
-// action ends a process, but not those the kernel raises for the process's own faults, SIGPIPE
-// (ignored: a write to a host that is gone is an error, not a death), and none that is ignored
-// or stops by default (a terminal resize must not kill the app).
+// The signals the container process relays to its domain's init (the host sends them as
+// signals, ER_POLL_SIGNAL; SIGKILL cannot be caught here: it ends this process, and the host
+// kills the domain when the connection closes): every one whose default action ends a process,
+// but not those the kernel raises for the process's own faults, SIGPIPE (ignored: a write to a
+// host that is gone is an error, not a death), and none that is ignored or stops by default.
 sigset_t forwarded_signals() {
     sigset_t set;
     sigemptyset(&set);

@@ -5,10 +5,11 @@
 //
 // Shared (the default): create has checked the app, packed the rootfs and attached to the
 // group's enclave host; when `start` opens the gate the process hands the host the domain (app,
-// rootfs image, its own fds 1 and 2) and waits for its end, turning every terminating signal it
-// gets (docker stop's SIGTERM, docker kill -s) into a kill of the domain, and exits with the
-// domain's status (128+signal when killed).  SIGKILL ends the process, and its connection's
-// close ends the domain.
+// rootfs image, its own fds 1 and 2) and waits for its end, relaying every terminating signal it
+// gets (docker stop's SIGTERM, docker kill -s) to the domain's init as that signal (a handler
+// may catch it; an init without one ignores it, as a container's pid 1 does on Linux), and
+// exits with the domain's status (its own exit status, or 128+signal when killed).  SIGKILL
+// ends the process, and its connection's close ends the domain at once.
 //
 // Isolated (annotation run.enclave.isolated-vm=true): it loads a one-domain enclave of its own
 // into guest memory before it is ready, runs the VM in itself, and a terminating signal ends the

@@ -1,6 +1,8 @@
-// `kill [--all] ID [SIGNAL]`: the signal (default SIGTERM) goes to the container process, which
-// is the VM: a terminating signal ends it, and the shim sees 128+signal.  --all means the same:
-// a container has exactly one host process.
+// `kill [--all] ID [SIGNAL]`: the signal (default SIGTERM) goes to the container process.  Shared
+// (the default): it relays the signal to its domain's init, which may catch it; SIGKILL ends the
+// process and so the domain (the shim sees 137).  Isolated: the process is the VM, and a
+// terminating signal ends it at once (128+signal).  --all means the same: a container has
+// exactly one host process.
 #include <signal.h>
 
 #include <cctype>

@@ -40,7 +40,9 @@ DomainQueue::Ticket DomainQueue::add(HotDomain d, DomainEndHandler on_end) {
         throw Error(d.name + ": app, arguments and tree take " + std::to_string(staged_bytes(d)) +
                     " bytes, more than the staging area's " + std::to_string(staging_size_));
     }
+    std::vector<std::vector<uint8_t>> staged_bytes_to_free;
     std::lock_guard lock(mu_);
+    staged_bytes_to_free.swap(released_);  // freed on this thread (answer() must not)
     if (shutdown_) throw Error(d.name + ": the enclave is shutting down");
     if (log_.full()) {
         throw Error(d.name + ": the enclave's measurement log is full (" +
@@ -76,7 +78,9 @@ bool DomainQueue::kill(Ticket ticket, uint32_t signal) {
 
 bool DomainQueue::signal(Ticket ticket, uint32_t signal) {
     if (signal < 1 || signal > 64) return false;
+    std::vector<std::vector<uint8_t>> staged_bytes_to_free;
     std::lock_guard lock(mu_);
+    staged_bytes_to_free.swap(released_);  // freed on this thread (answer() must not)
     for (const auto& [slot, live] : live_) {
         if (live.ticket != ticket) continue;
         signals_.emplace_back(slot, signal);
@@ -146,10 +150,13 @@ er_hc_domain_poll DomainQueue::answer(uint32_t free_slot, GuestMemory& memory,
         out.action = ER_POLL_ADD;
         out.domain = free_slot;
         Live live{p.ticket, std::move(p.domain), std::move(p.on_end)};
-        live.domain.app.clear();
-        live.domain.app.shrink_to_fit();
-        live.domain.fs.clear();
-        live.domain.fs.shrink_to_fit();
+        // Not freed here: a free on the confined vCPU thread can make glibc trim another
+        // thread's arena, whose first trim reads /proc/sys/vm/overcommit_memory (an openat the
+        // run loop's seccomp filter kills).  The next caller from any other thread frees them.
+        released_.push_back(std::move(live.domain.app));
+        released_.push_back(std::move(live.domain.fs));
+        live.domain.app = {};
+        live.domain.fs = {};
         live_[free_slot] = std::move(live);
         return out;
     }

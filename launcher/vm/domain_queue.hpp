@@ -106,6 +106,9 @@ class DomainQueue {
     std::map<uint32_t, Live> live_;                      // slot -> what runs there
     std::deque<std::pair<uint32_t, uint32_t>> kills_;    // (slot, signal)
     std::deque<std::pair<uint32_t, uint32_t>> signals_;  // (slot, signal): ER_POLL_SIGNAL
+    // Staged apps and trees, freed by the next add() or signal() (another thread's), never by
+    // answer() on the confined vCPU thread (domain_queue.cpp).
+    std::vector<std::vector<uint8_t>> released_;
     bool shutdown_ = false;
     bool shutdown_sent_ = false;
     uint64_t polls_ = 0;

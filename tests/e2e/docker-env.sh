@@ -125,12 +125,13 @@ done
 [ $up = 1 ] || fail_start "dockerd did not answer /_ping in 60 s"
 say "containerd and dockerd up after $(elapsed) s"
 
-# The image: every static test app of the build at /, imported as one layer.
+# The image: every static test app of the build at /, and signal-check (a SIGTERM handler for the
+# stop case), imported as one layer.
 export E2E_IMAGE=enclave-run-apps:test E2E_CTR_NS=er-e2e
 apps=$(cd "$build/apps" && find . -maxdepth 1 -type f -perm -u+x -printf '%f\n' | sort)
 [ -n "$apps" ] || fail_start "no apps in $build/apps (ninja apps)"
 # shellcheck disable=SC2086 # one word per app
-tar -C "$build/apps" --owner=0 --group=0 -cf $st/apps.tar $apps
+tar --owner=0 --group=0 -cf $st/apps.tar -C "$build/apps" $apps -C "$build/unikernel/tests" signal-check
 timeout 120 docker import $st/apps.tar $E2E_IMAGE >/dev/null || fail_start "docker import failed"
 say "image $E2E_IMAGE ($(echo "$apps" | wc -l) apps) imported after $(elapsed) s"
 

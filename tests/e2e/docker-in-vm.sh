@@ -25,6 +25,8 @@ done
 [ $# -gt 0 ] || set -- "$here/run-cases.sh"
 build=$(cd "$build" && pwd)
 [ -x "$build/apps/hello" ] || { echo "docker-in-vm: $build/apps/hello missing (ninja apps)" >&2; exit 2; }
+[ -x "$build/unikernel/tests/signal-check" ] ||
+    { echo "docker-in-vm: $build/unikernel/tests/signal-check missing (ninja unikernel_test_apps)" >&2; exit 2; }
 # The VM gets more memory than the default: dockerd, containerd and the shims beside the enclaves.
 # The source tree is shared too: this script's helpers live there, and the VM sees the host's /
 # only where it is not a tmpfs (a clone under /tmp, as CI makes, would be invisible otherwise).

@@ -1,8 +1,10 @@
 // The shared enclave host (docs/launcher.md "Shared enclave host"): one VMM process whose domains
 // are members' apps, hot-added.  One host, started as a child process as the OCI runtime starts
 // it, serves five members at once, each getting exactly its own output on its own pipes and its
-// own exit status (a hostile neighbour dies alone); kill{15} ends a spinning domain with 143; a
-// member whose connection closes mid-run has its domain killed; a full host refuses an attach;
+// own exit status (a hostile neighbour dies alone); kill{15} reaches an init's SIGTERM handler,
+// which exits with its own status, and an init without one ignores it until kill{9} ends it with
+// 137 (docker stop); a member whose connection closes mid-run has its domain killed; a full host
+// refuses an attach;
 // and once everyone has left the host ends by itself, status 0, its socket gone.
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -76,13 +78,15 @@ struct Member {
     std::unique_ptr<HostConnection> conn;
 };
 
-// Attaches as `id` and runs apps/APP with `args` (argv[0] = APP).
+// Attaches as `id` and runs apps/APP (or `path`, when given) with `args` (argv[0] = APP).
 std::unique_ptr<Member> start(const std::string& sock, const std::string& id,
-                              const std::string& app_name, std::vector<std::string> args = {}) {
+                              const std::string& app_name, std::vector<std::string> args = {},
+                              std::string path = "") {
     auto m = std::make_unique<Member>();
     m->conn = std::make_unique<HostConnection>(HostConnection::attach(sock, id));
-    int app_fd = ::open(app(app_name).c_str(), O_RDONLY | O_CLOEXEC);
-    if (app_fd < 0) throw std::runtime_error("cannot open " + app(app_name));
+    if (path.empty()) path = app(app_name);
+    int app_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (app_fd < 0) throw std::runtime_error("cannot open " + path);
     DomainRequest r;
     r.argv = {app_name};
     r.argv.insert(r.argv.end(), args.begin(), args.end());
@@ -190,11 +194,32 @@ TEST(HostEnclave, FiveMembersEachGetTheirOwnOutputAndStatusThenTheHostEndsWhenId
     EXPECT_EQ(five[3]->err.text(), "to stderr\n");
     EXPECT_EQ(five[4]->out.text(), "hostile-read-other: reading exec at 0x400000\n");
 
-    // kill{15}: a spinning domain ends with 128 + 15.
+    // kill{15} (docker stop): an init with a SIGTERM handler gets the signal and exits with its
+    // own status.  Sent until the end comes: before the handler is installed the init ignores
+    // it, as a container's pid 1 does.
+    auto graceful =
+        start(sock, "graceful", "signal-check", {"wait-term", "42"}, kChecks + "/signal-check");
+    bool live = false;
+    for (int i = 0; i < 300 && graceful->conn->kill(SIGTERM); i++) {
+        live = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_TRUE(live) << "the domain had ended before the first SIGTERM";
+    DomainEnd caught = graceful->conn->wait();
+    EXPECT_EQ(caught.status, 42) << caught.text;
+    graceful->conn.reset();
+    EXPECT_EQ(graceful->out.text(), "signal-check: SIGTERM from pid 0 code 0\n");
+
+    // An init without a handler ignores kill{15} and keeps spinning; kill{9} ends it (137).
     auto spinner = start(sock, "spinner", "spin");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
     EXPECT_TRUE(spinner->conn->kill(SIGTERM));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_TRUE(spinner->conn->kill(SIGTERM)) << "SIGTERM ended an init without a handler";
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_TRUE(spinner->conn->kill(SIGKILL)) << "SIGTERM ended an init without a handler";
     DomainEnd killed = spinner->conn->wait();
-    EXPECT_EQ(killed.status, 143) << killed.text;
+    EXPECT_EQ(killed.status, 137) << killed.text;
     EXPECT_FALSE(spinner->conn->kill(SIGKILL)) << "a kill after the end";
     spinner->conn.reset();
 
@@ -205,7 +230,7 @@ TEST(HostEnclave, FiveMembersEachGetTheirOwnOutputAndStatusThenTheHostEndsWhenId
     auto status = launcher::host::query_status(sock);
     EXPECT_EQ(status.group, "test");
     EXPECT_EQ(status.members, 1u);
-    EXPECT_EQ(status.added, 7u);
+    EXPECT_EQ(status.added, 8u);
     // Attested (the default): the guest measured every domain; the digests are its log's.
     EXPECT_EQ(status.log_digest.size(), 96u) << "no SHA-384 log digest";
     bool running = false, hello_listed = false;

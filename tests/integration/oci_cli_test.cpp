@@ -501,7 +501,8 @@ TEST(Oci, HelloCreateStartWaitDelete) {
     EXPECT_TRUE(empty_within(f.root(), 30));  // the host ends: idle 1 s here
 }
 
-// Exit codes propagate; docker stop's SIGTERM ends a spinning app's VM with 128+15.
+// Exit codes propagate; docker stop's SIGTERM reaches an init's handler, which exits with its own
+// status; an init without one ignores SIGTERM (as a container's pid 1 does) until SIGKILL (137).
 TEST(Oci, ExitCodeAndStop) {
     OciFixture f("exit");
     f.make_bundle(app("exit-code"), "exit-code", {"7"});
@@ -522,8 +523,31 @@ TEST(Oci, ExitCodeAndStop) {
               std::string::npos)
         << d.err;
     EXPECT_EQ(f.oci({"kill", "s", "TERM"}).status, 0);
-    EXPECT_EQ(wait_container(pid), 128 + SIGTERM);
+    ::usleep(800000);
+    int st = 0;
+    EXPECT_EQ(::waitpid(pid, &st, WNOHANG), 0) << "SIGTERM ended an init without a handler";
+    EXPECT_EQ(f.state("s")["status"], "running");
+    EXPECT_EQ(f.oci({"kill", "--all", "s", "KILL"}).status, 0);
+    EXPECT_EQ(wait_container(pid), 128 + SIGKILL);
     EXPECT_EQ(f.oci({"delete", "s"}).status, 0);
+
+    // The handler: sent until the container ends (before the handler is installed the init
+    // ignores it).
+    f.make_bundle(kChecks + "/signal-check", "signal-check", {"wait-term", "42"});
+    ASSERT_EQ(f.create("t"), 0) << f.last_error();
+    pid = f.pid_from_file();
+    ASSERT_EQ(f.oci({"start", "t"}).status, 0);
+    int ended = -1;
+    for (int i = 0; i < 300 && ended < 0; i++) {
+        if (f.oci({"kill", "t", "TERM"}).status != 0) break;  // not running any more
+        if (::waitpid(pid, &st, WNOHANG) == pid) ended = WIFEXITED(st) ? WEXITSTATUS(st) : -2;
+        if (ended < 0) ::usleep(100000);
+    }
+    if (ended == -1) ended = wait_container(pid);
+    std::string host_log = read_file(f.root() + "/enclaves/default.0/host.log");
+    EXPECT_EQ(ended, 42) << f.err() << "host.log:\n" << host_log;
+    EXPECT_EQ(f.out(), "signal-check: SIGTERM from pid 0 code 0\n");
+    EXPECT_EQ(f.oci({"delete", "t"}).status, 0);
     EXPECT_TRUE(empty_within(f.root(), 30));  // the host ends: idle 1 s here
 }
 

@@ -5,8 +5,8 @@
  *   hostile-cs     a handler rewrites its frame's CS to the kernel's: rt_sigreturn kills it
  *   hostile-iopl   ... sets IOPL 3 in the frame's RFLAGS
  *   hostile-rip    ... sets a non-canonical rip
- *   wait-term      catches SIGTERM, waits for it (pause), prints its sender and exits 0: the
- *                  host's signal to a hot-added domain's init (ER_POLL_SIGNAL)
+ *   wait-term [N]  catches SIGTERM, waits for it (pause), prints its sender and exits N (0):
+ *                  the host's signal to a hot-added domain's init (ER_POLL_SIGNAL, docker stop)
  * The hostile modes must die with SIGSEGV and an "rt_sigreturn: ..." message, alone. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -342,7 +343,7 @@ int main(int argc, char** argv) {
         set_action(SIGTERM, on_term, SA_SIGINFO);
         while (term_pid < 0) pause();
         printf("signal-check: SIGTERM from pid %d code %d\n", term_pid, term_code);
-        return 0;
+        return argc > 2 ? atoi(argv[2]) : 0;
     }
     if (!strncmp(m, "hostile-", 8)) {
         hostile_mode = m;
