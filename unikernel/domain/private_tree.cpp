@@ -2,6 +2,7 @@
 
 #include "arch/x86/cpu.hpp"
 #include "arch/x86/cpu_features.hpp"
+#include "arch/x86/tlb.hpp"
 #include "domain/domain.hpp"
 #include "lib/string.hpp"
 #include "libos-abi/enclave_abi.h"
@@ -38,14 +39,6 @@ uint64_t& pd_entry(uint64_t va) {
 
 uint64_t window_of(uint32_t id) {
     return kWindowVa + uint64_t(id) * g_slot_bytes;
-}
-
-// Every TLB entry and paging-structure cache entry of every PCID goes (a MOV to CR4 that changes
-// PGE, SDM vol. 3 §4.10.4.1): the freed tables and frames may be anyone's next.
-void flush_everything() {
-    uint64_t cr4 = x86::read_cr4();
-    x86::write_cr4(cr4 ^ x86::kCr4Pge);
-    x86::write_cr4(cr4);
 }
 
 }  // namespace
@@ -117,7 +110,7 @@ void tree_release(Domain& d) {
         mm::free_charged(&d.account, pde & mm::kPteAddrMask);
         pde = 0;
     }
-    flush_everything();
+    x86::flush_all_tlbs();  // the freed tables and frames may be anyone's next
     d.tree = nullptr;
     d.tree_size = 0;
 }

@@ -1,6 +1,7 @@
 #include "mm/address_space.hpp"
 
 #include "arch/x86/cpu.hpp"
+#include "arch/x86/tlb.hpp"
 #include "lib/string.hpp"
 #include "mm/frame_refs.hpp"
 #include "mm/layout.hpp"
@@ -35,6 +36,11 @@ void AddressSpace::destroy() {
         constexpr uint64_t kSlot = 512ull << 30;
         pt_.destroy_slots(unsigned(layout_.lo / kSlot), unsigned((layout_.hi + kSlot - 1) / kSlot));
         pt_ = PageTable();
+        // The other members keep loading the shared root without a flush (the point of MPK), so
+        // no translation of this window's freed tables and frames may survive in any PCID: they
+        // may be anyone's next.  (A private root is never loaded again: its PCID's next user
+        // loads with a flush.)
+        x86::flush_all_tlbs();
     } else {
         pt_.destroy();
     }

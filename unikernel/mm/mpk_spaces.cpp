@@ -10,7 +10,6 @@ namespace {
 
 er::mpk::KeyPool<kMaxMpkSpaces> g_keys;
 uint64_t g_roots[kMaxMpkSpaces];
-bool g_flush[kMaxMpkSpaces];
 
 }  // namespace
 
@@ -27,7 +26,6 @@ bool mpk_join(MpkSlot* slot) {
         }
         PageTable(root).share_kernel_half(g_kernel_pt);
         g_roots[space] = root;
-        g_flush[space] = true;
     }
     *slot = MpkSlot{space, key, g_roots[space]};
     return true;
@@ -35,17 +33,11 @@ bool mpk_join(MpkSlot* slot) {
 
 void mpk_leave(const MpkSlot& slot) {
     if (!g_keys.give_back(slot.space, slot.key)) return;
-    g_flush[slot.space] = true;
+    // The leaver's window was torn down with every PCID flushed (AddressSpace::destroy).
     if (g_keys.members(slot.space) == 0) {
         free_charged(nullptr, g_roots[slot.space]);
         g_roots[slot.space] = 0;
     }
-}
-
-bool mpk_take_flush(uint32_t space) {
-    if (space >= kMaxMpkSpaces || !g_flush[space]) return false;
-    g_flush[space] = false;
-    return true;
 }
 
 }  // namespace uk::mm

@@ -23,13 +23,10 @@ struct MpkSlot {
 // A key in the first space with one free (creating that space's root on first use); false when
 // out of memory for the root or out of keys.
 bool mpk_join(MpkSlot* slot);
-// Gives the key back; the last member out frees the root, which must not be the live CR3.
-// The space's TLB entries for the leaver's window are stale from now on: the next load of the
-// root flushes (mpk_take_flush).
+// Gives the key back; the last member out frees the root, which must not be the live CR3.  The
+// leaver's window must be torn down already (AddressSpace::destroy flushes every PCID then, so no
+// translation of it survives for the members that stay, or for a later root of this space).
 void mpk_leave(const MpkSlot& slot);
-// True once after a member left or the root was (re)created: the next CR3 load of this space must
-// not keep its PCID's TLB entries.
-bool mpk_take_flush(uint32_t space);
 // The PCID of a space (page-table domains use 1..64).
 constexpr uint64_t mpk_pcid(uint32_t space) {
     return ER_MAX_DOMAINS + 1 + space;

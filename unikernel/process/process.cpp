@@ -25,7 +25,25 @@ Process* find(const domain::Domain& d, uint32_t pid) {
     return nullptr;
 }
 
+uint32_t inits_in_use() {
+    uint32_t n = 0;
+    for (const Process& p : g_processes) {
+        if (p.state != State::unused && p.parent == nullptr) n++;
+    }
+    return n;
+}
+
+uint32_t slots_held_back() {
+    uint32_t inits = inits_in_use();
+    return inits < ER_MAX_DOMAINS ? ER_MAX_DOMAINS - inits : 0;
+}
+
 Process* alloc(domain::Domain& d, uint32_t pid, Process* parent) {
+    if (parent != nullptr) {
+        uint32_t free = 0;
+        for (const Process& p : g_processes) free += p.state == State::unused ? 1 : 0;
+        if (free <= slots_held_back()) return nullptr;  // EAGAIN: the rest are for new domains
+    }
     for (uint32_t i = 0; i < kMaxProcesses; i++) {
         Process& p = g_processes[i];
         if (p.state != State::unused) continue;

@@ -40,7 +40,7 @@ struct Process {
     mm::AddressSpace as;
     uint64_t cr3;           // root | PCID
     bool cr3_loaded;        // with PCID: loaded once, so later loads may keep its TLB entries
-    uint64_t tlb_gen;       // task::stack_flush_generation() at its latest load
+    uint64_t tlb_gen;       // x86::tlb_generation() at its latest load
     fs::DomainFiles files;  // its fd table, and today also its domain's trees (one process)
 
     // Program break: [brk_start, brk) is the heap VMA, page-rounded at its end.
@@ -61,7 +61,14 @@ Process* find(const domain::Domain& d, uint32_t pid);
 
 // A free slot made into a process of d with the given pid (state live, no address space yet),
 // or nullptr when the table is full.
+// A domain's init (parent nullptr) may take any free slot.  Every other process (a fork) may not
+// take the last slots_held_back() free ones: one is kept for the init of each domain that could
+// still start, so no domain can fork the table full and stop its neighbours' inits or a hot add.
 Process* alloc(domain::Domain& d, uint32_t pid, Process* parent);
+// Processes that are some domain's init (one per live domain), and the free process (and task)
+// slots kept for the inits still to come: ER_MAX_DOMAINS - inits_in_use().
+uint32_t inits_in_use();
+uint32_t slots_held_back();
 // Frees p's slot (its address space and files already released).
 void free(Process& p);
 

@@ -2,6 +2,7 @@
 
 #include "arch/x86/cpu.hpp"
 #include "arch/x86/cpu_features.hpp"
+#include "arch/x86/tlb.hpp"
 #include "mm/charged_frames.hpp"
 #include "mm/layout.hpp"
 #include "mm/page_table.hpp"
@@ -35,23 +36,6 @@ uint64_t& pte(uint64_t va) {
 
 uint64_t slot_base(uint32_t slot) {
     return kWindowVa + uint64_t(slot) * kStackSlotBytes;
-}
-
-uint64_t g_generation = 0;
-
-// A freed stack's frames may be anyone's next: no translation of them may survive in any PCID.
-// Toggling CR4.PGE flushes everything (SDM vol. 3 §4.10.4.1).  Without PGE a CR3 reload flushes
-// the current PCID only: the generation makes every other address space's next load a flushing
-// one (task::activate).
-void flush_everything() {
-    if (x86::g_cpu.pge) {
-        uint64_t cr4 = x86::read_cr4();
-        x86::write_cr4(cr4 ^ x86::kCr4Pge);
-        x86::write_cr4(cr4);
-    } else {
-        x86::write_cr3(x86::read_cr3());
-        g_generation++;
-    }
 }
 
 }  // namespace
@@ -100,11 +84,8 @@ void stack_unmap(uint32_t slot, mm::FrameAccount* account) {
         e = 0;
         any = true;
     }
-    if (any) flush_everything();
-}
-
-uint64_t stack_flush_generation() {
-    return g_generation;
+    // A freed stack's frames may be anyone's next: no translation of them may survive.
+    if (any) x86::flush_all_tlbs();
 }
 
 bool is_stack_guard(uint64_t va) {

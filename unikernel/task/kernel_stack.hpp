@@ -25,10 +25,6 @@ uint64_t stack_map(uint32_t slot, mm::FrameAccount* account);
 // CPU must not be on that stack.
 void stack_unmap(uint32_t slot, mm::FrameAccount* account);
 
-// Bumped by each unmap that could not flush every PCID (no PGE): an address space loaded with an
-// older generation must be loaded with a flush.
-uint64_t stack_flush_generation();
-
 // True for an address in the window's guard pages (a kernel stack overflow).
 bool is_stack_guard(uint64_t va);
 

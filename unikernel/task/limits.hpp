@@ -16,7 +16,9 @@ constexpr uint32_t kMaxTasks = 512;
 namespace uk::process {
 
 // A process holds its fd table and /tmp (fs::DomainFiles, ~10 KiB) by value: 128 fit the kernel
-// image's limit (ER_GPA_KERNEL_MAX) with room to spare.
+// image's limit (ER_GPA_KERNEL_MAX) with room to spare.  One slot per domain that could still
+// start is held back from forks (process::slots_held_back): a lone domain may hold 64 processes,
+// and no domain can take a neighbour's init's slot.
 constexpr uint32_t kMaxProcesses = 128;
 
 }  // namespace uk::process

@@ -6,6 +6,7 @@
 #include "arch/x86/gdt.hpp"
 #include "arch/x86/pkru.hpp"
 #include "arch/x86/syscall_setup.hpp"
+#include "arch/x86/tlb.hpp"
 #include "domain/domain.hpp"
 #include "mm/charged_frames.hpp"
 #include "mm/layout.hpp"
@@ -46,6 +47,14 @@ Task* find(const domain::Domain& d, uint32_t tid) {
 }
 
 Task* alloc(process::Process& p, uint32_t tid) {
+    // A domain's first task (its init process before it runs) may take any free slot; any other
+    // leaves one free slot for the first task of each domain that could still start.
+    bool first_of_domain = p.parent == nullptr && p.live_tasks == 0;
+    if (!first_of_domain) {
+        uint32_t free = 0;
+        for (const Task& t : g_tasks) free += t.state == State::unused ? 1 : 0;
+        if (free <= process::slots_held_back()) return nullptr;
+    }
     for (uint32_t i = 0; i < kMaxTasks; i++) {
         Task& t = g_tasks[i];
         if (t.state != State::unused) continue;
@@ -87,18 +96,17 @@ void release(Task& t) {
 void activate(Task& t) {
     g_current = &t;
     process::Process& p = *t.proc;
-    domain::Domain& d = *t.dom;
     // MPK domains of one space share its root: switching between them needs no CR3 write (the
-    // point of MPK), unless a member left and the space's TLB entries must go.
-    bool flush = !p.cr3_loaded || p.tlb_gen != stack_flush_generation();
+    // point of MPK).  A member's window is torn down with every PCID flushed at once
+    // (x86::flush_all_tlbs in AddressSpace::destroy), so no load has to make up for it later.
+    bool flush = !p.cr3_loaded || p.tlb_gen != x86::tlb_generation();
     // With PCID, PCID 0 is shared by every forked and exec'd process (process/fork.cpp): their
     // loads always flush it.  (Without PCID every CR3 write flushes anyway.)
     if (x86::g_cpu.pcid && (p.cr3 & 0xFFF) == 0) flush = true;
-    if (d.isolation == ER_ISO_MPK && mm::mpk_take_flush(d.mpk.space)) flush = true;
     if (flush || x86::read_cr3() != p.cr3)
         x86::write_cr3(!flush && x86::g_cpu.pcid ? p.cr3 | kCr3NoFlush : p.cr3);
     p.cr3_loaded = true;
-    p.tlb_gen = stack_flush_generation();
+    p.tlb_gen = x86::tlb_generation();
     if (x86::g_cpu.pku) x86::force_pkru(er::mpk::pkru_only(p.as.pkey()));
     x86::wrmsr(x86::kMsrFsBase, t.fs_base);
     // Traps and syscalls from this task land on its own kernel stack.

@@ -85,7 +85,8 @@ Task* at(uint32_t slot);
 Task* find(const domain::Domain& d, uint32_t tid);
 
 // A free slot made into task `tid` of p (state dead, no stack yet), or nullptr when the table
-// is full.  A process's first task has its pid as tid; later ones domain::next_id().
+// is full, or when only the slots kept for domains still to start are left
+// (process::slots_held_back; a domain's first task may take those).  A process's first task has its pid as tid; later ones domain::next_id().
 Task* alloc(process::Process& p, uint32_t tid);
 // Gives t's kernel stack and FPU area back to its domain and frees its slot.  Never on the task
 // whose stack the CPU is on (sched/ does that from its own context).
