@@ -27,6 +27,7 @@ fetch() {
         deb=$(find "$cache/debs" -maxdepth 1 -name "${pkg}_*.deb" -print -quit)
     fi
     if [ ! -e "$dir/.done-$pkg" ]; then
+        mkdir -p "$dir"  # dpkg-deb -x makes the last folder only (go/golang-1.N of an empty cache)
         dpkg-deb -x "$deb" "$dir"
         touch "$dir/.done-$pkg"
     fi
