@@ -4,6 +4,7 @@
 #include "domain/domain.hpp"
 #include "mm/layout.hpp"
 #include "mm/user_access.hpp"
+#include "process/clone_flags.hpp"
 #include "process/process.hpp"
 #include "sched/scheduler.hpp"
 #include "signal/signals.hpp"
@@ -13,13 +14,6 @@
 namespace uk::process {
 namespace {
 
-constexpr uint64_t kExitSignalMask = 0xFF;
-constexpr uint64_t kCloneVm = 0x100;
-constexpr uint64_t kCloneVfork = 0x4000;
-constexpr uint64_t kCloneSettls = 0x80000;
-constexpr uint64_t kCloneParentSettid = 0x100000;
-constexpr uint64_t kCloneChildCleartid = 0x200000;
-constexpr uint64_t kCloneChildSettid = 0x1000000;
 constexpr uint64_t kAllowed = kExitSignalMask | kCloneVm | kCloneVfork | kCloneSettls |
                               kCloneParentSettid | kCloneChildCleartid | kCloneChildSettid;
 

@@ -7,6 +7,7 @@
 #include "domain/domain.hpp"
 #include "mm/layout.hpp"
 #include "mm/user_access.hpp"
+#include "process/clone_flags.hpp"
 #include "process/fork.hpp"
 #include "sched/scheduler.hpp"
 #include "sys/errno.hpp"
@@ -15,18 +16,7 @@
 namespace uk::sys {
 namespace {
 
-constexpr uint64_t kCloneVm = 0x100;
-constexpr uint64_t kCloneFs = 0x200;
-constexpr uint64_t kCloneFiles = 0x400;
-constexpr uint64_t kCloneSighand = 0x800;
-constexpr uint64_t kCloneThread = 0x10000;
-constexpr uint64_t kCloneSysvsem = 0x40000;
-constexpr uint64_t kCloneSettls = 0x80000;
-constexpr uint64_t kCloneParentSettid = 0x100000;
-constexpr uint64_t kCloneChildCleartid = 0x200000;
-constexpr uint64_t kCloneDetached = 0x400000;  // ignored by Linux since 2.6.2
-constexpr uint64_t kCloneChildSettid = 0x1000000;
-constexpr uint64_t kExitSignalMask = 0xFF;
+using namespace process;  // the clone flags (process/clone_flags.hpp)
 
 // What every thread shares with its creator (glibc, musl and Go all pass these): anything less
 // (a thread with its own files or fs) is not supported.
