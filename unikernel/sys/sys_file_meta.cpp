@@ -161,7 +161,7 @@ int64_t do_readlink(int64_t dirfd, uint64_t user_path, uint64_t buf, uint64_t si
     const char* target;
     size_t tlen;
     if (len == sizeof kProcSelfExe - 1 && memcmp(path, kProcSelfExe, len) == 0) {
-        // The only /proc entry: what glibc's static start-up and busybox ask for.
+        // Answered here, not by proc/: argv[0] as the launcher gave it (docs/compat.md "Findings").
         target = df.exe_path, tlen = df.exe_len;
     } else {
         NodeRef n;
