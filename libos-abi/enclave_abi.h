@@ -174,7 +174,8 @@ enum er_hypercall {
     ER_HC_GUEST_REQUEST = 6, /* ABI 4, ER_CC_SIM only: struct er_hc_guest_request */
     ER_HC_EVIDENCE = 7,      /* ABI 4, --attest: struct er_hc_evidence */
     ER_HC_DOMAIN_POLL = 8,   /* ABI 5, ER_BOOT_F_PERSISTENT: struct er_hc_domain_poll */
-    ER_HC_MAX = 9
+    ER_HC_NET = 9,           /* ABI 5 amendment (issue 19): struct er_hc_net, a socket operation */
+    ER_HC_MAX = 10
 };
 
 enum er_stream { ER_STREAM_STDOUT = 1, ER_STREAM_STDERR = 2 };
@@ -298,8 +299,75 @@ struct er_hc_domain_poll {
     uint64_t reserved[2];
 };
 
+/* ABI 5 amendment (issue 19, docs/network.md): sockets.  A domain's AF_INET and AF_INET6 sockets
+ * are host sockets in the domain's network namespace; the host names them to the guest by small
+ * per-domain handles (0 .. ER_NET_MAX_SOCKETS-1) and never shows a host descriptor.  Host sockets
+ * never block: the guest blocks its own task and waits for readiness with ER_NET_POLL.  AF_UNIX
+ * sockets never reach the host (the guest keeps them).
+ *
+ * One struct er_hc_net per call.  Addresses are Linux's struct sockaddr_in / sockaddr_in6 bytes,
+ * at most ER_NET_ADDR_MAX; data moves through one guest kernel buffer of at most ER_NET_IO_MAX
+ * bytes.  `domain` is the calling domain; a handle that is not that domain's gets -EBADF.  ret is
+ * the result or -errno (Linux's numbers).  A request that breaks the rules below (unknown op,
+ * buf_len or addr_len over the limit, a GPA outside RAM or in the null page, a domain index that
+ * is not live) is a guest error: the VM ends, the host is not harmed. */
+enum er_net_op {
+    ER_NET_SOCKET = 1,   /* a0 family (AF_INET, AF_INET6), a1 type (SOCK_STREAM, SOCK_DGRAM, no
+                            flag bits), a2 protocol; ret: the new handle.  Other families:
+                            -EAFNOSUPPORT; other types: -EINVAL; over the cap: -EMFILE */
+    ER_NET_CLOSE = 2,    /* ret 0 */
+    ER_NET_BIND = 3,     /* addr in */
+    ER_NET_LISTEN = 4,   /* a0 backlog */
+    ER_NET_ACCEPT = 5,   /* ret: the new handle, or -EAGAIN; addr out: the peer's */
+    ER_NET_CONNECT = 6,  /* addr in; ret 0 or -EINPROGRESS (then poll for POLLOUT, read SO_ERROR) */
+    ER_NET_SEND = 7,     /* buf in, a0 MSG_* flags (the host adds MSG_DONTWAIT|MSG_NOSIGNAL and
+                            honours MSG_MORE, MSG_OOB, MSG_EOR only); addr in, or addr_len 0 */
+    ER_NET_RECV = 8,     /* buf out, a0 MSG_* flags (MSG_PEEK, MSG_TRUNC, MSG_OOB honoured); ret:
+                            bytes; addr out: the sender (addr_len 0 when none); a1 out: msg_flags */
+    ER_NET_SHUTDOWN = 9, /* a0 how (SHUT_RD, SHUT_WR, SHUT_RDWR) */
+    ER_NET_SOCKNAME = 10, /* addr out */
+    ER_NET_PEERNAME = 11, /* addr out */
+    ER_NET_SETOPT = 12,  /* a0 level, a1 name, buf in (the value, buf_len bytes); options the host
+                            does not list (docs/network.md) get -ENOPROTOOPT */
+    ER_NET_GETOPT = 13,  /* a0 level, a1 name, buf out (buf_len room); ret: the value's length */
+    ER_NET_POLL = 14,    /* buf: er_net_pollfd[a0] (a0 <= ER_NET_POLL_MAX, any domains'), in
+                            events, out revents (POLLIN, POLLOUT, POLLPRI, POLLERR, POLLHUP,
+                            POLLRDHUP); waits up to timeout_ns (0: not at all) for one to be
+                            ready; ret: how many have revents.  An entry whose handle is not its
+                            domain's gets POLLNVAL */
+    ER_NET_FIONREAD = 15 /* ret: bytes readable now (ioctl FIONREAD) */
+};
+#define ER_NET_ADDR_MAX 128u     /* sizeof(struct sockaddr_storage) */
+#define ER_NET_IO_MAX 65536u     /* bytes per SEND/RECV, option bytes per SETOPT/GETOPT */
+#define ER_NET_POLL_MAX 256u     /* entries per POLL */
+#define ER_NET_MAX_SOCKETS 128u  /* host sockets per domain at once */
+struct er_net_pollfd {
+    uint32_t domain;
+    int32_t handle;
+    uint16_t events;  /* in: POLL* bits */
+    uint16_t revents; /* out */
+    uint32_t pad;
+};
+struct er_hc_net {
+    uint32_t op;     /* er_net_op */
+    uint32_t domain; /* the calling domain (POLL: ignored, each entry names its own) */
+    int32_t handle;  /* the domain's socket, or -1 (SOCKET, POLL) */
+    uint32_t pad0;
+    int64_t a0, a1, a2;  /* per op, above */
+    uint64_t buf_gpa;    /* data, option value or pollfd array */
+    uint64_t buf_len;    /* <= ER_NET_IO_MAX (POLL: ignored, a0 entries) */
+    uint64_t addr_gpa;   /* a sockaddr of ER_NET_ADDR_MAX bytes of room */
+    uint32_t addr_len;   /* in: the address's bytes (0: none); out: its length */
+    uint32_t pad1;
+    uint64_t timeout_ns; /* POLL: the longest the host may wait; it may return sooner */
+    int64_t ret;         /* out: result or -errno */
+    uint64_t reserved[2];
+};
+
 #ifdef __cplusplus
 static_assert(sizeof(er_hc_domain_poll) == 168, "er_hc_domain_poll layout is ABI");
+static_assert(sizeof(er_hc_net) == 104, "er_hc_net layout is ABI");
+static_assert(sizeof(er_net_pollfd) == 16, "er_net_pollfd layout is ABI");
 static_assert(sizeof(er_host_hints) == 128, "er_host_hints layout is ABI");
 static_assert(sizeof(er_hc_guest_request) == 24, "er_hc_guest_request layout is ABI");
 static_assert(sizeof(er_evidence_entry) == 184, "er_evidence_entry layout is ABI");

@@ -4,7 +4,7 @@
 // of all the domain's processes can point at the same ones (a pipe end held by a parent and its
 // child); each description counts the descriptors that point at it, in every table.
 // Pure bookkeeping, unit-tested on the host; what an open file does is in sys/sys_file*.cpp,
-// pipe/, poll/, epoll/ and eventfd/.
+// pipe/, poll/, epoll/, eventfd/ and net/.
 #pragma once
 
 #include <stdint.h>
@@ -27,6 +27,8 @@ enum class FileKind : uint8_t {
     epoll,       // obj: epoll::Epoll
     eventfd,     // pos: the counter, gen: wake-ups
     timerfd,     // obj: eventfd::Timer
+    socket_inet, // obj: net::InetSocket (net/inet/): a host socket, by handle (ER_HC_NET)
+    socket_unix, // obj: net::UnixSocket (net/unix/): kept in the guest, never reaches the host
 };
 
 // Status-flag bits kept in OpenFile::flags beyond Linux's O_* ones (never shown by F_GETFL).
