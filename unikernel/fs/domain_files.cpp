@@ -68,6 +68,8 @@ void release_file(DomainFiles& f, OpenFile* file) {
         case FileKind::epoll:
         case FileKind::eventfd:
         case FileKind::timerfd:
+        case FileKind::socket_inet:
+        case FileKind::socket_unix:
             release_object(f, file);
             break;
         default:

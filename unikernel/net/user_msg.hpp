@@ -35,9 +35,14 @@ struct UserMsg {
     uint64_t control = 0;      // ancillary data: user pointer, or 0
     uint64_t control_len = 0;
     uint64_t total = 0;        // sum of the iov_len
+    bool plain = false;        // single_buffer(): `iov` is the buffer itself, `total` bytes
 };
-// 0, -EFAULT, -EINVAL (too many iovecs, total over SSIZE_MAX).
+// 0, -EFAULT, -EMSGSIZE (more than kMaxIov iovecs, as Linux), -EINVAL (total over SSIZE_MAX, a
+// negative msg_namelen).  A msg_namelen over kAddrMax is clamped to it, as Linux does.
 int read_msghdr(uint64_t user_msg, UserMsg* out);
+// readv/writev: an iovec array alone as a message.  0, -EFAULT, -EINVAL (count over kMaxIov,
+// total over SSIZE_MAX), as Linux's import_iovec.
+int read_iovec(uint64_t user_iov, uint64_t count, UserMsg* out);
 // A plain buffer as a one-iovec message (send, recv, sendto, recvfrom, read, write).
 UserMsg single_buffer(uint64_t user_buf, uint64_t len);
 

@@ -1,8 +1,9 @@
 // release_file for the descriptions whose state is a kernel object: a pipe end, an epoll, an
-// eventfd, a timerfd (fs/domain_files.hpp).
+// eventfd, a timerfd, a socket (fs/domain_files.hpp).
 #include "epoll/epoll_set.hpp"
 #include "fs/domain_files.hpp"
 #include "fs/tmp_pages.hpp"
+#include "net/socket_sys.hpp"
 #include "pipe/pipe.hpp"
 #include "poll/wait.hpp"
 
@@ -28,6 +29,10 @@ void release_object(DomainFiles& f, OpenFile* file) {
             src.free(src.ctx, file->obj);
             break;
         }
+        case FileKind::socket_inet:
+        case FileKind::socket_unix:
+            net::socket_release(f, file);
+            break;
         default:
             break;
     }

@@ -2,6 +2,7 @@
 
 #include "epoll/epoll_set.hpp"
 #include "eventfd/timer.hpp"
+#include "net/socket_sys.hpp"
 #include "pipe/pipe.hpp"
 #include "time/clock.hpp"
 
@@ -59,6 +60,9 @@ uint32_t ready_mask(fs::DomainFiles& df, fs::OpenFile* f, uint32_t* gen) {
             auto* e = static_cast<epoll::Epoll*>(f->obj);
             return e->any_ready(epoll_item_ready, &df) ? kReadable : 0;
         }
+        case FileKind::socket_inet:
+        case FileKind::socket_unix:
+            return net::socket_ready_mask(df, f, gen);
         default:
             return 0;
     }

@@ -9,6 +9,7 @@
 #include "exec/execve.hpp"
 #include "lib/panic.hpp"
 #include "mm/layout.hpp"
+#include "net/socket_sys.hpp"
 #include "pipe/pipe_io.hpp"
 #include "poll/poll_sys.hpp"
 #include "process/fork.hpp"
@@ -168,6 +169,23 @@ constexpr Entry kEntries[] = {
     {kWait4, process::sys_wait4},
     {kWaitid, process::sys_waitid},
     {kSetpgid, process::sys_setpgid},
+    // Sockets (net/): AF_INET/AF_INET6 forwarded to the host, AF_UNIX kept in the guest.
+    {net::kSocket, net::sys_socket},
+    {net::kConnect, net::sys_connect},
+    {net::kAccept, net::sys_accept},
+    {net::kSendto, net::sys_sendto},
+    {net::kRecvfrom, net::sys_recvfrom},
+    {net::kSendmsg, net::sys_sendmsg},
+    {net::kRecvmsg, net::sys_recvmsg},
+    {net::kShutdown, net::sys_shutdown},
+    {net::kBind, net::sys_bind},
+    {net::kListen, net::sys_listen},
+    {net::kGetsockname, net::sys_getsockname},
+    {net::kGetpeername, net::sys_getpeername},
+    {net::kSocketpair, net::sys_socketpair},
+    {net::kSetsockopt, net::sys_setsockopt},
+    {net::kGetsockopt, net::sys_getsockopt},
+    {net::kAccept4, net::sys_accept4},
 };
 
 struct Table {

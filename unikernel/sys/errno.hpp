@@ -42,7 +42,28 @@ enum Errno : int {
     kENOTEMPTY = 39,
     kELOOP = 40,
     kEOVERFLOW = 75,
+    // Sockets (net/).
+    kEDOM = 33,
+    kENOTSOCK = 88,
+    kEDESTADDRREQ = 89,
+    kEMSGSIZE = 90,
+    kEPROTOTYPE = 91,
+    kENOPROTOOPT = 92,
+    kEPROTONOSUPPORT = 93,
+    kESOCKTNOSUPPORT = 94,
+    kEOPNOTSUPP = 95,
+    kEAFNOSUPPORT = 97,
+    kEADDRINUSE = 98,
+    kEADDRNOTAVAIL = 99,
+    kECONNABORTED = 103,
+    kECONNRESET = 104,
+    kENOBUFS = 105,
+    kEISCONN = 106,
+    kENOTCONN = 107,
     kETIMEDOUT = 110,
+    kECONNREFUSED = 111,
+    kEALREADY = 114,
+    kEINPROGRESS = 115,
 };
 
 }  // namespace uk

@@ -76,6 +76,11 @@ int64_t stat_file(OpenFile* f, uint64_t user) {
                f->kind == FileKind::timerfd) {
         i.dev = 0xE;
         i.mode = 0600;
+    } else if (f->kind == FileKind::socket_inet || f->kind == FileKind::socket_unix) {
+        // sockfs: S_IFSOCK, 0777, numbered by where the socket's state lives.
+        i.dev = 0x8;
+        i.mode = 0140777;
+        i.ino = (reinterpret_cast<uint64_t>(f->obj) >> 12) & 0xFFFFFFF;
     }
     return put_stat(user, i);
 }

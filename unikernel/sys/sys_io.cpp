@@ -1,13 +1,14 @@
 // Data through descriptors: read, write, readv, writev, pread64, pwrite64, lseek, sendfile,
 // ioctl.  stdin is always at EOF; stdout and stderr go to the domain's buffered console
 // streams; files are the read-only tree's (read only) and /tmp's; pipes, eventfds and timerfds
-// are served by pipe/ and eventfd/.
+// are served by pipe/ and eventfd/, sockets by net/.
 #include "console/console.hpp"
 #include "domain/domain.hpp"
 #include "eventfd/eventfd_sys.hpp"
 #include "fs/path_walk.hpp"
 #include "mm/address_space.hpp"
 #include "mm/user_access.hpp"
+#include "net/socket_sys.hpp"
 #include "proc/proc_files.hpp"
 #include "pipe/pipe.hpp"
 #include "pipe/pipe_io.hpp"
@@ -31,7 +32,7 @@ constexpr int64_t kMaxIov = 1024;  // UIO_MAXIOV
 // the console may be short, as to a pipe or a terminal on Linux; libc loops (docs/syscalls.md).
 constexpr uint64_t kConsoleMaxPerCall = 64 * 1024;
 constexpr uint64_t kSeekSet = 0, kSeekCur = 1, kSeekEnd = 2;
-constexpr uint64_t kFionread = 0x541B;
+constexpr uint64_t kFionread = 0x541B, kFionbio = 0x5421;
 
 // Reads of a /tmp hole copy from here.
 alignas(64) const uint8_t kZeros[fs::kTmpPageSize] = {};
@@ -77,6 +78,8 @@ bool stream_like(const OpenFile* f, bool for_read) {
         case FileKind::pipe_write:
         case FileKind::eventfd:
         case FileKind::timerfd:
+        case FileKind::socket_inet:
+        case FileKind::socket_unix:
             return true;
         default:
             return false;
@@ -117,6 +120,9 @@ int64_t read_file(OpenFile* f, uint64_t buf, uint64_t count, const uint64_t* at)
             return at != nullptr ? -kESPIPE : eventfd::read(f, buf, count);
         case FileKind::timerfd:
             return at != nullptr ? -kESPIPE : eventfd::timer_read(f, buf, count);
+        case FileKind::socket_inet:
+        case FileKind::socket_unix:
+            return at != nullptr ? -kESPIPE : net::socket_read(f, buf, count);
         default:
             return -kEBADF;
     }
@@ -135,6 +141,7 @@ int64_t write_file(OpenFile* f, uint64_t buf, uint64_t count, const uint64_t* at
     if (f->kind == FileKind::eventfd) {
         return at != nullptr ? -kESPIPE : eventfd::write(f, buf, count);
     }
+    if (net::is_socket(f)) return at != nullptr ? -kESPIPE : net::socket_write(f, buf, count);
     if (f->kind != FileKind::node || !writable(f)) return -kEBADF;
     // O_APPEND writes at the end even for pwrite (Linux's documented bug, kept for fidelity).
     uint64_t off = (f->flags & kOAppend) ? file_size(f) : at != nullptr ? *at : f->pos;
@@ -247,6 +254,8 @@ int64_t sys_pwrite64(const Args& a) {
 int64_t sys_writev(const Args& a) {
     OpenFile* f = fds().get(int64_t(a.a0));
     if (f == nullptr) return -kEBADF;
+    // A socket takes the whole iovec list in one send (one message for a datagram socket).
+    if (net::is_socket(f)) return net::socket_writev(f, a.a1, a.a2);
     if (output_stream(f) == nullptr && !stream_like(f, false) &&
         (f->kind != FileKind::node || !writable(f))) {
         return -kEBADF;
@@ -270,6 +279,7 @@ int64_t sys_writev(const Args& a) {
 int64_t sys_readv(const Args& a) {
     OpenFile* f = fds().get(int64_t(a.a0));
     if (f == nullptr) return -kEBADF;
+    if (net::is_socket(f)) return net::socket_readv(f, a.a1, a.a2);
     if (int64_t r = check_iov(a.a1, int64_t(a.a2), mm::Access::write); r != 0) return r;
     int64_t got = 0;
     for (int64_t i = 0; i < int64_t(a.a2); i++) {
@@ -332,8 +342,8 @@ int64_t sys_sendfile(const Args& a) {
         // Only the console as a target: a /tmp target goes through the app's read/write
         // fallback (glibc and busybox fall back on -EINVAL, as for any unsupported pair).
         // Likewise a pipe (busybox cat falls back to read/write).
-        bool target =
-            (out->kind == FileKind::node && writable(out)) || out->kind == FileKind::pipe_write;
+        bool target = (out->kind == FileKind::node && writable(out)) ||
+                      out->kind == FileKind::pipe_write || net::is_socket(out);
         return target ? -kEINVAL : -kEBADF;
     }
     uint64_t done = 0;
@@ -371,6 +381,14 @@ int64_t sys_ioctl(const Args& a) {
     if (a.a1 == kFionread && f->kind == FileKind::pipe_read) {
         int32_t n = int32_t(static_cast<const pipe::Pipe*>(f->obj)->count);
         return mm::copy_to_user(a.a2, &n, sizeof n) != 0 ? -kEFAULT : 0;
+    }
+    if (a.a1 == kFionread && net::is_socket(f)) return net::socket_fionread(f, a.a2);
+    if (a.a1 == kFionbio) {
+        // Any descriptor, as Linux: the same O_NONBLOCK bit fcntl(F_SETFL) sets.
+        int32_t on;
+        if (mm::copy_from_user(&on, a.a2, sizeof on) != 0) return -kEFAULT;
+        f->flags = on != 0 ? (f->flags | kONonblock) : (f->flags & ~kONonblock);
+        return 0;
     }
     return -kENOTTY;
 }
