@@ -17,6 +17,12 @@ alignas(64) er_hc_log g_log_req;
 alignas(64) er_hc_evidence g_evidence_req;
 alignas(64) er_hc_guest_request g_guest_req;
 alignas(64) er_hc_domain_poll g_poll_req;
+alignas(64) er_hc_net g_net_req;
+// The bounce buffers of ER_HC_NET: app data is copied through them, so the host only ever sees
+// these pages of the guest (and, under SEV, they are the ones to share).
+alignas(4096) uint8_t g_net_io[ER_NET_IO_MAX];
+alignas(4096) er_net_pollfd g_net_pollfds[ER_NET_POLL_MAX];
+alignas(64) uint8_t g_net_addr[ER_NET_ADDR_MAX];
 
 inline void call(er_hypercall nr, const void* request) {
     x86::outl(uint16_t(ER_HC_PORT_BASE + nr), uint32_t(mm::kernel_gpa(request)));
@@ -88,6 +94,24 @@ er_hc_domain_poll domain_poll(uint32_t free_slot) {
     er_hc_domain_poll answer;
     memcpy(&answer, &g_poll_req, sizeof answer);
     return answer;
+}
+
+void net(er_hc_net& req) {
+    memcpy(&g_net_req, &req, sizeof req);
+    call(ER_HC_NET, &g_net_req);
+    memcpy(&req, &g_net_req, sizeof req);
+}
+
+uint8_t* net_io() {
+    return g_net_io;
+}
+
+uint8_t* net_addr() {
+    return g_net_addr;
+}
+
+er_net_pollfd* net_pollfds() {
+    return g_net_pollfds;
 }
 
 }  // namespace uk::hv

@@ -36,4 +36,16 @@ uint64_t guest_request(uint64_t request_gpa, uint64_t response_gpa);
 // host's answer, copied once out of the request (the caller checks it).
 er_hc_domain_poll domain_poll(uint32_t free_slot);
 
+// ABI 5 amendment (issue 19): one socket operation (net/inet/host_net.cpp builds them).  `req`
+// is copied into the kernel's one request and the host's answer copied back over it, once.  Its
+// buf_gpa and addr_gpa must name the buffers below: kernel .bss, below 4 GiB, page aligned, and
+// (one vCPU, a syscall is never preempted) never in use by two operations at once.
+void net(er_hc_net& req);
+// ER_NET_IO_MAX bytes of data or option value for one operation.
+uint8_t* net_io();
+// ER_NET_ADDR_MAX bytes: one socket address, in or out.
+uint8_t* net_addr();
+// ER_NET_POLL_MAX entries for ER_NET_POLL.
+er_net_pollfd* net_pollfds();
+
 }  // namespace uk::hv

@@ -14,6 +14,7 @@ namespace {
 // One channel per domain, named by the domain's id rather than by where its files live, so every
 // process of the domain (each with its own descriptor table) meets the same waiters.
 uint8_t g_channels[ER_MAX_DOMAINS];
+static_assert(ER_MAX_DOMAINS <= 64, "domains_waiting() is a 64-bit mask");
 
 const void* channel(const fs::DomainFiles& df) {
     return &g_channels[df.domain_id % ER_MAX_DOMAINS];
@@ -31,6 +32,23 @@ Wait block(fs::DomainFiles& df, bool has_deadline, uint64_t deadline_ns) {
 
 void notify(fs::DomainFiles& df) {
     sched::wake_channel(channel(df));
+}
+
+void notify_domain(uint32_t domain_id) {
+    sched::wake_channel(&g_channels[domain_id % ER_MAX_DOMAINS]);
+}
+
+uint64_t domains_waiting() {
+    // Read from the tasks themselves (a killed task never comes back to count itself out).
+    uint64_t mask = 0;
+    const uint8_t* first = &g_channels[0];
+    for (uint32_t slot = 0; slot < task::kMaxTasks; slot++) {
+        const task::Task* t = task::at(slot);
+        if (t->state != task::State::sleeping) continue;
+        auto* c = static_cast<const uint8_t*>(t->wait_channel);
+        if (c >= first && c < first + ER_MAX_DOMAINS) mask |= 1ull << (c - first);
+    }
+    return mask;
 }
 
 int set_wait_mask(uint64_t user_mask, uint64_t size) {

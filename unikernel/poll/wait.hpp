@@ -18,6 +18,12 @@ enum class Wait : uint8_t { woken, timed_out, interrupted };
 Wait block(fs::DomainFiles& df, bool has_deadline, uint64_t deadline_ns);
 // Something in df's files changed: wakes every waiter.
 void notify(fs::DomainFiles& df);
+// The same for domain `domain_id`, from outside its syscalls (net/inet/inet_poll.cpp: the idle
+// loop learnt that one of its host sockets became ready).
+void notify_domain(uint32_t domain_id);
+// The domains (bit i: domain i) with a task asleep in block() now: the idle loop polls the host
+// sockets of those domains only (net/inet/inet_poll.cpp).
+uint64_t domains_waiting();
 
 // ppoll, pselect6, epoll_pwait: waits with the app's signal mask at user_mask (0: none), as
 // rt_sigsuspend does; the caller's mask comes back on the way out or in the handler's frame.

@@ -11,6 +11,7 @@
 #include "lib/panic.hpp"
 #include "mm/frame_allocator.hpp"
 #include "mm/page_table.hpp"
+#include "net/inet/inet_poll.hpp"
 #include "sched/run_queue.hpp"
 #include "sched/sleep_queue.hpp"
 #include "sys/syscall.hpp"
@@ -114,6 +115,10 @@ void wake_expired() {
     hv::exit(req);
 }
 
+// The longest one idle wait in the host's socket poll lasts: then the loop goes round again (a
+// bound, not a period; nothing polls faster than the sockets' own events).
+constexpr uint64_t kNetIdleMaxNs = 1'000'000'000;
+
 // Nothing runnable: wait for the next tick (which may wake a sleeper), or without a timer poll
 // the clock until the earliest deadline.
 void idle() {
@@ -125,6 +130,17 @@ void idle() {
     uint64_t next = g_sleep.empty() ? ~0ull : g_sleep.next_deadline();
     uint64_t timer = signal::next_timer_deadline();
     if (timer < next) next = timer;
+    // A task waits on a host socket: wait in the host's poll of the waiters' sockets (up to the
+    // next deadline) instead of HLT, which would never learn that one became ready.  Persistent:
+    // no longer than a tick, so the host's queue is still asked for work as often.
+    if (net::waiting()) {
+        uint64_t now = time::monotonic_ns();
+        uint64_t wait = next == ~0ull ? kNetIdleMaxNs : next > now ? next - now : 0;
+        uint64_t tick = x86::lapic::period_ns();
+        if (g_persistent && tick != 0 && wait > tick) wait = tick;
+        if (wait > kNetIdleMaxNs) wait = kNetIdleMaxNs;
+        if (net::poll_waiting(wait)) return;
+    }
     if (x86::lapic::timer_running() || next == ~0ull) {
         // With no timer and no sleeper, every live task waits on a futex no one can wake: as on
         // Linux it hangs, until the launcher's timeout.
@@ -242,6 +258,8 @@ void start() {
 void on_tick(bool from_user) {
     console::age_all();
     wake_expired();
+    // Socket caches age; while apps run, tasks waiting on host sockets learn of them once a tick.
+    net::on_tick(from_user);
     // One poll exit per tick while apps run, so a spinning app cannot starve the host's queue.
     if (from_user && g_persistent) hotadd::poll(true);
     if (!from_user || g_running == nullptr || g_domains.empty()) return;

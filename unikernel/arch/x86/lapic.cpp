@@ -45,6 +45,7 @@ uint64_t g_deadline = 0;  // TSC value the timer is armed for (TSC-deadline mode
 uint64_t g_tsc_khz = 0;
 uint32_t g_period_count = 0;  // initial count of a full period (periodic mode)
 bool g_shortened = false;     // periodic mode: the current countdown is shorter than a period
+uint64_t g_period_ns = 0;     // the tick as configured, 0 when off
 
 uint32_t read_reg(uint32_t reg) {
     if (g_x2) return uint32_t(rdmsr(0x800 + reg / 16));
@@ -87,6 +88,7 @@ void init(uint32_t period_us, uint64_t tsc_khz) {
     }
     write_reg(kRegTpr, 0);
     write_reg(kRegSvr, kSvrEnable | kSpuriousVector);
+    g_period_ns = uint64_t(period_us) * 1000;
     if (period_us == 0) {
         g_mode = Mode::off;
         return;
@@ -107,6 +109,10 @@ void init(uint32_t period_us, uint64_t tsc_khz) {
         write_reg(kRegInitialCount, g_period_count);
     }
     (void)read_reg(kRegSvr);
+}
+
+uint64_t period_ns() {
+    return g_period_ns;
 }
 
 bool timer_running() {

@@ -18,6 +18,8 @@ constexpr uint8_t kSpuriousVector = 0xFF;
 void init(uint32_t period_us, uint64_t tsc_khz);
 
 bool timer_running();
+// The tick's period in ns (0: no timer).
+uint64_t period_ns();
 
 // End of interrupt for the timer, then re-arm (TSC-deadline mode).
 void ack_tick();
