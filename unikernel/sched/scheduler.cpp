@@ -38,6 +38,11 @@ uint32_t g_live = 0;          // tasks whose stacks are not yet freed
 uint64_t g_boot_rsp = 0;      // throwaway: where switches from the scheduler's stack save rsp
 uint64_t g_wait_seq = 0;      // futex waiters' arrival order
 bool g_report_stats = false;
+// Guest-recorded start-up timestamps for --stats (uptime ns; bench/ splits start time by them):
+// domains about to be created (kernel boot done), first switch into an app (its first
+// instruction follows at once).
+uint64_t g_domains_ns = 0;
+uint64_t g_first_app_ns = 0;
 bool g_persistent = false;
 
 // Every task's stack is free: with --stats, a persistent enclave that just became empty logs the
@@ -102,10 +107,15 @@ void wake_expired() {
 
 [[noreturn]] void all_done() {
     if (g_report_stats) {
-        FixedText<96> t;
+        FixedText<224> t;
         t.str("unikernel: stats: frames_free_after_domains=").udec(mm::g_frames.free_frames());
         // On the same line: each log line is an exit, and a hello run's budget counts them.
         t.str(" syscalls=").udec(sys::syscall_count());
+        // Start-up split (bench/run.sh): vCPU creation -> clock init, -> domains, -> first app
+        // instruction, -> the end, all read from the guest's TSC.
+        t.str(" boot_tsc_ns=").udec(time::boot_tsc_ns());
+        t.str(" domains_ns=").udec(g_domains_ns).str(" first_app_ns=").udec(g_first_app_ns);
+        t.str(" end_ns=").udec(time::tsc_clock() ? time::uptime_ns() : 0);
         klog(t);
     }
     er_hc_exit req{};
@@ -165,6 +175,7 @@ void switch_to(Task* next) {
     if (!d.started) {
         d.started = true;
         d.start_ns = time::uptime_ns();
+        if (g_first_app_ns == 0) g_first_app_ns = d.start_ns;
     }
     uk_switch_context(prev != nullptr ? &prev->saved_rsp : &g_boot_rsp, next->saved_rsp);
     // Back on prev's stack: whoever switched here activated prev again.
@@ -214,6 +225,8 @@ void run_next() {
 
 void report_stats_at_end(bool on) {
     g_report_stats = on;
+    // Called once by kmain right before the first domain is created: kernel boot is done.
+    if (time::tsc_clock()) g_domains_ns = time::uptime_ns();
 }
 
 void set_persistent(bool on) {

@@ -37,6 +37,14 @@ uint64_t uptime_ns() {
     return ticks_to_ns(now > g_boot_tsc ? now - g_boot_tsc : 0, g_multiplier);
 }
 
+bool tsc_clock() {
+    return g_use_tsc;
+}
+
+uint64_t boot_tsc_ns() {
+    return g_use_tsc ? ticks_to_ns(g_boot_tsc, g_multiplier) : 0;
+}
+
 uint64_t monotonic_ns() {
     if (!g_use_tsc) return hv::time().monotonic_ns;
     anchor();

@@ -20,4 +20,13 @@ uint64_t realtime_ns();
 // host.
 uint64_t uptime_ns();
 
+// Nanoseconds the TSC had counted when init() ran: under KVM the guest TSC starts at 0 when the
+// vCPU is created, so this is the time from vCPU creation to the kernel's clock set-up (the
+// launcher's last set-up steps and early boot).  0 without a usable TSC.  For --stats (bench/).
+uint64_t boot_tsc_ns();
+
+// True when uptime_ns() is TSC arithmetic (no exit): --stats reads its timestamps only then, so
+// it never adds exits to a run it counts.
+bool tsc_clock();
+
 }  // namespace uk::time
