@@ -126,7 +126,8 @@ DomainLayout load_enclave_domains(const EnclavePlan& plan, std::unique_ptr<Guest
         limits.max_image = layout::kBootMappedBytes;
         // Without a root, a tree of just the mount points (er_fs_pack.hpp).
         domains.domains[i].fs = std::make_shared<const ErFsImage>(
-            spec.root ? plan_er_fs(*spec.root, limits, spec.tmpfs) : plan_er_fs_mounts(spec.tmpfs));
+            spec.root ? plan_er_fs(*spec.root, limits, spec.tmpfs, spec.files)
+                      : plan_er_fs_mounts(spec.tmpfs));
     }
     for (size_t i = 0; i < plan.apps.size(); ++i) {
         const AppSpec& spec = plan.apps[i];

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "launcher/fs/file_mount.hpp"
 #include "launcher/fs/tmpfs_mount.hpp"
 #include "libos-abi/enclave_abi.h"
 
@@ -21,6 +22,7 @@ struct AppSpec {
     uint64_t mem_limit = 0;           // er_domain_desc.mem_limit; 0 = no limit of its own
     std::optional<std::string> root;  // directory packed as the domain's read-only tree
     std::vector<TmpfsMount> tmpfs;    // private writable tmpfs mounts (in the packed tree)
+    std::vector<FileMount> files;     // host files packed into the tree (OCI resolv.conf, hosts)
     uint32_t isolation = ER_ISO_AUTO;
 };
 

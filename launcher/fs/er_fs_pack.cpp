@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,41 +106,86 @@ void put(std::span<uint8_t> image, uint64_t offset, const T& value) {
 
 namespace {
 
-// The mounts' paths as component lists, for matching against the walk's relative paths.
-struct MountPaths {
+// The paths the tree gets besides its own entries: tmpfs mount points and file mounts.
+struct Injected {
     const std::vector<TmpfsMount>& mounts;
+    const std::vector<FileMount>& files;
 
     // The mount at `rel` ("run", "dev/shm"), or nullptr.
-    const TmpfsMount* at(const std::string& rel) const {
+    const TmpfsMount* mount_at(const std::string& rel) const {
         for (const TmpfsMount& m : mounts) {
             if (m.path.compare(1, std::string::npos, rel) == 0) return &m;
         }
         return nullptr;
     }
-    // Whether some mount lies below `rel` ("" is the root).
-    bool below(const std::string& rel) const {
+    // The file mount at `rel` ("etc/hosts"), or nullptr.
+    const FileMount* file_at(const std::string& rel) const {
+        for (const FileMount& f : files) {
+            if (f.path.compare(1, std::string::npos, rel) == 0) return &f;
+        }
+        return nullptr;
+    }
+    // Whether a tmpfs mount is at or below `rel` (for errors: which kind of mount needs it).
+    bool tmpfs_at_or_below(const std::string& rel) const {
         for (const TmpfsMount& m : mounts) {
-            std::string prefix = "/" + rel + (rel.empty() ? "" : "/");
-            if (m.path.size() > prefix.size() && m.path.compare(0, prefix.size(), prefix) == 0) {
+            if (m.path.compare(1, std::string::npos, rel) == 0 ||
+                m.path.compare(0, rel.size() + 2, "/" + rel + "/") == 0) {
                 return true;
             }
         }
         return false;
     }
-    // The names of directory `rel`'s children that lead to a mount.
+    // Calls `fn` with every injected path ("/run", "/etc/hosts").
+    template <typename Fn>
+    void each_path(Fn fn) const {
+        for (const TmpfsMount& m : mounts) fn(m.path);
+        for (const FileMount& f : files) fn(f.path);
+    }
+    // Whether some injected path lies below `rel` ("" is the root).
+    bool below(const std::string& rel) const {
+        std::string prefix = "/" + rel + (rel.empty() ? "" : "/");
+        bool found = false;
+        each_path([&](const std::string& p) {
+            found = found || (p.size() > prefix.size() && p.compare(0, prefix.size(), prefix) == 0);
+        });
+        return found;
+    }
+    // The names of directory `rel`'s children that are or lead to an injected path.
     std::vector<std::string> children_of(const std::string& rel) const {
         std::vector<std::string> out;
         std::string prefix = "/" + rel + (rel.empty() ? "" : "/");
-        for (const TmpfsMount& m : mounts) {
-            if (m.path.size() <= prefix.size() || m.path.compare(0, prefix.size(), prefix) != 0) {
-                continue;
-            }
-            std::string rest = m.path.substr(prefix.size());
+        each_path([&](const std::string& p) {
+            if (p.size() <= prefix.size() || p.compare(0, prefix.size(), prefix) != 0) return;
+            std::string rest = p.substr(prefix.size());
             out.push_back(rest.substr(0, rest.find('/')));
-        }
+        });
         return out;
     }
 };
+
+// A file mount's node: the host file it names (symlinks resolved: the source is the caller's
+// host path, as a bind mount's is), which must be a regular file.
+ErFsNode file_mount_node(const FileMount& f, std::string name, uint32_t parent,
+                         const ErFsLimits& limits) {
+    char resolved[PATH_MAX];
+    if (::realpath(f.source.c_str(), resolved) == nullptr) {
+        throw_errno("cannot resolve the source of file mount " + f.path, f.source);
+    }
+    struct stat st = lstat_or_throw(resolved);
+    if (!S_ISREG(st.st_mode)) {
+        throw Error("the source of file mount " + f.path + " is " + file_kind(st.st_mode) +
+                        ", not a regular file",
+                    f.source);
+    }
+    if (static_cast<uint64_t>(st.st_size) > limits.max_file) {
+        throw Error("the source of file mount " + f.path + " is too big for an er-fs image (over " +
+                        format_size(limits.max_file) + ")",
+                    f.source);
+    }
+    ErFsNode n = node_from(resolved, std::move(name), parent, st);
+    n.mode = S_IFREG | (n.mode & 0777);  // no set-id bits: a domain has no users
+    return n;
+}
 
 ErFsNode synthetic_dir(std::string name, uint32_t parent) {
     ErFsNode n;
@@ -150,9 +197,10 @@ ErFsNode synthetic_dir(std::string name, uint32_t parent) {
 
 // root: the host directory, or nullptr for a tree of only the mount points.
 ErFsImage plan(const std::string* root, const ErFsLimits& limits,
-               const std::vector<TmpfsMount>& mount_list) {
+               const std::vector<TmpfsMount>& mount_list, const std::vector<FileMount>& file_list) {
     check_tmpfs_mounts(mount_list);
-    MountPaths mounts{mount_list};
+    check_file_mounts(file_list, mount_list);
+    Injected mounts{mount_list, file_list};
     std::string root_path = root ? *root : "";
     while (root_path.size() > 1 && root_path.back() == '/') root_path.pop_back();
     std::vector<ErFsNode> nodes;
@@ -191,19 +239,35 @@ ErFsImage plan(const std::string* root, const ErFsLimits& limits,
         nodes[i].child_count = static_cast<uint32_t>(names.size());
         for (std::string& name : names) {
             std::string child_rel = rel[i].empty() ? name : rel[i] + "/" + name;
-            const TmpfsMount* mount = mounts.at(child_rel);
+            const TmpfsMount* mount = mounts.mount_at(child_rel);
+            const FileMount* file = mounts.file_at(child_rel);
             bool leads_to_mount = mount != nullptr || mounts.below(child_rel);
             auto parent = static_cast<uint32_t>(i);
             ErFsNode node;
-            if (on_host.count(name)) {
+            if (file && on_host.count(name)) {
+                // The tree's own entry there (a file or symlink) is replaced, as a bind mount
+                // hides it; a directory is refused (runc would mount a file over it and fail).
+                std::string path = nodes[i].host_path + "/" + name;
+                struct stat st = lstat_or_throw(path);
+                if (S_ISDIR(st.st_mode)) {
+                    throw Error("file mount " + file->path + ": " + path +
+                                " is a directory in the tree; a file mount needs a file, a "
+                                "symlink or nothing there");
+                }
+            }
+            if (file) {
+                node = file_mount_node(*file, name, parent, limits);
+                data_size += node.size;
+            } else if (on_host.count(name)) {
                 std::string path = nodes[i].host_path + "/" + name;
                 struct stat st = lstat_or_throw(path);
                 mode_t type = st.st_mode & S_IFMT;
                 if (leads_to_mount && type != S_IFDIR) {
-                    throw Error("tmpfs mount /" + child_rel + ": " + path + " is " +
-                                file_kind(st.st_mode) +
-                                " in the tree; a mount point and the directories leading to it "
-                                "must be directories (give the path a symlink points to)");
+                    throw Error(
+                        std::string(mounts.tmpfs_at_or_below(child_rel) ? "tmpfs" : "file") +
+                        " mount /" + child_rel + ": " + path + " is " + file_kind(st.st_mode) +
+                        " in the tree; a mount point and the directories leading to it "
+                        "must be directories (give the path a symlink points to)");
                 }
                 if (type != S_IFDIR && type != S_IFREG && type != S_IFLNK) {
                     throw Error(std::string("is ") + file_kind(st.st_mode) +
@@ -256,12 +320,12 @@ ErFsImage plan(const std::string* root, const ErFsLimits& limits,
 }  // namespace
 
 ErFsImage plan_er_fs(const std::string& root, const ErFsLimits& limits,
-                     const std::vector<TmpfsMount>& mounts) {
-    return plan(&root, limits, mounts);
+                     const std::vector<TmpfsMount>& mounts, const std::vector<FileMount>& files) {
+    return plan(&root, limits, mounts, files);
 }
 
 ErFsImage plan_er_fs_mounts(const std::vector<TmpfsMount>& mounts) {
-    return plan(nullptr, ErFsLimits{}, mounts);
+    return plan(nullptr, ErFsLimits{}, mounts, {});
 }
 
 void ErFsImage::write_to(std::span<uint8_t> image) const {

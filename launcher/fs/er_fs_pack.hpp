@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "launcher/common/image_source.hpp"
+#include "launcher/fs/file_mount.hpp"
 #include "launcher/fs/tmpfs_mount.hpp"
 #include "libos-abi/er_fs.h"
 
@@ -63,8 +64,15 @@ class ErFsImage final : public ImageSource {
 // hidden, as a mount hides it); missing directories on the way are added (mode 0755, mtime 0),
 // as runc creates a mount point.  A mount path through a symlink or a non-directory of the tree
 // is refused.  Without mounts the image is version 1, byte for byte what it always was.
+//
+// `files` (check_file_mounts) put a host file's bytes at their path, replacing what the tree has
+// there (a file or a symlink; a directory is refused), with missing directories on the way
+// added as for mounts.  The source must be a regular file (a symlink is resolved first: it is the
+// caller's path, as a bind mount's source is); its mode's permission bits and mtime are kept.
+// Files are ordinary entries: they leave the version as it is.
 ErFsImage plan_er_fs(const std::string& root, const ErFsLimits& limits = {},
-                     const std::vector<TmpfsMount>& mounts = {});
+                     const std::vector<TmpfsMount>& mounts = {},
+                     const std::vector<FileMount>& files = {});
 
 // The tree of a domain launched without a root directory but with tmpfs mounts: a root (0755,
 // mtime 0) holding just the mount points and the directories leading to them.

@@ -103,7 +103,7 @@ int create_command(const OciContext& ctx, const std::vector<std::string>& args) 
     bool isolated = isolated_vm_requested(config.annotations);
     HostSettings settings = host_settings_from_env();
     UniqueFd fs_image;
-    if (!isolated) fs_image = pack_rootfs_image(config.rootfs, config.tmpfs);
+    if (!isolated) fs_image = pack_rootfs_image(config.rootfs, config.tmpfs, config.files);
 
     ContainerDir dir = ContainerDir::create(ctx.global.root, id);
     Undo undo;

@@ -47,21 +47,25 @@ bool is_empty_list(const json* v) {
     return !v || (v->is_array() && v->empty());
 }
 
-// The mounts docker, containerd and podman add to every container: the kernel's own
-// filesystems and the files docker writes per container.  A domain has its own /proc-less
-// view (docs/syscalls.md) and gets neither, so they are accepted and not applied; anything
-// else (a volume, a bind mount, a tmpfs elsewhere) would be data the app expects and is
-// refused.
+// The files docker (and podman, and containerd's CRI) writes per container and bind-mounts:
+// name resolution (static musl and Go resolvers read them) and the hostname.  Their bytes are
+// packed into the domain's tree at their destinations (docs/oci.md "Name resolution files").
+bool engine_file(const std::string& dest, const std::string& type) {
+    static const std::set<std::string> files{"/etc/resolv.conf", "/etc/hostname", "/etc/hosts"};
+    return files.count(dest) && (type == "bind" || type.empty());
+}
+
+// The mounts docker, containerd and podman add to every container besides those files: the
+// kernel's own filesystems.  A domain has its own view (docs/syscalls.md) and gets none of
+// them, so they are accepted and not applied; anything else (a volume, a bind mount, a tmpfs
+// elsewhere) would be data the app expects and is refused.
 bool standard_mount(const std::string& dest, const std::string& type) {
     static const std::set<std::string> kernel_fs{"/proc",       "/dev", "/dev/pts",      "/dev/shm",
                                                  "/dev/mqueue", "/sys", "/sys/fs/cgroup"};
-    static const std::set<std::string> engine_files{"/etc/resolv.conf", "/etc/hostname",
-                                                    "/etc/hosts"};
-    if (kernel_fs.count(dest)) return true;
-    return engine_files.count(dest) && (type == "bind" || type.empty());
+    return kernel_fs.count(dest) || engine_file(dest, type);
 }
 
-void check_mounts(const json* mounts, ContainerConfig& c) {
+void check_mounts(const json* mounts, const std::string& bundle, ContainerConfig& c) {
     if (!mounts) return;
     if (!mounts->is_array()) refuse("mounts must be an array");
     for (const json& m : *mounts) {
@@ -82,6 +86,16 @@ void check_mounts(const json* mounts, ContainerConfig& c) {
             }
             continue;
         }
+        if (engine_file(dest, type) && !source.empty()) {
+            // A relative source is the bundle's, as runc reads it.
+            if (source[0] != '/') source = bundle + "/" + source;
+            try {
+                c.files.push_back(make_file_mount(dest, source));
+            } catch (const Error& e) {
+                refuse(e.text());
+            }
+            continue;
+        }
         if (standard_mount(dest, type)) {
             c.ignored.push_back("mount " + dest + " (" + (type.empty() ? "bind" : type) + ")");
             continue;
@@ -94,6 +108,7 @@ void check_mounts(const json* mounts, ContainerConfig& c) {
     }
     try {
         check_tmpfs_mounts(c.tmpfs);
+        check_file_mounts(c.files, c.tmpfs);
     } catch (const Error& e) {
         refuse(e.text());
     }
@@ -221,7 +236,7 @@ ContainerConfig parse_config(const std::string& text, const std::string& bundle)
         if (!a->is_object()) refuse("annotations must be an object");
         for (const auto& [k, v] : a->items()) c.annotations[k] = string_of(v, "annotations." + k);
     }
-    check_mounts(member(j, "mounts"), c);
+    check_mounts(member(j, "mounts"), bundle, c);
     read_hooks(member(j, "hooks"), c);
     if (const json* l = member(j, "linux")) read_linux(*l, c);
     if (member(j, "hostname")) c.ignored.push_back("hostname");

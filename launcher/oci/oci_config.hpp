@@ -1,7 +1,8 @@
 // A bundle's config.json as the runtime reads it (docs/oci.md, "config.json"): what is honoured
 // (process.args, env, terminal, root.path, annotations), mapped (linux.resources.memory.limit to
 // the domain's memory limit, a new network namespace to the container process, tmpfs mounts to
-// the domain's private tmpfs mounts), ignored with
+// the domain's private tmpfs mounts, the engine's resolv.conf/hosts/hostname bind mounts to files
+// of the domain's tree), ignored with
 // the reason documented (capabilities, seccomp, cgroups, the mounts docker always adds), and
 // refused at create with the reason (a mount, device or hook the runtime cannot provide).
 // Pure: parse_config is unit-tested on docker's own spec and on each refusal.
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "launcher/fs/file_mount.hpp"
 #include "launcher/fs/tmpfs_mount.hpp"
 #include "launcher/oci/hooks.hpp"
 
@@ -31,6 +33,8 @@ struct ContainerConfig {
     std::optional<std::string> netns_path;  // ... or with one: the container process joins it
     std::vector<Hook> prestart, create_runtime, poststart, poststop;  // hooks.hpp
     std::vector<TmpfsMount> tmpfs;  // mounts of type tmpfs: the domain's own tmpfs there
+    // Bind mounts of /etc/resolv.conf, /etc/hosts, /etc/hostname: packed into the tree there.
+    std::vector<FileMount> files;
     std::vector<std::string> ignored;  // what was accepted but not applied, for --debug
 };
 

@@ -9,8 +9,9 @@
 
 namespace er::launcher::oci {
 
-UniqueFd pack_rootfs_image(const std::string& rootfs, const std::vector<TmpfsMount>& tmpfs) {
-    ErFsImage image = plan_er_fs(rootfs, {}, tmpfs);
+UniqueFd pack_rootfs_image(const std::string& rootfs, const std::vector<TmpfsMount>& tmpfs,
+                           const std::vector<FileMount>& files) {
+    ErFsImage image = plan_er_fs(rootfs, {}, tmpfs, files);
     UniqueFd fd(::memfd_create("er-fs-rootfs", MFD_CLOEXEC | MFD_ALLOW_SEALING));
     if (!fd.valid()) throw_errno("memfd_create failed for the rootfs image");
     size_t size = image.size();

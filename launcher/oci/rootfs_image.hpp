@@ -7,12 +7,16 @@
 #include <vector>
 
 #include "launcher/common/unique_fd.hpp"
+#include "launcher/fs/file_mount.hpp"
 #include "launcher/fs/tmpfs_mount.hpp"
 
 namespace er::launcher::oci {
 
 // `tmpfs`: config.json's tmpfs mounts, mount points in the tree (the domain's own tmpfs there).
-// Throws Error naming the offending host path (a device, a FIFO, a name too long, too large).
-UniqueFd pack_rootfs_image(const std::string& rootfs, const std::vector<TmpfsMount>& tmpfs);
+// `files`: its bind mounts of single files (resolv.conf, hosts, hostname), whose bytes are
+// packed at their destinations.  Throws Error naming the offending host path (a device, a FIFO,
+// a name too long, too large, a file mount's source that is not a regular file).
+UniqueFd pack_rootfs_image(const std::string& rootfs, const std::vector<TmpfsMount>& tmpfs,
+                           const std::vector<FileMount>& files = {});
 
 }  // namespace er::launcher::oci

@@ -77,12 +77,18 @@ TEST(OciConfig, DockerSpecIsAcceptedAndHonoured) {
     EXPECT_TRUE(c.new_network_namespace);
     EXPECT_FALSE(c.netns_path);
     EXPECT_TRUE(c.annotations.empty());
-    // Each standard mount is accepted and named as not applied; /dev/shm's tmpfs is provided.
+    // Each kernel filesystem mount is accepted and named as not applied; /dev/shm's tmpfs is
+    // provided, and so are the three name resolution files (packed into the tree).
     size_t mounts = 0;
     for (const std::string& s : c.ignored) mounts += s.rfind("mount ", 0) == 0;
-    EXPECT_EQ(mounts, 9u);
+    EXPECT_EQ(mounts, 6u);
     ASSERT_EQ(c.tmpfs.size(), 1u);
     EXPECT_EQ(c.tmpfs[0].path, "/dev/shm");
+    ASSERT_EQ(c.files.size(), 3u);
+    EXPECT_EQ(c.files[0].path, "/etc/resolv.conf");
+    EXPECT_EQ(c.files[0].source, "/var/lib/docker/containers/x/resolv.conf");
+    EXPECT_EQ(c.files[1].path, "/etc/hostname");
+    EXPECT_EQ(c.files[2].path, "/etc/hosts");
 }
 
 // containerd's default spec mounts a tmpfs on /run: the domain gets its own, with the size and
@@ -125,6 +131,16 @@ TEST(OciConfig, MemoryLimitMapsToTheDomainLimit) {
     EXPECT_NE(refusal(j).find("below 1 MiB"), std::string::npos);
 }
 
+// A relative bind source is the bundle's (as runc reads it).
+TEST(OciConfig, RelativeFileMountSourceIsTheBundles) {
+    json j = docker_spec();
+    j["mounts"][9]["source"] = "files/hosts";
+    ContainerConfig c = parse(j, "/run/b");
+    ASSERT_EQ(c.files.size(), 3u);
+    EXPECT_EQ(c.files[2].path, "/etc/hosts");
+    EXPECT_EQ(c.files[2].source, "/run/b/files/hosts");
+}
+
 TEST(OciConfig, NetworkNamespacePathIsJoined) {
     json j = docker_spec();
     j["linux"]["namespaces"] = {{{"type", "network"}, {"path", "/var/run/netns/cni-1"}}};
@@ -157,6 +173,19 @@ TEST(OciConfig, EachRefusalSaysWhy) {
                  {{"destination", "/data"}, {"type", "bind"}, {"source", "/srv"}});
          },
          "mount on /data (type bind, source /srv) cannot be provided"},
+        {"bind of another single file",
+         [](json& j) {
+             j["mounts"].push_back({{"destination", "/etc/passwd"},
+                                    {"type", "bind"},
+                                    {"source", "/var/lib/docker/containers/x/passwd"}});
+         },
+         "mount on /etc/passwd (type bind, source /var/lib/docker/containers/x/passwd) cannot be "
+         "provided"},
+        {"a name resolution file under a tmpfs",
+         [](json& j) {
+             j["mounts"].push_back({{"destination", "/etc"}, {"type", "tmpfs"}});
+         },
+         "file mount /etc/resolv.conf: lies inside tmpfs mount /etc (the tmpfs would hide it)"},
         {"read-only tmpfs",
          [](json& j) {
              j["mounts"].push_back({{"destination", "/run"},
