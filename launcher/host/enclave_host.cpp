@@ -279,14 +279,11 @@ void Host::attach(Member& m, const wire::Request& r) {
 }
 
 void Host::run_domain(Member& m, const wire::Request& r, std::vector<UniqueFd> fds) {
-    size_t want = r.fs ? 4 : 3;
-    if (fds.size() != want) {
-        throw wire::ProtocolError("run needs " + std::to_string(want) + " descriptors, got " +
-                                  std::to_string(fds.size()));
-    }
+    wire::RunFds passed = wire::split_run_fds(r, std::move(fds));
     HotDomain d;
     d.name = m.name;
-    d.app = read_passed_file(fds[0].get(), max_app_size(config_.mem_size), m.name + ": the app");
+    d.app =
+        read_passed_file(passed.app.get(), max_app_size(config_.mem_size), m.name + ": the app");
     check_app_elf(d.app, m.name);
     d.args = build_args_blob(r.argv, r.env, ER_ARGS_MAX);
     check_app_loadable(m.name, d.app, d.args);
@@ -299,13 +296,19 @@ void Host::run_domain(Member& m, const wire::Request& r, std::vector<UniqueFd> f
     d.isolation = r.isolation;
     if (r.fs) {
         // The guest checks the image on its own copy (and measures it); here only its size.
-        d.fs = read_passed_file(fds[3].get(), queue_->staging_size(), m.name + ": the er-fs image");
+        d.fs =
+            read_passed_file(passed.fs.get(), queue_->staging_size(), m.name + ": the er-fs image");
+    }
+    // The domain's sockets are made in its container's network namespace, by the factory the
+    // container process started there (docs/oci.md "Networking").
+    if (passed.net.valid()) {
+        d.net = std::make_shared<SocketFactory>(SocketFactory::from_channel(std::move(passed.net)));
     }
     // The writer thread sends the end once the output is out (domain_sink.hpp).  The member
     // outlives its sink, whose destructor joins the writer.
     Member* member = &m;
     auto sink = std::make_shared<DomainSink>(
-        std::move(fds[1]), std::move(fds[2]),
+        std::move(passed.out), std::move(passed.err),
         [member](const std::optional<DomainResult>& result, const std::string& why) {
             std::string line;
             if (result) {

@@ -69,8 +69,10 @@ void HostConnection::run(const DomainRequest& request) {
     r.mem_limit = request.mem_limit;
     r.isolation = request.isolation;
     r.fs = request.fs_fd >= 0;
+    r.net = request.net_fd >= 0;
     std::vector<int> fds{request.app_fd, request.stdout_fd, request.stderr_fd};
     if (r.fs) fds.push_back(request.fs_fd);
+    if (r.net) fds.push_back(request.net_fd);
     wire::send_line(fd(), wire::encode_request(r), fds);
     Answer a = reply("run");
     if (!a.ok) throw Error(a.body, socket_);

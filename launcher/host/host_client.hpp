@@ -31,8 +31,11 @@ struct DomainRequest {
     std::vector<std::string> env;
     uint64_t mem_limit = 0;  // bytes; 0 = no limit of its own
     uint32_t isolation = ER_ISO_AUTO;
-    int app_fd = -1;     // the app's static ELF (a regular file or memfd); the host reads it
-    int fs_fd = -1;      // the rootfs packed as an er-fs image (memfd), or -1 for none
+    int app_fd = -1;  // the app's static ELF (a regular file or memfd); the host reads it
+    int fs_fd = -1;   // the rootfs packed as an er-fs image (memfd), or -1 for none
+    // The channel of a socket factory in the container's network namespace (socket_factory.hpp's
+    // release_channel()), or -1: the domain then has no sockets (socket() fails -ENETDOWN).
+    int net_fd = -1;
     int stdout_fd = -1;  // where the domain's stdout goes (a pipe, a pty, a file)
     int stderr_fd = -1;
 };

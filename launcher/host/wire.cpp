@@ -71,6 +71,13 @@ uint64_t unsigned_field(const json& j, const char* key, uint64_t max) {
     return v;
 }
 
+bool bool_field(const json& j, const char* key) {
+    const json* f = field(j, key);
+    if (f == nullptr) return false;
+    if (!f->is_boolean()) throw ProtocolError(std::string(key) + ": expected a boolean");
+    return f->get<bool>();
+}
+
 Op op_of(const json& j) {
     std::string op = string_field(j, "op", 16);
     if (op == "attach") return Op::attach;
@@ -97,9 +104,8 @@ Request parse_request(std::string_view line) {
             r.env = strings_field(j, "env");
             r.mem_limit = unsigned_field(j, "mem_limit", UINT64_MAX);
             r.isolation = static_cast<uint32_t>(unsigned_field(j, "isolation", 2));
-            const json* fs = field(j, "fs");
-            if (fs != nullptr && !fs->is_boolean()) throw ProtocolError("fs: expected a boolean");
-            r.fs = fs != nullptr && fs->get<bool>();
+            r.fs = bool_field(j, "fs");
+            r.net = bool_field(j, "net");
             break;
         }
         case Op::kill:
@@ -124,7 +130,8 @@ std::string encode_request(const Request& r) {
                  {"env", r.env},
                  {"mem_limit", r.mem_limit},
                  {"isolation", r.isolation},
-                 {"fs", r.fs}};
+                 {"fs", r.fs},
+                 {"net", r.net}};
             break;
         case Op::kill:
             j = {{"op", "kill"}, {"signal", r.signal}};
@@ -135,6 +142,34 @@ std::string encode_request(const Request& r) {
     }
     // Invalid UTF-8 (an argument is any bytes) is replaced rather than thrown on.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+RunFds split_run_fds(const Request& r, std::vector<UniqueFd> fds) {
+    size_t want = 3 + (r.fs ? 1 : 0) + (r.net ? 1 : 0);
+    if (fds.size() != want) {
+        throw ProtocolError("run needs " + std::to_string(want) + " descriptors, got " +
+                            std::to_string(fds.size()));
+    }
+    RunFds out;
+    out.app = std::move(fds[0]);
+    out.out = std::move(fds[1]);
+    out.err = std::move(fds[2]);
+    size_t next = 3;
+    if (r.fs) out.fs = std::move(fds[next++]);
+    if (r.net) {
+        out.net = std::move(fds[next]);
+        int domain = 0, type = 0;
+        socklen_t len = sizeof domain;
+        bool ok = ::getsockopt(out.net.get(), SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0;
+        len = sizeof type;
+        ok = ok && ::getsockopt(out.net.get(), SOL_SOCKET, SO_TYPE, &type, &len) == 0;
+        if (!ok || domain != AF_UNIX || type != SOCK_SEQPACKET) {
+            throw ProtocolError(
+                "net: the descriptor is not a socket factory's channel (an AF_UNIX "
+                "SOCK_SEQPACKET socket)");
+        }
+    }
+    return out;
 }
 
 Reply parse_reply(std::string_view line) {
@@ -216,7 +251,9 @@ std::optional<std::string> LineReader::next() {
         msg.msg_iovlen = 1;
         alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)];
         msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
+        // Room for exactly kMaxFds: CMSG_SPACE's alignment padding could hold one more (with 5,
+        // 40 bytes hold 6), which the kernel would then install here.
+        msg.msg_controllen = CMSG_LEN(sizeof(int) * kMaxFds);
         ssize_t n = ::recvmsg(socket_, &msg, MSG_CMSG_CLOEXEC);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno == ECONNRESET) return std::nullopt;

@@ -5,8 +5,8 @@
 //   client -> host                                      host -> client
 //   {"op":"attach","name":ID}                           {"op":"ok"} | {"op":"error","message":M}
 //   {"op":"run","argv":[..],"env":[..],"mem_limit":N,   {"op":"ok"} | {"op":"error",..}
-//    "isolation":I,"fs":BOOL}  + SCM_RIGHTS fds:        ... later, once: {"op":"end","status":S,
-//    app, stdout, stderr[, fs]  (in that order)                          "text":T}
+//    "isolation":I,"fs":BOOL,"net":BOOL}  + SCM_RIGHTS   ... later, once: {"op":"end","status":S,
+//    fds: app, stdout, stderr[, fs][, net]  (in order)                   "text":T}
 //   {"op":"kill","signal":N}                            {"op":"ok","live":BOOL} | {"op":"error",..}
 //   {"op":"status"}  (first message, instead of         {"op":"ok","host":{...}}  then closes
 //    attach, on a connection of its own)
@@ -36,7 +36,7 @@ namespace er::launcher::host::wire {
 
 constexpr size_t kMaxLine = 256 * 1024;  // argv + env are at most ER_ARGS_MAX (56 KiB) raw;
                                          // JSON escaping can make that up to 6x longer
-constexpr size_t kMaxFds = 4;            // app, stdout, stderr, fs
+constexpr size_t kMaxFds = 5;            // app, stdout, stderr, fs, net
 constexpr int kMaxDepth = 3;             // of a request: {"argv":["x"]} is depth 2
 constexpr int kMaxReplyDepth = 6;        // of a reply: {"host":{"domains":[{...}]}} is 4
 constexpr size_t kMaxName = 256;         // attach's name (a container id is 64)
@@ -56,8 +56,11 @@ struct Request {
     std::vector<std::string> argv, env;
     uint64_t mem_limit = 0;
     uint32_t isolation = 0;  // er_isolation
-    bool fs = false;         // run: a fourth descriptor, the er-fs image, follows
-    int signal = 0;          // kill: 1..64
+    bool fs = false;         // run: a descriptor for the er-fs image follows stderr's
+    // run: the last descriptor is the channel of a socket factory (launcher/net/socket_factory.hpp)
+    // in the container's network namespace: the domain's sockets are made there.
+    bool net = false;
+    int signal = 0;  // kill: 1..64
 };
 
 // Parses and checks one request line (without its newline).  Throws ProtocolError.
@@ -71,6 +74,20 @@ struct Reply {
     std::string text;     // end
     nlohmann::json body;  // the whole object (ok's extra fields: "live", "host")
 };
+
+// The descriptors that came with a run line, by role.
+struct RunFds {
+    UniqueFd app, out, err;
+    UniqueFd fs;   // when r.fs
+    UniqueFd net;  // when r.net: a socket factory's channel
+};
+
+// Splits a run request's descriptors: exactly app, stdout, stderr, then the er-fs image when
+// r.fs and the socket factory's channel when r.net, none more or fewer.  The channel must be what
+// a factory's is, an AF_UNIX SOCK_SEQPACKET socket (a pipe, a file or a stream socket would
+// leave the host reading garbage or blocking).  Throws ProtocolError; every descriptor is closed
+// then.
+RunFds split_run_fds(const Request& r, std::vector<UniqueFd> fds);
 
 // Parses one reply line.  Throws ProtocolError.
 Reply parse_reply(std::string_view line);

@@ -17,6 +17,7 @@
 #include "launcher/common/full_write.hpp"
 #include "launcher/enclave/enclave_setup.hpp"
 #include "launcher/enclave/enclave_spec.hpp"
+#include "launcher/net/socket_factory.hpp"
 #include "launcher/vm/machine.hpp"
 #include "launcher/vm/output.hpp"
 #include "launcher/vm/vm_end.hpp"
@@ -71,15 +72,29 @@ void take_terminal(int slave) {
     ::close(slave);
 }
 
-void enter_network_namespace(const ContainerConfig& c) {
+void join_network_namespace(const std::string& path) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) throw_errno("cannot open the network namespace", path);
+    if (::setns(fd.get(), CLONE_NEWNET) != 0) throw_errno("cannot join", path);
+}
+
+// The container's network namespace, chosen as runc does from linux.namespaces: the one at the
+// network entry's path; a new one (lo up, nothing else) for an entry without a path; the
+// runtime's own without an entry.  A socket factory starts there (the domain's sockets are made
+// by it: docs/oci.md "Networking"), and this process enters the namespace too, since the engine
+// wires the network into /proc/PID/ns/net of the pid create reports (docker's prestart hook).
+SocketFactory enter_network_namespace(const ContainerConfig& c) {
     if (c.netns_path) {
-        int fd = ::open(c.netns_path->c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw_errno("cannot open the network namespace", *c.netns_path);
-        if (::setns(fd, CLONE_NEWNET) != 0) throw_errno("cannot join", *c.netns_path);
-        ::close(fd);
-    } else if (c.new_network_namespace && ::unshare(CLONE_NEWNET) != 0) {
-        throw_errno("cannot create the container's network namespace (linux.namespaces)");
+        SocketFactory factory = SocketFactory::in_netns_path(*c.netns_path);
+        join_network_namespace(*c.netns_path);
+        return factory;
     }
+    if (c.new_network_namespace) {
+        SocketFactory factory = SocketFactory::in_new_netns();
+        join_network_namespace("/proc/" + std::to_string(factory.pid()) + "/ns/net");
+        return factory;
+    }
+    return SocketFactory::in_current_netns();
 }
 
 struct Prepared {
@@ -101,6 +116,7 @@ Prepared prepare(const ContainerLaunch& launch) {
     spec.mem_limit = c.mem_limit;
     spec.root = c.rootfs;
     spec.tmpfs = c.tmpfs;  // config.json's tmpfs mounts (oci_config.hpp)
+    spec.files = c.files;  // its resolv.conf, hosts, hostname
     plan.apps.push_back(std::move(spec));
     Prepared p;
     p.domains = load_enclave_domains(plan, p.ram);
@@ -154,7 +170,7 @@ sigset_t forwarded_signals() {
 }
 
 // Shared: the domain is run by the enclave host; this process relays signals and its end.
-int run_in_shared_host(const ContainerLaunch& launch) {
+int run_in_shared_host(const ContainerLaunch& launch, SocketFactory& net) {
     host::HostConnection& conn = *launch.host;
     const ContainerConfig& c = launch.config;
     std::signal(SIGPIPE, SIG_IGN);
@@ -170,7 +186,12 @@ int run_in_shared_host(const ContainerLaunch& launch) {
     request.fs_fd = launch.fs_fd;
     request.stdout_fd = STDOUT_FILENO;
     request.stderr_fd = STDERR_FILENO;
+    // The host keeps the channel for the domain's life; this process keeps the factory's pid
+    // (the factory dies with it: PR_SET_PDEATHSIG).
+    UniqueFd channel = net.release_channel();
+    request.net_fd = channel.get();
     conn.run(request);
+    channel.reset();
     for (;;) {
         // run() and kill() may have read the end with their reply: then fd() stays quiet.
         if (conn.end_ready()) break;
@@ -195,7 +216,8 @@ int run_in_shared_host(const ContainerLaunch& launch) {
     return end.status;
 }
 
-int run_isolated(const ContainerLaunch& launch, Prepared& prepared) {
+int run_isolated(const ContainerLaunch& launch, Prepared& prepared, SocketFactory& net) {
+    (void)net;  // held (the factory lives as long as this process) until the VM takes it
     std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is -EPIPE to the app
     MachineConfig config;
     config.mem_size = launch.vm_memory;
@@ -224,11 +246,12 @@ uint64_t vm_memory_for(uint64_t mem_limit) {
 void container_process_main(const ContainerLaunch& launch, int ready_fd,
                             const std::vector<int>& keep_fds) {
     Prepared prepared;
+    SocketFactory net;
     try {
         reset_signals();
         close_other_fds(keep_fds);
         if (launch.tty_slave >= 0) take_terminal(launch.tty_slave);
-        enter_network_namespace(launch.config);
+        net = enter_network_namespace(launch.config);
         if (!launch.host) prepared = prepare(launch);
     } catch (const Error& e) {
         write_text(ready_fd, e.what());
@@ -245,7 +268,8 @@ void container_process_main(const ContainerLaunch& launch, int ready_fd,
     int status = kExitLauncherError;
     try {
         wait_at_gate(launch.fifo_path);
-        status = launch.host ? run_in_shared_host(launch) : run_isolated(launch, prepared);
+        status =
+            launch.host ? run_in_shared_host(launch, net) : run_isolated(launch, prepared, net);
     } catch (const std::exception& e) {
         write_text(STDERR_FILENO, std::string("enclave-run: ") + e.what() + "\n");
     }

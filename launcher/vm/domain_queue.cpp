@@ -198,6 +198,13 @@ std::optional<HotDomain> DomainQueue::staged(uint32_t slot) const {
     return it->second.domain;
 }
 
+std::shared_ptr<SocketFactory> DomainQueue::take_net(uint32_t slot) {
+    std::lock_guard lock(mu_);
+    auto it = live_.find(slot);
+    if (it == live_.end()) return nullptr;
+    return std::move(it->second.domain.net);
+}
+
 void DomainQueue::ended(uint32_t slot, const DomainResult& result) {
     DomainEndHandler handler;
     {

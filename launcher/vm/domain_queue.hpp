@@ -12,11 +12,13 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "launcher/net/socket_factory.hpp"
 #include "launcher/vm/args_blob.hpp"
 #include "launcher/vm/domain_result.hpp"
 #include "launcher/vm/enclave_log.hpp"
@@ -36,6 +38,10 @@ struct HotDomain {
     // ABI 5 amendment: its read-only tree, an er-fs image (er_fs_pack.hpp), or empty for none.
     // The guest keeps a private copy for the domain's life, charged to its memory limit.
     std::vector<uint8_t> fs;
+    // Where its sockets are made: the channel of a socket factory in its container's network
+    // namespace (launcher/net/socket_factory.hpp), or null for none.  Handed to the NetServer
+    // for its slot when the guest takes the domain (take_net), closed if it never is.
+    std::shared_ptr<SocketFactory> net;
 };
 
 // Called on the vCPU thread when the domain has ended (or was refused, or killed before it was
@@ -82,6 +88,9 @@ class DomainQueue {
     er_hc_domain_poll answer(uint32_t free_slot, GuestMemory& memory, uint64_t staging_gpa);
     // The name of the domain staged into `slot` by the latest ADD (for labels and checks).
     std::optional<HotDomain> staged(uint32_t slot) const;
+    // The socket factory of the domain staged into `slot` by the latest ADD, once (then null):
+    // its sockets are made there from now on.
+    std::shared_ptr<SocketFactory> take_net(uint32_t slot);
     // Domain `slot` reported its end: calls its handler (if it was hot-added).
     void ended(uint32_t slot, const DomainResult& result);
     // The guest sent evidence (checked by the HypercallServer: a strict extension of the last).

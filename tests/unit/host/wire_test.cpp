@@ -27,6 +27,7 @@ TEST(HostWire, RequestsRoundTrip) {
     run.mem_limit = 1 << 20;
     run.isolation = 1;
     run.fs = true;
+    run.net = true;
     Request back = parse_request(encode_request(run));
     EXPECT_EQ(back.op, Op::run);
     EXPECT_EQ(back.argv.size(), 3u);
@@ -35,6 +36,8 @@ TEST(HostWire, RequestsRoundTrip) {
     EXPECT_EQ(back.mem_limit, uint64_t{1} << 20);
     EXPECT_EQ(back.isolation, 1u);
     EXPECT_TRUE(back.fs);
+    EXPECT_TRUE(back.net);
+    EXPECT_FALSE(parse_request(R"({"op":"run","argv":["a"]})").net);  // an older client
     EXPECT_EQ(parse_request(R"({"op":"attach","name":"abc"})").name, "abc");
     EXPECT_EQ(parse_request(R"({"op":"kill","signal":15})").signal, 15);
     EXPECT_EQ(parse_request(R"({"op":"status","future":1})").op, Op::status);
@@ -58,6 +61,8 @@ TEST(HostWire, MalformedRequestsAreProtocolErrors) {
                             R"({"op":"run","argv":["a"],"mem_limit":1.5})",
                             R"({"op":"run","argv":["a"],"isolation":3})",
                             R"({"op":"run","argv":["a"],"fs":"yes"})",
+                            R"({"op":"run","argv":["a"],"net":1})",
+                            R"({"op":"run","argv":["a"],"net":null})",
                             R"({"op":"kill"})",
                             R"({"op":"kill","signal":0})",
                             R"({"op":"kill","signal":65})",
@@ -165,6 +170,50 @@ TEST(HostWire, TooManyDescriptorsOrAnEndlessLineAreRefused) {
         s.b.reset();
         writer.join();
     }
+}
+
+// A run's descriptors by role: exactly 3 + fs + net of them, the net one a socket factory's
+// channel (AF_UNIX SOCK_SEQPACKET).  Anything else is a protocol error, never a descriptor the
+// host would later block on or misread.
+TEST(HostWire, RunDescriptorsAreSplitAndTheNetChannelChecked) {
+    auto pipe_end = [] {
+        int p[2];
+        EXPECT_EQ(::pipe2(p, O_CLOEXEC), 0);
+        ::close(p[1]);
+        return UniqueFd(p[0]);
+    };
+    auto socket_of = [](int type) {
+        int sv[2];
+        EXPECT_EQ(::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv), 0);
+        ::close(sv[1]);
+        return UniqueFd(sv[0]);
+    };
+    auto fds = [&](int extra_type, int count) {
+        std::vector<UniqueFd> v;
+        for (int i = 0; i < count; ++i) v.push_back(pipe_end());
+        if (extra_type != 0) v.push_back(socket_of(extra_type));
+        return v;
+    };
+    Request r;
+    r.op = Op::run;
+    r.net = true;
+    RunFds ok = split_run_fds(r, fds(SOCK_SEQPACKET, 3));
+    EXPECT_TRUE(ok.app.valid() && ok.out.valid() && ok.err.valid() && ok.net.valid());
+    EXPECT_FALSE(ok.fs.valid());
+    r.fs = true;
+    RunFds both = split_run_fds(r, fds(SOCK_SEQPACKET, 4));
+    EXPECT_TRUE(both.fs.valid() && both.net.valid());
+    int type = 0;
+    socklen_t len = sizeof type;
+    ASSERT_EQ(::getsockopt(both.net.get(), SOL_SOCKET, SO_TYPE, &type, &len), 0);
+    EXPECT_EQ(type, SOCK_SEQPACKET);  // the last one is the channel, not the image
+    EXPECT_THROW(split_run_fds(r, fds(0, 4)), ProtocolError);               // net missing
+    EXPECT_THROW(split_run_fds(r, fds(0, 5)), ProtocolError);               // a pipe as net
+    EXPECT_THROW(split_run_fds(r, fds(SOCK_STREAM, 4)), ProtocolError);     // a stream socket
+    EXPECT_THROW(split_run_fds(r, fds(SOCK_SEQPACKET, 5)), ProtocolError);  // one too many
+    r.net = false;
+    EXPECT_THROW(split_run_fds(r, fds(SOCK_SEQPACKET, 4)), ProtocolError);  // net not announced
+    EXPECT_TRUE(split_run_fds(r, fds(0, 4)).fs.valid());
 }
 
 TEST(HostMemberName, ValidUniqueAndBounded) {
