@@ -79,10 +79,15 @@ void wake(uint64_t domains) {
     }
 }
 
+// Set when the host failed an ER_NET_POLL (a host without networking): the idle loop then HLTs
+// rather than ask again at once, which would spin.
+bool g_poll_failed;
+
 // One ER_NET_POLL over the batch, then its results.
 uint64_t run(Batch& b, uint64_t timeout_ns) {
     if (b.n == 0) return 0;
     int64_t ret = host::poll(b.n, timeout_ns);
+    if (ret < 0) g_poll_failed = true;
     uint64_t gained = apply(b, ret);
     b.n = 0;
     return gained;
@@ -181,8 +186,9 @@ bool poll_waiting(uint64_t timeout_ns) {
     uint64_t domains = waiting_domains();
     if (domains == 0) return false;
     bool asked;
+    g_poll_failed = false;
     wake(poll_domains(domains, timeout_ns, &asked));
-    return asked;
+    return asked && !g_poll_failed;
 }
 
 void on_tick(bool apps_running) {
