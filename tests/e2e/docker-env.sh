@@ -9,7 +9,8 @@
 # CMD sees: DOCKER_HOST (dockerd's socket), E2E_DOCKER (Debian's docker CLI, not a newer one that
 # may shadow it in /usr/local/bin), E2E_CTR (ctr with containerd's socket), E2E_CTR_NS (the ctr
 # namespace the image was imported into), E2E_IMAGE, E2E_OCI (the runtime binary), E2E_STATE (a
-# scratch tmpfs folder, also where the daemons' logs are), E2E_ENCLAVE_RUN (enclave-run, for
+# scratch tmpfs folder, also where the daemons' logs are), E2E_WWW (the image's /www on the VM's
+# side, to compare what httpd serves), E2E_BUILD, E2E_ENCLAVE_RUN (enclave-run, for
 # `enclave-run list`), E2E_OCI_ROOT (the --root docker gives every runtime) and
 # ENCLAVE_RUN_OCI_IDLE (the shared hosts' idle time).  Exit status: CMD's; 125 when the daemons
 # could not be started (their logs' tails are printed).
@@ -58,6 +59,8 @@ for b in /usr/sbin/dockerd /usr/bin/docker /usr/bin/containerd /usr/bin/containe
     [ -x $b ] || { say "$b missing (scripts/deps.sh installs docker.io, containerd, runc)"; exit 125; }
     cp $b $st/bin/
 done
+# docker-proxy publishes a port (docker run -p) with --iptables=false; dockerd finds it in PATH.
+[ -x /usr/sbin/docker-proxy ] && cp /usr/sbin/docker-proxy $st/bin/
 export PATH=$st/bin:$PATH
 
 oci=$build/launcher/enclave-run-oci
@@ -125,13 +128,21 @@ done
 [ $up = 1 ] || fail_start "dockerd did not answer /_ping in 60 s"
 say "containerd and dockerd up after $(elapsed) s"
 
-# The image: every static test app of the build at /, and signal-check (a SIGTERM handler for the
-# stop case), imported as one layer.
+# The image: every static test app of the build at /, signal-check (a SIGTERM handler for the
+# stop case), Debian's static busybox at /bin/busybox and a 192 KiB file of random bytes at
+# /www/blob (busybox httpd serves it in the port case: E2E_WWW holds the original), imported as
+# one layer.
 export E2E_IMAGE=enclave-run-apps:test E2E_CTR_NS=er-e2e
 apps=$(cd "$build/apps" && find . -maxdepth 1 -type f -perm -u+x -printf '%f\n' | sort)
 [ -n "$apps" ] || fail_start "no apps in $build/apps (ninja apps)"
+[ -x /bin/busybox ] || fail_start "/bin/busybox missing (busybox-static)"
+mkdir -p $st/image/bin $st/image/www
+cp /bin/busybox $st/image/bin/
+head -c 196608 /dev/urandom >$st/image/www/blob
+export E2E_WWW=$st/image/www
 # shellcheck disable=SC2086 # one word per app
-tar --owner=0 --group=0 -cf $st/apps.tar -C "$build/apps" $apps -C "$build/unikernel/tests" signal-check
+tar --owner=0 --group=0 -cf $st/apps.tar -C "$build/apps" $apps -C "$build/unikernel/tests" signal-check \
+    -C $st/image bin www
 timeout 120 docker import $st/apps.tar $E2E_IMAGE >/dev/null || fail_start "docker import failed"
 say "image $E2E_IMAGE ($(echo "$apps" | wc -l) apps) imported after $(elapsed) s"
 

@@ -10,8 +10,8 @@
 #   PASS | FAIL (what was expected, what came) | XFAIL (known to fail with enclave-run, and why)
 #   | XPASS (marked as known to fail, but passed: take it off the list below)
 # then a summary.  Exit status 1 when a case FAILed (or, with --strict, XPASSed), else 0.
-# Cases: hello exit-code logs stop rm-f tty ctr neighbours one-host sixth leftovers (default: all,
-# in this order; neighbours, one-host and sixth with enclave-run only).
+# Cases: hello exit-code logs stop rm-f tty ctr port netnone neighbours one-host sixth leftovers
+# (default: all, in this order; neighbours, one-host and sixth with enclave-run only).
 set -uo pipefail
 
 runtimes="runc enclave-run" strict=0 baseline=0
@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     *) break ;;
     esac
 done
-all_cases="hello exit-code logs stop rm-f tty ctr neighbours one-host sixth leftovers"
+all_cases="hello exit-code logs stop rm-f tty ctr port netnone neighbours one-host sixth leftovers"
 # Cases about enclaves, meaningless with runc: run with enclave-run only.
 enclave_only=" neighbours one-host sixth "
 cases=${*:-$all_cases}
@@ -181,6 +181,93 @@ case_ctr() {
     run_capture "$tmp/out" "$tmp/err" timeout 120 "${ctr[@]}" run --rm --runtime io.containerd.runc.v2 \
         "${bin[@]}" "$ref" "$name" /exit-code 3 || rc=$?
     expect "ctr run /exit-code 3 status" 3 "$rc"
+}
+
+# host_of ID: the pid of the enclave host whose status lists container ID as a member (now or
+# among its last ended domains), from `enclave-run list --json`.
+host_of() {
+    "$E2E_ENCLAVE_RUN" list --root "$E2E_OCI_ROOT" --json 2>/dev/null |
+        jq -r --arg id "$1" '.enclaves[] | select(any(.domains[]?; .member == $id)) | .pid' | head -n 1
+}
+
+# docker run -p on a user-defined bridge network: busybox httpd in a container serves the image's
+# /www/blob (192 KiB of random bytes) on port 80 of the container's namespace, published on the
+# VM's 127.0.0.1:18080 (docker-proxy connects to the container's address on the bridge); curl in
+# the VM fetches it, byte for byte the same.  Then a container on another network (none), in the
+# same enclave host as the server, connects to 127.0.0.1:80 and is refused: its loopback is its
+# own namespace's, not the server's.
+case_port() {
+    local name=e2e-port-$1 net=e2e-port-$1 ok=0 got=$tmp/blob rc host id
+    d rm -f "$name" >/dev/null 2>&1
+    d network rm "$net" >/dev/null 2>&1
+    d network create "$net" >/dev/null 2>"$tmp/err" || { why="docker network create failed: $(tail -c 400 "$tmp/err")"; return 1; }
+    if d run -d --name "$name" --runtime "$1" --network "$net" -p 127.0.0.1:18080:80 "$E2E_IMAGE" \
+        /bin/busybox httpd -f -p 80 -h /www >"$tmp/out" 2>"$tmp/err"; then
+        rm -f "$got"
+        for _ in $(seq 60); do
+            timeout 10 curl -sf -o "$got" http://127.0.0.1:18080/blob 2>/dev/null && break
+            rm -f "$got"
+            sleep 0.5
+        done
+        if [ ! -e "$got" ]; then
+            why="no answer from 127.0.0.1:18080 within 30 s; logs: $(d logs "$name" 2>&1 | tail -c 300)"
+            ok=1
+        elif ! cmp -s "$got" "$E2E_WWW/blob"; then
+            why="what httpd served ($(stat -c %s "$got") bytes) differs from /www/blob"
+            ok=1
+        fi
+    else
+        why="docker run -d failed: $(tail -c 400 "$tmp/err")"
+        ok=1
+    fi
+    if [ $ok = 0 ]; then
+        rm -f "$tmp/cid"
+        rc=0
+        run_capture "$tmp/out" "$tmp/err" d run --rm --cidfile "$tmp/cid" --runtime "$1" --network none \
+            "$E2E_IMAGE" /netns-check connect 127.0.0.1 80 || rc=$?
+        expect "another namespace's connect to 127.0.0.1:80" "connect 127.0.0.1:80: ECONNREFUSED" "$(cat "$tmp/out")" ||
+            ok=1
+        if [ $ok = 0 ] && [ "$1" = enclave-run ]; then
+            id=$(d inspect -f '{{.Id}}' "$name" 2>/dev/null)
+            host=$(host_of "$id")
+            expect "the enclave host of the probe (that of the server)" "$host" "$(host_of "$(cat "$tmp/cid")")" || ok=1
+            note="server and probe in enclave host $host"
+        fi
+    fi
+    d rm -f "$name" >/dev/null 2>&1
+    d network rm "$net" >/dev/null 2>&1
+    return $ok
+}
+
+# docker run --network none: the container has loopback only.  Its program (netns-check lo-only)
+# prints the container's /etc/hostname (docker's bind mount, packed into the domain's tree: it is
+# the container's hostname), listens, connects and talks on 127.0.0.1, and fails to connect both
+# to the VM's address on a bridge (a network created for it) where the VM listens, and to
+# 127.0.0.1 at that port (its own loopback, not the VM's).  The VM's listener is then reached from
+# the VM itself, so the address was there to be reached.
+case_netnone() {
+    local name=e2e-netnone-$1 net=e2e-netnone-$1 ok=0 gw rc=0 listener hostname
+    d rm -f "$name" >/dev/null 2>&1
+    d network rm "$net" >/dev/null 2>&1
+    d network create "$net" >/dev/null 2>"$tmp/err" || { why="docker network create failed: $(tail -c 400 "$tmp/err")"; return 1; }
+    gw=$(d network inspect -f '{{(index .IPAM.Config 0).Gateway}}' "$net" 2>&1)
+    timeout 120 "$E2E_BUILD/apps/netns-check" listen 0.0.0.0 18081 90 >"$tmp/listener" 2>&1 &
+    listener=$!
+    run_capture "$tmp/out" "$tmp/err" d run --name "$name" --runtime "$1" --network none \
+        "$E2E_IMAGE" /netns-check lo-only "$gw" 18081 || rc=$?
+    hostname=$(d inspect -f '{{.Config.Hostname}}' "$name" 2>&1)
+    expect "status" 0 "$rc" &&
+        expect "output" "hostname: $hostname
+loopback: ok
+connect $gw:18081: ENETUNREACH
+connect 127.0.0.1:18081: ECONNREFUSED" "$(cat "$tmp/out")" &&
+        expect "the VM's own connect to $gw:18081" "connect $gw:18081: ok" \
+            "$("$E2E_BUILD/apps/netns-check" connect "$gw" 18081 2>&1)" || ok=1
+    kill "$listener" 2>/dev/null
+    wait "$listener" 2>/dev/null
+    d rm -f "$name" >/dev/null 2>&1
+    d network rm "$net" >/dev/null 2>&1
+    return $ok
 }
 
 # vmm_pids: the processes of docker's runtime root holding a KVM VM (an anon_inode:kvm-vm

@@ -40,9 +40,11 @@ vmlinuz=$(ls "$kdir"/root/boot/vmlinuz-* | head -n1)
 moddir=$(ls -d "$kdir"/root/lib/modules/* | head -n1)
 
 # The module chain, in load order (each needs the ones before it).  ccp is kvm_amd's SEV
-# dependency; overlay is for docker inside the VM.
+# dependency; overlay is for docker inside the VM, and so are llc, stp (which needs llc), bridge
+# (which needs both) and veth: a user-defined docker network is a bridge with a veth pair per
+# container (tests/e2e `port`).
 modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci 9pnet
-9pnet_virtio netfs fscache 9p irqbypass ccp kvm kvm-amd overlay"
+9pnet_virtio netfs fscache 9p irqbypass ccp kvm kvm-amd overlay llc stp bridge veth"
 
 stamp=$(cat "$here/init" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)
 initrd=$cache/initramfs-$version-$stamp.cpio.gz
