@@ -181,6 +181,12 @@ int64_t socket_writev(OpenFile* f, uint64_t user_iov, uint64_t iovcnt) {
     return is_unix(f) ? unix_send(f, m, 0) : inet_send(f, m, 0);
 }
 
+int64_t socket_send_kernel(OpenFile* f,
+                           int64_t (*copy)(const void* ctx, uint64_t at, void* dst, uint64_t n),
+                           const void* ctx, uint64_t count) {
+    return is_unix(f) ? -kEINVAL : inet_send_kernel(f, copy, ctx, count);
+}
+
 int64_t socket_fionread(OpenFile* f, uint64_t user_out) {
     int64_t n = is_unix(f) ? unix_fionread(f) : inet_fionread(f);
     if (n < 0) return n;

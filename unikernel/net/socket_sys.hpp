@@ -59,6 +59,12 @@ int64_t socket_read(fs::OpenFile* f, uint64_t user_buf, uint64_t count);
 int64_t socket_write(fs::OpenFile* f, uint64_t user_buf, uint64_t count);
 int64_t socket_readv(fs::OpenFile* f, uint64_t user_iov, uint64_t iovcnt);
 int64_t socket_writev(fs::OpenFile* f, uint64_t user_iov, uint64_t iovcnt);
+// sendfile to a socket: `count` bytes that copy(ctx, at, dst, n) puts into kernel memory (n bytes
+// at most from offset `at`: how many, or -errno).  -EINVAL where not supported (AF_UNIX: the
+// app falls back to read/write).
+int64_t socket_send_kernel(fs::OpenFile* f,
+                           int64_t (*copy)(const void* ctx, uint64_t at, void* dst, uint64_t n),
+                           const void* ctx, uint64_t count);
 // ioctl(FIONREAD) into the app's int at user_out: 0 or -errno.
 int64_t socket_fionread(fs::OpenFile* f, uint64_t user_out);
 // poll/readiness.cpp and poll/objects.cpp.

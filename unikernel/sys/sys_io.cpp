@@ -6,6 +6,7 @@
 #include "domain/domain.hpp"
 #include "eventfd/eventfd_sys.hpp"
 #include "fs/path_walk.hpp"
+#include "lib/string.hpp"
 #include "mm/address_space.hpp"
 #include "mm/user_access.hpp"
 #include "net/socket_sys.hpp"
@@ -323,6 +324,44 @@ int64_t sys_lseek(const Args& a) {
     return to;
 }
 
+namespace {
+
+// sendfile to a socket: the input file's bytes from `off` on, copied into the socket's bounce
+// buffer (net::socket_send_kernel).
+struct FileBytes {
+    fs::DomainFiles* df;
+    const OpenFile* in;
+    uint64_t off;
+};
+
+int64_t copy_file_bytes(const void* ctx, uint64_t at, void* dst, uint64_t n) {
+    const auto* c = static_cast<const FileBytes*>(ctx);
+    fs::DomainFiles& df = *c->df;
+    fs::NodeRef node = c->in->node;
+    uint64_t done = 0;
+    while (done < n) {
+        uint64_t pos = c->off + at + done;
+        const uint8_t* p;
+        uint64_t len;
+        if (node.kind == NodeKind::ro) {
+            er_fs_entry e = df.ro.entry(node.ro);
+            if (pos >= e.size) break;
+            len = e.size - pos;
+            p = df.ro.data(e) + pos;
+        } else {
+            p = df.fs(node).read_span(node.tmp, pos, &len);
+            if (len == 0) break;
+            if (p == nullptr) p = kZeros;
+        }
+        if (len > n - done) len = n - done;
+        memcpy(static_cast<uint8_t*>(dst) + done, p, len);
+        done += len;
+    }
+    return int64_t(done);
+}
+
+}  // namespace
+
 int64_t sys_sendfile(const Args& a) {
     fs::DomainFiles& df = files();
     OpenFile* out = fds().get(int64_t(a.a0));
@@ -335,6 +374,27 @@ int64_t sys_sendfile(const Args& a) {
     if (a.a2 != 0) {
         if (mm::copy_from_user(&off, a.a2, sizeof off) != 0) return -kEFAULT;
         if (int64_t(off) < 0) return -kEINVAL;
+    }
+    if (out->kind == FileKind::socket_inet) {
+        // To a host socket: through the socket's bounce buffer, 64 KiB per exit, blocking as
+        // write() does (busybox httpd and Go serve files this way).
+        uint64_t size = file_size(in);
+        uint64_t count = off >= size ? 0 : size - off < a.a3 ? size - off : a.a3;
+        if (count > kMaxRwCount) count = kMaxRwCount;
+        int64_t r = 0;
+        fs::Hold hold(df, in);  // the send may wait, and another thread may close `in`
+        if (count > 0) {
+            FileBytes src{&df, in, off};
+            r = net::socket_send_kernel(out, copy_file_bytes, &src, count);
+        }
+        if (r < 0) return r;
+        if (a.a2 != 0) {
+            uint64_t end = off + uint64_t(r);
+            if (mm::copy_to_user(a.a2, &end, sizeof end) != 0) return -kEFAULT;
+        } else {
+            in->pos = off + uint64_t(r);
+        }
+        return r;
     }
     uint64_t count = a.a3 < kConsoleMaxPerCall ? a.a3 : kConsoleMaxPerCall;  // the console only
     console::Stream* s = output_stream(out);

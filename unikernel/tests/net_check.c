@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -157,6 +158,18 @@ static void check_small_reads_and_waitall(void) {
     CHECK_TRUE(readv(s, rv, 2) == 10 && memcmp(got, msg, 10) == 0);
     struct stat st;
     CHECK_TRUE(fstat(s, &st) == 0 && S_ISSOCK(st.st_mode));
+    /* sendfile from a /tmp file to the socket (20000 bytes fit the loopback buffers). */
+    static char file[20000], in[20000];
+    for (unsigned i = 0; i < sizeof file; i++) file[i] = (char)(i * 13 + 1);
+    int fd = open("/tmp/net-check-file", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    CHECK_TRUE(fd >= 0 && write(fd, file, sizeof file) == (ssize_t)sizeof file);
+    off_t off = 100;
+    CHECK_TRUE(sendfile(c, fd, &off, sizeof file) == (ssize_t)sizeof file - 100);
+    CHECK_TRUE(off == (off_t)sizeof file);
+    CHECK_TRUE(recv(s, in, sizeof file - 100, MSG_WAITALL) == (ssize_t)sizeof file - 100);
+    CHECK_TRUE(memcmp(in, file + 100, sizeof file - 100) == 0);
+    close(fd);
+    unlink("/tmp/net-check-file");
     close(s);
     close(c);
     close(l);

@@ -146,11 +146,23 @@ int64_t install(fs::DomainFiles& df, Fresh& fr, int64_t handle, uint16_t family,
 
 // ---- data ----
 
-int64_t send_msg(OpenFile* f, const UserMsg& m, uint64_t flags, const SockAddr* to) {
+// Where the bytes of a send come from: the app's buffers, or a file (sendfile).
+struct Source {
+    // Copies up to n bytes from `at` on into dst: how many, or -errno.
+    int64_t (*copy)(const void* ctx, uint64_t at, void* dst, uint64_t n);
+    const void* ctx;
+    uint64_t total;
+};
+
+int64_t copy_from_msg(const void* ctx, uint64_t at, void* dst, uint64_t n) {
+    return gather(*static_cast<const UserMsg*>(ctx), at, dst, n);
+}
+
+int64_t send_from(OpenFile* f, const Source& src, uint64_t flags, const SockAddr* to) {
     fs::DomainFiles& df = sys::files();
     InetSocket* s = sock(f);
     fs::Hold hold(df, f);
-    uint64_t total = min64(m.total, sys::kMaxRwCount);
+    uint64_t total = min64(src.total, sys::kMaxRwCount);
     bool stream = s->type == kSockStream;
     if (!stream && total > ER_NET_IO_MAX) return -kEMSGSIZE;
     uint64_t deadline = deadline_for(s->sndtimeo_ns);
@@ -159,8 +171,14 @@ int64_t send_msg(OpenFile* f, const UserMsg& m, uint64_t flags, const SockAddr* 
     while (first || done < total) {
         first = false;
         uint64_t chunk = min64(total - done, ER_NET_IO_MAX);
-        int64_t got = gather(m, done, hv::net_io(), chunk);
-        if (got < 0) return done > 0 ? int64_t(done) : got;
+        int64_t got = src.copy(src.ctx, done, hv::net_io(), chunk);
+        if (got < 0 || (got == 0 && chunk > 0)) {
+            if (done > 0) return int64_t(done);
+            return got < 0 ? got : -kEFAULT;
+        }
+        // A bad buffer part way: a stream sends what came before it, a datagram nothing.
+        if (!stream && uint64_t(got) < chunk) return -kEFAULT;
+        chunk = uint64_t(got);
         int64_t r = host::send(s->domain, s->handle, chunk, int64_t(flags & kHostSendFlags), to);
         if (r >= 0) {
             mark_stale(s);
@@ -185,6 +203,10 @@ int64_t send_msg(OpenFile* f, const UserMsg& m, uint64_t flags, const SockAddr* 
         return r;
     }
     return int64_t(done);
+}
+
+int64_t send_msg(OpenFile* f, const UserMsg& m, uint64_t flags, const SockAddr* to) {
+    return send_from(f, Source{copy_from_msg, &m, m.total}, flags, to);
 }
 
 // Bytes from the read-ahead into the message at `done`: how many (0 when empty), or -EFAULT.
@@ -517,6 +539,10 @@ int64_t inet_recv(OpenFile* f, const UserMsg& m, uint64_t flags) {
 
 int64_t inet_send(OpenFile* f, const UserMsg& m, uint64_t flags) {
     return send_msg(f, m, flags, nullptr);
+}
+
+int64_t inet_send_kernel(OpenFile* f, KernelCopy copy, const void* ctx, uint64_t count) {
+    return send_from(f, Source{copy, ctx, count}, 0, nullptr);
 }
 
 int64_t inet_fionread(OpenFile* f) {

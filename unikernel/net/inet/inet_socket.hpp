@@ -67,6 +67,10 @@ int64_t inet_getsockopt(fs::OpenFile* f, uint64_t level, uint64_t name, uint64_t
 int64_t inet_recv(fs::OpenFile* f, const UserMsg& m, uint64_t flags);
 int64_t inet_send(fs::OpenFile* f, const UserMsg& m, uint64_t flags);
 int64_t inet_fionread(fs::OpenFile* f);
+// sendfile: `count` bytes that copy(ctx, at, dst, n) produces (up to n bytes from offset `at` into
+// kernel memory: how many, or -errno), sent as write() would send them.
+using KernelCopy = int64_t (*)(const void* ctx, uint64_t at, void* dst, uint64_t n);
+int64_t inet_send_kernel(fs::OpenFile* f, KernelCopy copy, const void* ctx, uint64_t count);
 
 // EPOLL* bits ready now, from the cache (one ER_NET_POLL when it is stale).
 uint32_t inet_ready_mask(fs::DomainFiles& df, fs::OpenFile* f, uint32_t* gen);
