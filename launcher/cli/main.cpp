@@ -75,6 +75,10 @@ int main(int argc, char** argv) {
         ->type_name("HEX");
     run->add_option("--evidence", options.evidence, "Where --attest writes the evidence (CBOR)")
         ->type_name("FILE");
+    run->add_option("--network", options.network,
+                    "Where the apps' TCP/UDP sockets live: host (default: the launcher's network "
+                    "namespace) or none (a new namespace with only loopback; docs/network.md)")
+        ->type_name("host|none");
     run->add_flag("--persistent", options.persistent,
                   "Keep the enclave when its apps end; take more with `enclave-run add`");
     run->add_option("--control", options.control,

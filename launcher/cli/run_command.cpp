@@ -21,11 +21,12 @@
 #include "launcher/enclave/isolation.hpp"
 #include "launcher/enclave/manifest.hpp"
 #include "launcher/fs/er_fs_pack.hpp"
+#include "launcher/net/socket_factory.hpp"
 #include "launcher/vm/app_image.hpp"
 #include "launcher/vm/args_blob.hpp"
 #include "launcher/vm/control_server.hpp"
-#include "launcher/vm/domain_queue.hpp"
 #include "launcher/vm/domain_images.hpp"
+#include "launcher/vm/domain_queue.hpp"
 #include "launcher/vm/guest_ram.hpp"
 #include "launcher/vm/kernel_image.hpp"
 #include "launcher/vm/layout.hpp"
@@ -81,6 +82,7 @@ int run_command(const RunOptions& options) {
                                          "enclave: timed out after " + *options.timeout + " s");
     }
     std::vector<uint8_t> nonce = attest_nonce(options);
+    NetworkMode network = network_from(options.network.value_or("host"));
     EnclavePlan plan = make_plan(options);
     // The confidential mode and its ASID are settled before any app is read: a mode the host
     // lacks is one line, before anything else happens.
@@ -124,6 +126,12 @@ int run_command(const RunOptions& options) {
     std::unique_ptr<EvidenceWriter> evidence;
     if (options.attest) evidence = std::make_unique<EvidenceWriter>(*options.evidence, nonce);
 
+    // --network: one socket factory for the whole enclave, started before any thread (it is a
+    // fork) and before the run loop is confined (which keeps socket() and setns() out).
+    std::shared_ptr<SocketFactory> factory = std::make_shared<SocketFactory>(
+        network == NetworkMode::none ? SocketFactory::in_new_netns()
+                                     : SocketFactory::in_current_netns());
+
     // --persistent: the queue is fed through the control socket, whose threads start now, before
     // the run loop is confined (docs/launcher.md "Hot add").
     std::unique_ptr<DomainQueue> hot_add;
@@ -148,14 +156,16 @@ int run_command(const RunOptions& options) {
     try {
         end = run_machine(config,
                           MachineInput{kernel, kernel_bytes, domains, *ram, *output, evidence.get(),
-                                       confidential.sim.get(), hot_add.get()},
+                                       confidential.sim.get(), hot_add.get(), factory},
                           stats, results);
     } catch (const Error&) {
+        factory.reset();
         output.reset();
         if (stats.exits > 0) print_stats();
         throw;
     }
     if (control) control->stop();  // clients still waiting hear that the enclave ended
+    factory.reset();  // its channel closes and it is reaped: --stats counts no fd of it
     output.reset();  // held partial lines go out before the launcher's own lines
     if (hot_add) {
         // Slots were reused: the boot names no longer label the results.  The enclave itself

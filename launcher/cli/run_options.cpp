@@ -62,6 +62,12 @@ uint32_t isolation_from(const std::string& text) {
     throw Error("--isolation '" + text + "' is not one of auto, pagetable or mpk");
 }
 
+NetworkMode network_from(const std::string& text) {
+    if (text == "host") return NetworkMode::host;
+    if (text == "none") return NetworkMode::none;
+    throw Error("--network '" + text + "' is not one of host or none");
+}
+
 void check_env_entry(const std::string& kv) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {

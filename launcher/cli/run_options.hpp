@@ -30,6 +30,7 @@ struct RunOptions {
     bool summary = false;
     bool persistent = false;              // --persistent: domains are added after boot
     std::optional<std::string> control;  // --control SOCKET (with --persistent)
+    std::optional<std::string> network;  // --network host|none, as typed; default host
 
     // --attest (docs/launcher.md "Evidence")
     bool attest = false;                  // the guest measures, sends evidence
@@ -47,6 +48,12 @@ double timeout_from(const std::string& text);
 uint32_t tick_ms_from(const std::string& text);
 // Validated --isolation: "auto", "pagetable" or "mpk" as an er_isolation value.
 uint32_t isolation_from(const std::string& text);
+// Validated --network: where the enclave's sockets live (docs/network.md).
+enum class NetworkMode {
+    host,  // the launcher's own network namespace
+    none,  // a fresh network namespace with only lo, up
+};
+NetworkMode network_from(const std::string& text);
 // Throws Error unless `kv` is KEY=VALUE with a non-empty KEY.
 void check_env_entry(const std::string& kv);
 

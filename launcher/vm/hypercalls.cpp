@@ -31,7 +31,10 @@ HypercallServer::HypercallServer(GuestMemory& memory, Console& console,
       console_(console),
       now_(std::move(now)),
       domains_(std::move(domains)),
-      results_(domains_.size()) {}
+      results_(domains_.size()),
+      net_(std::make_unique<NetServer>(
+          memory, console, [this](uint32_t d) { return live(d); },
+          [this](uint32_t d) { return label(d); })) {}
 
 // "domain 1 (web)"
 std::string HypercallServer::label(uint32_t domain) const {
@@ -83,6 +86,9 @@ std::optional<VmEnd> HypercallServer::serve(uint32_t nr, uint64_t request_gpa) {
             return std::nullopt;
         case ER_HC_DOMAIN_POLL:
             domain_poll(request_gpa);
+            return std::nullopt;
+        case ER_HC_NET:
+            net_->serve(request_gpa);
             return std::nullopt;
         default:
             throw GuestError("unknown hypercall " + std::to_string(nr));
@@ -257,6 +263,7 @@ void HypercallServer::domain_exit(uint64_t gpa) {
                         (text.empty() ? std::string("(no reason given)") : text));
     }
     results_[d] = std::move(r);
+    net_->domain_ended(d);  // its sockets close with it
     if (queue_ != nullptr) queue_->ended(d, *results_[d]);
 }
 
@@ -294,6 +301,8 @@ void HypercallServer::domain_poll(uint64_t gpa) {
             domains_[slot] = std::move(served);
             results_[slot].reset();
         }
+        // Its sockets are made in its container's network namespace (null: the default).
+        net_->attach(slot, queue_->take_net(slot));
     }
     memory_.write(gpa, answer, "domain poll request");
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "launcher/net/net_server.hpp"
 #include "launcher/vm/console.hpp"
 #include "launcher/vm/domain_queue.hpp"
 #include "launcher/vm/domain_result.hpp"
@@ -62,6 +63,9 @@ class HypercallServer {
     // guest sends.  `now` samples the host clocks and the guest TSC for ER_HC_TIME.
     HypercallServer(GuestMemory& memory, Console& console, std::function<HostTimes()> now,
                     std::vector<ServedDomain> domains);
+    // The NetServer holds a pointer back to this server (which domains are live).
+    HypercallServer(const HypercallServer&) = delete;
+    HypercallServer& operator=(const HypercallServer&) = delete;
 
     // Serves hypercall `nr` whose request struct is at `request_gpa`.  Returns how the VM ends
     // for ER_HC_EXIT, nullopt to resume the vCPU.
@@ -84,6 +88,12 @@ class HypercallServer {
     void set_domain_queue(DomainQueue* queue, uint64_t staging_gpa);
     // The checked copy of the guest's latest evidence, or nullptr before ER_HC_EVIDENCE.
     const er_evidence* evidence() const { return evidence_.get(); }
+    // ER_HC_NET (issue 19): the domains' host sockets.  Give it a default socket factory (or
+    // per-domain ones) before the run; a domain's sockets close when it ends, and a hot-added
+    // domain's factory (HotDomain::net) is attached to its slot when the guest takes it.
+    NetServer& net() { return *net_; }
+    // True while domain index `domain` is in the table and has not reported its end.
+    bool live(uint32_t domain) const { return domain < domains_.size() && !results_[domain]; }
 
   private:
     template <typename T>
@@ -112,6 +122,7 @@ class HypercallServer {
     DomainQueue* queue_ = nullptr;
     uint64_t staging_gpa_ = 0;
     uint32_t adds_since_evidence_ = 0;  // ADD answers since the last evidence (persistent)
+    std::unique_ptr<NetServer> net_;
 };
 
 // "SIGSEGV" for 11; "signal 77" for numbers without a name.

@@ -100,6 +100,7 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
             return t;
         },
         std::move(served));
+    server.net().set_default_factory(input.network);
     if (input.hot_add != nullptr)
         server.set_domain_queue(input.hot_add, config.mem_size - input.hot_add->staging_size());
     // Written the moment the guest sends it, not at the end: a long-running app still yields it.
@@ -133,8 +134,11 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     input.console.start();
     // Set-up is over: from here on the launcher only runs the vCPU, serves it and ends, under a
     // seccomp allowlist (seccomp_filter.hpp).
+    // The default socket factory is reaped at the end, under the filter (wait4 on its pid).
+    std::vector<pid_t> factory_pids;
+    if (input.network && input.network->pid() > 0) factory_pids.push_back(input.network->pid());
     confine_run_loop(vcpu.fd(), std::array{kvm.fd(), vm.fd(), vcpu.fd()}, input.console,
-                     evidence_fds);
+                     evidence_fds, std::move(factory_pids));
     // Results are copied out however the run ends, so the summary can show who finished.
     struct CopyResults {
         const HypercallServer& server;

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 
+#include "launcher/net/socket_factory.hpp"
 #include "launcher/vm/console.hpp"
 #include "launcher/vm/domain_images.hpp"
 #include "launcher/vm/domain_result.hpp"
@@ -44,6 +46,9 @@ struct MachineInput {
     EvidenceWriter* evidence = nullptr;  // --attest: the nonce, and where ER_HC_EVIDENCE goes
     SimSession* sim = nullptr;           // --confidential sim: the software PSP
     DomainQueue* hot_add = nullptr;      // ABI 5: a persistent enclave fed from this queue
+    // ER_HC_NET: where domains without a factory of their own make sockets (enclave-run run
+    // --network; launcher/net/), or null: only hot-added domains with HotDomain::net have any.
+    std::shared_ptr<SocketFactory> network = nullptr;
 };
 
 // Runs the VM to its end.  Throws Error when KVM cannot set it up; returns how it ended

@@ -2,8 +2,11 @@
 
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -161,6 +164,26 @@ void build_allowlist(scmp_filter_ctx ctx, const RunLoopAllowance& allowance,
             allow(ctx, nr, "renameat", {arg_eq(0, dir), arg_eq(2, dir)});
         allow(ctx, SCMP_SYS(unlinkat), "unlinkat", {arg_eq(0, dir), arg_eq(2, 0)});
     }
+    // ER_HC_NET (docs/network.md "Host side"): operations on the host sockets that the socket
+    // factories made and sent over their channels (sendmsg/recvmsg, SCM_RIGHTS).  socket() and
+    // setns() stay out: the run loop can neither make a socket nor enter another network
+    // namespace.  accept4 only as the NetServer calls it; options only at the four levels the
+    // whitelist (socket_options.hpp) names; ioctl only FIONREAD; fcntl only F_SETFL O_NONBLOCK
+    // (a received socket is made non-blocking whatever its sender did).
+    for (int nr : {SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(connect), SCMP_SYS(sendto),
+                   SCMP_SYS(recvfrom), SCMP_SYS(sendmsg), SCMP_SYS(recvmsg), SCMP_SYS(shutdown),
+                   SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(ppoll)})
+        allow(ctx, nr, "sockets");
+    allow(ctx, SCMP_SYS(accept4), "accept4", {arg_eq(3, SOCK_NONBLOCK | SOCK_CLOEXEC)});
+    for (int level :
+         std::initializer_list<int>{SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP, IPPROTO_IPV6}) {
+        allow(ctx, SCMP_SYS(setsockopt), "setsockopt", {arg_eq(1, static_cast<uint64_t>(level))});
+        allow(ctx, SCMP_SYS(getsockopt), "getsockopt", {arg_eq(1, static_cast<uint64_t>(level))});
+    }
+    allow(ctx, SCMP_SYS(ioctl), "ioctl", {arg_eq(1, FIONREAD)});
+    allow(ctx, SCMP_SYS(fcntl), "fcntl", {arg_eq(1, F_SETFL), arg_eq(2, O_NONBLOCK)});
+    for (pid_t pid : allowance.factory_pids)
+        allow(ctx, SCMP_SYS(wait4), "wait4", {arg_eq(0, static_cast<uint64_t>(pid))});
     add_rule(ctx, SCMP_ACT_KILL_PROCESS, kDieSyscall, {}, "the SIGSYS handler's end");
 }
 
@@ -237,7 +260,7 @@ bool sanitizer_runtime() {
 }
 
 void confine_run_loop(int vcpu_fd, std::span<const int> kvm_fds, Console& console,
-                      std::optional<CommitFds> commit) {
+                      std::optional<CommitFds> commit, std::vector<pid_t> factory_pids) {
     if (env_is_one("ENCLAVE_RUN_NO_SECCOMP")) {
         console.notice("the run loop is not confined (ENCLAVE_RUN_NO_SECCOMP=1; debugging only)");
         return;
@@ -246,9 +269,11 @@ void confine_run_loop(int vcpu_fd, std::span<const int> kvm_fds, Console& consol
     (void)vcpu_fd;
     (void)kvm_fds;
     (void)commit;
+    (void)factory_pids;
 #else
     bool probe = env_is_one("ENCLAVE_RUN_SECCOMP_PROBE");
-    SeccompFilter filter(RunLoopAllowance{vcpu_fd, writable_fds(kvm_fds)}, commit);
+    SeccompFilter filter(RunLoopAllowance{vcpu_fd, writable_fds(kvm_fds), std::move(factory_pids)},
+                         commit);
     filter.load();
     if (probe) {
         ::syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY | O_CLOEXEC);

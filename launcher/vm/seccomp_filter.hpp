@@ -5,6 +5,7 @@
 #pragma once
 
 #include <seccomp.h>
+#include <sys/types.h>
 
 #include <optional>
 #include <span>
@@ -26,6 +27,8 @@ struct CommitFds {
 struct RunLoopAllowance {
     int vcpu_fd = -1;            // ioctl: KVM_RUN, KVM_GET_REGS, KVM_GET_MSRS on this fd only
     std::vector<int> write_fds;  // write and writev: these fds only
+    // wait4: the socket factories this process started (launcher/net/), reaped at the end.
+    std::vector<pid_t> factory_pids;
 };
 
 // One allowlist, built but not yet in force.  Anything outside it traps to a SIGSYS handler
@@ -57,8 +60,10 @@ std::vector<int> writable_fds(std::span<const int> except);
 // sanitizer build (its runtime needs calls of its own at exit).  ENCLAVE_RUN_SECCOMP_PROBE=1 is a
 // test hook: right after loading, the launcher makes one forbidden call (openat) and must die
 // of SIGSYS.
+// `factory_pids`: the socket factories this process started (RunLoopAllowance).
 void confine_run_loop(int vcpu_fd, std::span<const int> kvm_fds, Console& console,
-                      std::optional<CommitFds> commit = std::nullopt);
+                      std::optional<CommitFds> commit = std::nullopt,
+                      std::vector<pid_t> factory_pids = {});
 
 // True in a sanitizer build (ER_SANITIZE), where confine_run_loop loads no filter.
 bool sanitizer_runtime();

@@ -77,6 +77,9 @@ expect 125 "enclave-run: /nonexistent.json: cannot open: No such file or directo
 # wins over the manifest).  static-app is built with -static, not -static-pie: an ET_EXEC.
 expect 125 "enclave-run: --isolation 'vm' is not one of auto, pagetable or mpk" \
     run --isolation vm "$app"
+# --network: host or none only (docs/network.md).
+expect 125 "enclave-run: --network 'bridge' is not one of host or none" \
+    run --network bridge "$app"
 mpk_line="enclave-run: static-app: isolation mpk needs a relocatable app (static PIE, built with -static-pie); static-app is a fixed-address executable (ET_EXEC)"
 expect 125 "$mpk_line" run --kernel "$kernel" --isolation mpk "$app"
 printf '{"apps": [{"path": "%s", "isolation": "mpk"}]}' "$app" >"$tmp/mpk.json"

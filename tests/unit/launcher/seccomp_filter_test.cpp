@@ -3,15 +3,24 @@
 // the call.  The real launcher runs under it in every KVM test (vm_smoke.sh has the probe).
 #include "launcher/vm/seccomp_filter.hpp"
 
+#include "fake_console.hpp"
 #include "launcher/attest/evidence_bundle.hpp"
+#include "launcher/net/net_server.hpp"
+#include "launcher/net/socket_factory.hpp"
 #include "test_support.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/futex.h>
 #include <linux/kvm.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -237,6 +246,114 @@ TEST(SeccompFilter, WritableFdsAreTheWriteEndsOnly) {
     EXPECT_FALSE(has(p.read_end));
     EXPECT_FALSE(has(rw));
     ::close(rw);
+}
+
+// ER_HC_NET under the filter: the NetServer serves a whole loopback round trip with sockets from
+// a factory started before the filter (and reaps it: wait4 on its pid), while socket() and
+// setns() themselves kill.
+TEST(SeccompFilter, NetServingWorksButSocketAndSetnsKill) {
+    if (sanitizer_runtime()) GTEST_SKIP() << "no filter in a sanitizer build";
+    Pipe err;
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(err.write_end, STDERR_FILENO);
+        auto factory = std::make_shared<SocketFactory>(SocketFactory::in_current_netns());
+        test::FakeRam ram(128 * 1024);
+        test::FakeConsole console;
+        NetServer net(
+            ram.memory, console, [](uint32_t) { return true; },
+            [](uint32_t) { return std::string("d"); });
+        net.set_default_factory(factory);
+        try {
+            SeccompFilter filter(RunLoopAllowance{-1, {STDERR_FILENO}, {factory->pid()}});
+            filter.load();
+        } catch (...) {
+            ::_exit(100);
+        }
+        int step = 0;
+        auto call = [&](er_hc_net req) {
+            step++;
+            ram.memory.write(0x2000, req, "req");
+            net.serve(0x2000);
+            return ram.memory.read<er_hc_net>(0x2000, "req");
+        };
+        auto req = [](uint32_t op, int32_t h, int64_t a0 = 0, int64_t a1 = 0) {
+            er_hc_net r{};
+            r.op = op;
+            r.handle = h;
+            r.a0 = a0;
+            r.a1 = a1;
+            return r;
+        };
+        auto expect = [&](bool ok) {
+            if (!ok) ::_exit(step);
+        };
+        sockaddr_in lo{};
+        lo.sin_family = AF_INET;
+        lo.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ram.memory.write(0x3000, lo, "addr");
+        expect(call(req(ER_NET_SOCKET, -1, AF_INET, SOCK_STREAM)).ret == 0);
+        er_hc_net bind = req(ER_NET_BIND, 0);
+        bind.addr_gpa = 0x3000;
+        bind.addr_len = sizeof lo;
+        expect(call(bind).ret == 0);
+        expect(call(req(ER_NET_LISTEN, 0, 4)).ret == 0);
+        er_hc_net name = req(ER_NET_SOCKNAME, 0);
+        name.addr_gpa = 0x3000;
+        expect(call(name).ret == 0);
+        expect(call(req(ER_NET_SOCKET, -1, AF_INET, SOCK_STREAM)).ret == 1);
+        bind.op = ER_NET_CONNECT;
+        bind.handle = 1;
+        int64_t rc = call(bind).ret;
+        expect(rc == 0 || rc == -EINPROGRESS);
+        er_net_pollfd entry{0, 0, POLLIN, 0, 0};
+        ram.memory.write(0x4000, entry, "poll");
+        er_hc_net poll = req(ER_NET_POLL, -1, 1);
+        poll.buf_gpa = 0x4000;
+        poll.timeout_ns = 10'000'000'000;
+        expect(call(poll).ret == 1);
+        expect(call(req(ER_NET_ACCEPT, 0)).ret == 2);
+        ram.memory.copy_in(0x5000, {reinterpret_cast<const uint8_t*>("ping"), 4}, "buf");
+        er_hc_net send = req(ER_NET_SEND, 1);
+        send.buf_gpa = 0x5000;
+        send.buf_len = 4;
+        expect(call(send).ret == 4);
+        entry.handle = 2;
+        ram.memory.write(0x4000, entry, "poll");
+        expect(call(poll).ret == 1);
+        expect(call(req(ER_NET_FIONREAD, 2)).ret == 4);
+        er_hc_net recv = req(ER_NET_RECV, 2);
+        recv.buf_gpa = 0x6000;
+        recv.buf_len = 16;
+        expect(call(recv).ret == 4);
+        ram.memory.write(0x5000, 1, "opt");
+        er_hc_net opt = req(ER_NET_SETOPT, 1, IPPROTO_TCP, TCP_NODELAY);
+        opt.buf_gpa = 0x5000;
+        opt.buf_len = sizeof(int);
+        expect(call(opt).ret == 0);
+        opt.op = ER_NET_GETOPT;
+        expect(call(opt).ret == sizeof(int));
+        expect(call(req(ER_NET_SHUTDOWN, 1, SHUT_RDWR)).ret == 0);
+        expect(call(req(ER_NET_CLOSE, 1)).ret == 0);
+        net.domain_ended(0);
+        net.set_default_factory(nullptr);
+        factory.reset();  // the channel closes, wait4 reaps the factory
+        ::_exit(0);
+    }
+    err.close_write();
+    std::string text = err.drain();
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status)) << text;
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "failed at step " << WEXITSTATUS(status) << ": " << text;
+
+    expect_killed_for(run_confined({-1, {}}, [] { ::socket(AF_INET, SOCK_STREAM, 0); }),
+                      "socket (" + std::to_string(SYS_socket) + ")");
+    expect_killed_for(run_confined({-1, {}}, [] { ::setns(-1, CLONE_NEWNET); }),
+                      "setns (" + std::to_string(SYS_setns) + ")");
+    // accept4 only with the NetServer's flags.
+    expect_killed_for(run_confined({-1, {}}, [] { ::accept4(-1, nullptr, nullptr, 0); }),
+                      "accept4 (");
 }
 
 }  // namespace

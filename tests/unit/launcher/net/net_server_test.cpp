@@ -9,15 +9,19 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <iostream>
 #include <set>
 #include <string>
 
 #include "../fake_console.hpp"
 #include "../test_support.hpp"
 #include "launcher/net/socket_options.hpp"
+#include "launcher/vm/domain_queue.hpp"
+#include "launcher/vm/hypercalls.hpp"
 #include "net_test_support.hpp"
 
 namespace er::launcher {
@@ -510,6 +514,103 @@ TEST_F(NetServerTest, AFreshNamespaceCannotReachAnotherDomainsListener) {
     rc = with_addr(0, ER_NET_CONNECT, c0, port);
     EXPECT_TRUE(rc == 0 || rc == -EINPROGRESS) << rc;
     EXPECT_NE(wait_for(0, l, POLLIN) & POLLIN, 0);
+}
+
+// Through the HypercallServer: ER_HC_NET reaches the NetServer, a domain's end closes its sockets
+// and makes it unreachable, and a hot-added domain makes its sockets with its own factory
+// (HotDomain::net), its neighbours with the default.
+TEST(NetHypercalls, ServedEndedAndHotAdded) {
+    test::FakeRam ram(kRam);
+    test::FakeConsole console;
+    DomainQueue queue(0x10000);
+    HypercallServer server(
+        ram.memory, console, [] { return HostTimes{}; }, std::vector<ServedDomain>{{"boot"}});
+    server.set_domain_queue(&queue, 0x30000);
+    server.net().set_default_factory(
+        std::make_shared<SocketFactory>(SocketFactory::in_current_netns()));
+    auto net_call = [&](uint32_t domain) {
+        er_hc_net req{};
+        req.op = ER_NET_SOCKET;
+        req.domain = domain;
+        req.handle = -1;
+        req.a0 = AF_INET;
+        req.a1 = SOCK_STREAM;
+        ram.memory.write(kReq, req, "req");
+        server.serve(ER_HC_NET, kReq);
+        return ram.memory.read<er_hc_net>(kReq, "req").ret;
+    };
+    EXPECT_EQ(net_call(0), 0);
+    EXPECT_EQ(server.net().sockets(0), 1u);
+    EXPECT_THROW(net_call(1), GuestError);  // no domain 1 yet
+
+    std::optional<SocketFactory> fresh = test::new_netns_factory();
+    HotDomain d;
+    d.name = "web";
+    d.app.assign(100, 0x7f);
+    d.args = build_args_blob({"web"}, {}, 4096);
+    pid_t fresh_pid = fresh ? fresh->pid() : -1;
+    if (fresh) d.net = std::make_shared<SocketFactory>(std::move(*fresh));
+    queue.add(std::move(d), nullptr);
+    er_hc_domain_poll poll{};
+    poll.free_slot = 1;
+    ram.memory.write(kReq, poll, "req");
+    server.serve(ER_HC_DOMAIN_POLL, kReq);
+    ASSERT_EQ(ram.memory.read<er_hc_domain_poll>(kReq, "req").action, ER_POLL_ADD);
+    EXPECT_EQ(net_call(1), 0);
+    if (fresh_pid > 0) {
+        // Its socket is of the fresh namespace: a listener of this one is out of its reach.
+        auto [listener, port] = test::loopback_listener();
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(port);
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ram.memory.write(kAddr, to, "addr");
+        er_hc_net req{};
+        req.op = ER_NET_CONNECT;
+        req.domain = 1;
+        req.handle = 0;
+        req.addr_gpa = kAddr;
+        req.addr_len = sizeof to;
+        ram.memory.write(kReq, req, "req");
+        server.serve(ER_HC_NET, kReq);
+        int64_t rc = ram.memory.read<er_hc_net>(kReq, "req").ret;
+        if (rc == -EINPROGRESS) {
+            er_net_pollfd e{1, 0, POLLOUT, 0, 0};
+            ram.memory.write(kPoll, e, "poll");
+            req.op = ER_NET_POLL;
+            req.a0 = 1;
+            req.buf_gpa = kPoll;
+            req.timeout_ns = 1'000'000'000;
+            for (int i = 0; i < 100 && ram.memory.read<er_net_pollfd>(kPoll, "p").revents == 0;
+                 ++i) {
+                ram.memory.write(kReq, req, "req");
+                server.serve(ER_HC_NET, kReq);
+            }
+            req = er_hc_net{};
+            req.op = ER_NET_GETOPT;
+            req.domain = 1;
+            req.handle = 0;
+            req.a0 = SOL_SOCKET;
+            req.a1 = SO_ERROR;
+            req.buf_gpa = kBuf;
+            req.buf_len = sizeof(int);
+            ram.memory.write(kReq, req, "req");
+            server.serve(ER_HC_NET, kReq);
+            rc = -ram.memory.read<int>(kBuf, "err");
+        }
+        EXPECT_EQ(rc, -ECONNREFUSED);
+    } else {
+        std::cout << "[ SKIPPED  ] the namespace check: " << test::netns_skip_reason() << "\n";
+    }
+    er_hc_domain_exit end{};
+    end.exit.reason = ER_EXIT_NORMAL;
+    end.exit.domain = 0;
+    end.isolation = ER_ISO_PAGETABLE;
+    ram.memory.write(kReq, end, "req");
+    server.serve(ER_HC_DOMAIN_EXIT, kReq);
+    EXPECT_EQ(server.net().sockets(0), 0u);
+    EXPECT_EQ(server.net().sockets(1), 1u);
+    EXPECT_THROW(net_call(0), GuestError);  // an ended domain sends nothing more
 }
 
 }  // namespace
