@@ -2,6 +2,7 @@
 // read-only tree answers -EROFS the way a read-only mount does (after the lookup, so a missing
 // name is still -ENOENT).
 #include "fs/path_walk.hpp"
+#include "net/unix/unix_socket.hpp"
 #include "sys/errno.hpp"
 #include "sys/sys_file.hpp"
 #include "time/clock.hpp"
@@ -55,6 +56,7 @@ int64_t do_unlink(int64_t dirfd, uint64_t user_path, bool rmdir) {
     if (rmdir && is_dot(p.last, p.last_len)) return -kEINVAL;
     if (rmdir && is_dotdot(p.last, p.last_len)) return -kENOTEMPTY;
     if (is_dot(p.last, p.last_len) || is_dotdot(p.last, p.last_len)) return -kEISDIR;
+    if (!rmdir && net::unix_unlink(df, p.dir, p.last, p.last_len)) return 0;  // a bound socket name
     NodeRef n;
     if (int r = df.tree().lookup(p.dir, p.last, p.last_len, &n); r != 0) return r;
     if (!rmdir && p.path[p.len - 1] == '/') return df.tree().is_dir(n) ? -kEISDIR : -kENOTDIR;

@@ -84,11 +84,12 @@ void put_header(Pipe& r, uint32_t len) {
 }
 
 // Queues a sender's rights on the receiving socket r, for the bytes that start at rx_in.
-void queue_rights(UnixSocket* r, Rights* rights) {
+void queue_rights(UnixSocket* r, Rights* rights, uint32_t len) {
     if (rights == nullptr || rights->count == 0) return;
     Rights& q = r->rights[r->rights_len++];
     q = *rights;
     q.at = r->rx_in;
+    q.len = len;
     rights->count = 0;
 }
 
@@ -96,10 +97,8 @@ bool rights_room(const UnixSocket* r, const Rights* rights) {
     return rights == nullptr || rights->count == 0 || r->rights_len < kMaxRightsQueued;
 }
 
-// The rights whose bytes start at the ring's head go to *out (count 0 when none).
+// The oldest rights go to *out: their bytes are being read.
 void take_rights(UnixSocket* s, Rights* out) {
-    out->count = 0;
-    if (s->rights_len == 0 || s->rights[0].at != s->rx_out) return;
     *out = s->rights[0];
     for (uint32_t i = 1; i < s->rights_len; i++) s->rights[i - 1] = s->rights[i];
     s->rights_len--;
@@ -243,7 +242,7 @@ int64_t stream_send(UnixSocket* s, uint64_t len, Copier c, Rights* rights) {
     if (n == 0 && len > 0) return -kENOMEM;
     uint32_t done = move(r, r.count, n, c, 0);
     if (done == 0 && n > 0) return -kEFAULT;
-    if (done > 0) queue_rights(p, rights);
+    if (done > 0) queue_rights(p, rights, done);
     r.commit(done);
     p->rx_in += done;
     touch(s);
@@ -264,21 +263,46 @@ int64_t stream_recv(UnixSocket* s, uint64_t len, bool peek, Copier c, Rights* ri
         return s->rcv_shut ? 0 : -kEAGAIN;
     }
     uint32_t n = len < r.count ? uint32_t(len) : r.count;
-    // Never past the bytes that carry other descriptors than these.
-    uint32_t first = s->rights_len > 0 && s->rights[0].at == s->rx_out ? 1 : 0;
-    if (s->rights_len > first) {
-        uint64_t until = s->rights[first].at - s->rx_out;
-        if (until < n) n = uint32_t(until);
+    // A read that reaches descriptors takes them and ends with the bytes sent along.
+    bool reaches = false;
+    if (s->rights_len > 0 && s->rights[0].at - s->rx_out < n) {
+        uint64_t end = s->rights[0].at - s->rx_out + s->rights[0].len;
+        if (end < n) n = uint32_t(end);
+        reaches = true;
     }
     uint32_t done = move(r, 0, n, c, 0);
     if (done == 0 && n > 0) return -kEFAULT;
     if (peek) return done;
-    take_rights(s, rights);
+    if (reaches) take_rights(s, rights);
     r.consume(done);
     s->rx_out += done;
     touch(s);
     return done;
 }
+
+namespace {
+
+// One whole message into p's ring, or nothing.
+int64_t put_message(UnixSocket* s, UnixSocket* p, uint64_t len, Copier c, Rights* rights) {
+    if (s->snd_shut) return -kEPIPE;
+    if (len > kMaxMessage) return -kEMSGSIZE;
+    Pipe& r = p->rx;
+    uint32_t need = kMsgHeader + uint32_t(len);
+    if (r.space() < need) return -kEAGAIN;
+    if (!rights_room(p, rights)) return -kEAGAIN;
+    if (!reserve(r, need)) return -kENOMEM;
+    put_header(r, uint32_t(len));
+    uint32_t done = move(r, r.count + kMsgHeader, uint32_t(len), c, 0);
+    if (done != len) return -kEFAULT;  // nothing committed: the message never was
+    queue_rights(p, rights, need);
+    r.commit(need);
+    p->rx_in += need;
+    s->gen++;
+    p->gen++;
+    return int64_t(len);
+}
+
+}  // namespace
 
 int64_t msg_send(UnixSocket* s, uint64_t len, Copier c, Rights* rights) {
     if (s->type == kSockSeqpacket && s->state != State::connected) return -kENOTCONN;
@@ -289,22 +313,12 @@ int64_t msg_send(UnixSocket* s, uint64_t len, Copier c, Rights* rights) {
         touch(s);
         return -kECONNREFUSED;
     }
-    if (s->snd_shut) return -kEPIPE;
-    if (len > kMaxMessage) return -kEMSGSIZE;
-    UnixSocket* p = s->peer;
-    Pipe& r = p->rx;
-    uint32_t need = kMsgHeader + uint32_t(len);
-    if (r.space() < need) return -kEAGAIN;
-    if (!rights_room(p, rights)) return -kEAGAIN;
-    if (!reserve(r, need)) return -kENOMEM;
-    put_header(r, uint32_t(len));
-    uint32_t done = move(r, r.count + kMsgHeader, uint32_t(len), c, 0);
-    if (done != len) return -kEFAULT;  // nothing committed: the message never was
-    queue_rights(p, rights);
-    r.commit(need);
-    p->rx_in += need;
-    touch(s);
-    return int64_t(len);
+    return put_message(s, s->peer, len, c, rights);
+}
+
+int64_t msg_send_to(UnixSocket* s, UnixSocket* to, uint64_t len, Copier c, Rights* rights) {
+    if (to->rcv_shut) return -kEPIPE;
+    return put_message(s, to, len, c, rights);
 }
 
 int64_t msg_recv(UnixSocket* s, uint64_t len, bool peek, Copier c, uint32_t* full, Rights* rights) {
@@ -327,7 +341,7 @@ int64_t msg_recv(UnixSocket* s, uint64_t len, bool peek, Copier c, uint32_t* ful
     uint32_t done = move(r, kMsgHeader, n, c, 0);
     if (done != n) return -kEFAULT;
     if (peek) return done;
-    take_rights(s, rights);
+    if (s->rights_len > 0 && s->rights[0].at == s->rx_out) take_rights(s, rights);
     r.consume(kMsgHeader + m);
     s->rx_out += kMsgHeader + m;
     touch(s);

@@ -70,6 +70,7 @@ enum class State : uint8_t {
 // written since the socket was made) of the message's first byte, so they come out with it.
 struct Rights {
     uint64_t at;
+    uint32_t len;  // bytes of the send that carried them
     uint32_t count;
     void* files[kMaxRightsFds];
 };
@@ -93,16 +94,20 @@ struct UnixSocket {
     bool pass_cred;  // SO_PASSCRED (recorded only)
     int32_t err;     // a pending error (SO_ERROR, and the next read): ECONNRESET
     uint32_t gen;    // bumped by every change a waiter or epoll's edge trigger could care about
-    UnixSocket* peer;      // connected peer; the client of an embryo and the embryo of a client
-    UnixSocket* listener;  // an embryo's listener while it waits in the backlog
-    pipe::Pipe rx;         // bytes and messages sent to this socket (readers/writers unused)
-    uint64_t rx_in;        // bytes ever committed to rx (Rights::at counts in these)
-    uint64_t rx_out;       // bytes ever consumed from rx
-    Cred cred;             // this socket's own: its creator's, a listener's at listen()
-    Cred peer_cred;        // SO_PEERCRED
-    Key key;               // bound name in the name space (kind none: none, or unlinked)
-    Name name;             // getsockname (stays after unlink, as on Linux)
-    uint64_t ino;          // what fstat shows
+    UnixSocket* peer;       // connected peer; the client of an embryo and the embryo of a client
+    UnixSocket* listener;   // an embryo's listener while it waits in the backlog
+    pipe::Pipe rx;          // bytes and messages sent to this socket (readers/writers unused)
+    uint64_t rx_in;         // bytes ever committed to rx (Rights::at counts in these)
+    uint64_t rx_out;        // bytes ever consumed from rx
+    Cred cred;              // this socket's own: its creator's, a listener's at listen()
+    Cred peer_cred;         // SO_PEERCRED
+    Key key;                // bound name in the name space (kind none: none, or unlinked)
+    Name name;              // getsockname (stays after unlink, as on Linux)
+    uint64_t ino;           // what fstat shows
+    Key dest;               // SOCK_DGRAM connected by name (connect): where sends go
+    Name dest_name;         // ... and what getpeername shows
+    uint64_t rcv_timeo_ns;  // SO_RCVTIMEO, SO_SNDTIMEO (0: wait for ever)
+    uint64_t snd_timeo_ns;
     uint32_t backlog_max;  // listening: at most this many wait, plus one (as Linux)
     uint32_t backlog_len;
     UnixSocket* backlog[un::kMaxBacklog];
@@ -146,15 +151,18 @@ int shutdown(UnixSocket* s, int how);
 // socket has them, rights->count is 0 (else the caller still holds their references).
 int64_t stream_send(UnixSocket* s, uint64_t len, Copier c, Rights* rights);
 // Receives up to len bytes of a stream (peek: leaves them there): bytes, 0 at EOF, -EAGAIN when
-// none now, -ECONNRESET (once), -EINVAL (listening or not connected).  Stops before bytes sent
-// with other descriptors, so each set of rights comes with its own bytes; *rights (when not
-// nullptr) gets the set that came with these bytes, if any (count 0 otherwise).
+// none now, -ECONNRESET (once), -EINVAL (listening or not connected).  As Linux, a read that
+// reaches the first byte of a send that carried descriptors gets them in *rights (count 0 when
+// none) and ends with that send's last byte, so no read ever takes two sets.
 int64_t stream_recv(UnixSocket* s, uint64_t len, bool peek, Copier c, Rights* rights);
 
 // Sends one whole message (dgram, seqpacket) of len bytes: len, -EMSGSIZE, -EAGAIN (no room now),
 // -EPIPE (seqpacket peer gone or shut), -ECONNREFUSED (dgram peer gone; later -ENOTCONN),
 // -ENOTCONN, -ENOMEM, -EFAULT.  `rights` as for stream_send.
 int64_t msg_send(UnixSocket* s, uint64_t len, Copier c, Rights* rights);
+// A datagram to `to`, a bound SOCK_DGRAM socket found by name (s need not be connected): as
+// msg_send; -EPIPE when `to` has shut its reading down.
+int64_t msg_send_to(UnixSocket* s, UnixSocket* to, uint64_t len, Copier c, Rights* rights);
 // Receives the oldest message into up to len bytes (the rest of it is dropped unless peek):
 // the bytes copied, 0 at a seqpacket's EOF, -EAGAIN; *full gets the message's whole length.
 int64_t msg_recv(UnixSocket* s, uint64_t len, bool peek, Copier c, uint32_t* full, Rights* rights);

@@ -61,4 +61,9 @@ uint32_t unix_ready_mask(fs::DomainFiles& df, fs::OpenFile* f, uint32_t* gen);
 // poll/objects.cpp, which then wakes the domain's waiters): free what f->obj holds.
 void unix_release(fs::DomainFiles& df, fs::OpenFile* f);
 
+// unlink(2) of a pathname (sys/sys_file_tmp.cpp): a bound name has no inode in the tree, so the
+// unlink of `name` in directory `dir` drops the binding there instead.  True when there was one
+// (unlink then succeeds).
+bool unix_unlink(fs::DomainFiles& df, fs::NodeRef dir, const char* name, size_t len);
+
 }  // namespace uk::net
