@@ -270,6 +270,7 @@ void HypercallServer::domain_exit(uint64_t gpa) {
 void HypercallServer::set_domain_queue(DomainQueue* queue, uint64_t staging_gpa) {
     queue_ = queue;
     staging_gpa_ = staging_gpa;
+    if (queue != nullptr) net_->set_poll_cap_ns(kNetPollCapPersistentNs);
 }
 
 // The slot the guest offers must be one the host also sees as free: an index that ended, or the
