@@ -190,7 +190,7 @@ expect_end b 125 '^enclave-run: guest error: console buffer at GPA 0x3ffff000, l
 expect_end m 125 '^enclave-run: guest error: MMIO write of 4 byte\(s\) at GPA 0x30000000, outside guest memory at rip'
 expect_end c 125 '^enclave-run: guest error: console write to unknown stream 3 at rip'
 expect_end g 125 '^enclave-run: guest error: log text length 257 exceeds the limit of 256 at rip'
-expect_end z 125 '^enclave-run: guest error: I/O out of 4 byte\(s\) x1 on port 0x509, which is not a hypercall port'
+expect_end z 125 '^enclave-run: guest error: I/O out of 4 byte\(s\) x1 on port 0x50a, which is not a hypercall port'
 expect_end T 125 '^enclave-run: guest error: domain exit for domain 0 \(static-app\), which has already ended at rip'
 expect_end N 125 '^enclave-run: guest error: exit while domain 0 \(static-app\) has not reported its end \(ER_HC_DOMAIN_EXIT\) at rip'
 expect_end k 124 '^enclave-run: static-app: timed out after 1.5 s$' --timeout 1.5

@@ -25,7 +25,7 @@
  *   c  console write with an unknown stream
  *   o  console write of 0 bytes then hello (zero length is fine)
  *   g  log text longer than ER_MESSAGE_MAX
- *   z  hypercall number 9 (unknown)
+ *   z  hypercall number 10 (unknown: ER_HC_MAX; 9 is ER_HC_NET)
  *   y  1000 console writes of "y" (a hypercall-heavy run for --stats)
  *   D  every domain i in turn: "hel", "lo\npartial" to stdout and "err\n" to stderr, then ends:
  *      domain 2 killed by SIGSEGV at rip 0x401136, every other one exit status i; run_ns
@@ -351,7 +351,7 @@ mode_zero:
 
 mode_unknown:
     mov $REQ, %eax
-    mov $HC_BASE + 9, %dx
+    mov $HC_BASE + 10, %dx
     out %eax, %dx
     xor %edi, %edi
     jmp exit_normal
