@@ -110,6 +110,7 @@ set -e
 $py "$top/bench/report.py" "$res"
 if [ -x "$top/bench/net/run.sh" ]; then
     say "bench/net/run.sh"
+    ninja -C "$build" net_programs >/dev/null || say "ninja net_programs failed: bench/net will say what it lacks"
     ER_BENCH_OUT=$res/net "$top/bench/net/run.sh" "$build" || say "bench/net/run.sh failed ($?)"
 fi
 say "done in $(($(date +%s) - t0)) s: $res/report.md"
