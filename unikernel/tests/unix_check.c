@@ -252,6 +252,26 @@ static void check_message_pairs(void) {
     CHECK_ERRNO(send(sv[1], "x", 1, 0), ECONNREFUSED);
     CHECK_ERRNO(send(sv[1], "x", 1, 0), ENOTCONN);
     close(sv[1]);
+
+    /* Datagrams by name, from an unbound sender (so no address comes with them, as Linux). */
+    char dn[64];
+    snprintf(dn, sizeof dn, "unix-check-dgram-%d", (int)getpid());
+    struct sockaddr_un da, from;
+    socklen_t dlen = abstract_addr(&da, dn), flen;
+    int r = socket(AF_UNIX, SOCK_DGRAM, 0), w = socket(AF_UNIX, SOCK_DGRAM, 0);
+    CHECK_ERRNO(sendto(w, "x", 1, 0, (struct sockaddr*)&da, dlen), ECONNREFUSED);
+    CHECK_TRUE(bind(r, (struct sockaddr*)&da, dlen) == 0);
+    CHECK_TRUE(sendto(w, "to1", 3, 0, (struct sockaddr*)&da, dlen) == 3);
+    CHECK_TRUE(connect(w, (struct sockaddr*)&da, dlen) == 0);
+    CHECK_TRUE(send(w, "to2", 3, 0) == 3);
+    flen = sizeof from;
+    CHECK_TRUE(recvfrom(r, buf, sizeof buf, 0, (struct sockaddr*)&from, &flen) == 3 && flen == 0);
+    CHECK_TRUE(recv(r, buf, sizeof buf, 0) == 3 && memcmp(buf, "to2", 3) == 0);
+    flen = sizeof from;
+    CHECK_TRUE(getpeername(w, (struct sockaddr*)&from, &flen) == 0 && flen == dlen);
+    close(r);
+    CHECK_ERRNO(send(w, "x", 1, 0), ECONNREFUSED);
+    close(w);
 }
 
 static void check_named(void) {
@@ -512,6 +532,12 @@ static void check_own_namespace(void) {
     int p = socket(AF_UNIX, SOCK_STREAM, 0), q = socket(AF_UNIX, SOCK_STREAM, 0);
     CHECK_TRUE(bind(p, (struct sockaddr*)&a, alen) == 0 && listen(p, 1) == 0);
     CHECK_TRUE(bind(q, (struct sockaddr*)&b, blen) == 0 && listen(q, 1) == 0);
+    /* They are really bound here: this domain reaches both. */
+    int c = socket(AF_UNIX, SOCK_STREAM, 0), d = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK_TRUE(connect(c, (struct sockaddr*)&a, alen) == 0);
+    CHECK_TRUE(connect(d, (struct sockaddr*)&b, blen) == 0);
+    close(c);
+    close(d);
     usleep(500000);
     close(p);
     close(q);

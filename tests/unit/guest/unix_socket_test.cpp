@@ -236,6 +236,21 @@ TEST_F(UnixSockets, DgramPairRefusesOnceWhenThePeerIsGoneAndNeverSeesEof) {
     close(b, drop, nullptr);
 }
 
+TEST_F(UnixSockets, DatagramsByNameReachTheBoundSocketUntilItShutsReading) {
+    UnixSocket *to = make(kSockDgram), *from = make(kSockDgram);
+    Buf b{std::vector<uint8_t>{'h', 'i'}, true};
+    EXPECT_EQ(msg_send_to(from, to, 2, Copier{buf_copy, &b}, nullptr), 2);
+    EXPECT_EQ(msg_send_to(from, to, kMaxMessage + 1, Copier{buf_copy, &b}, nullptr),
+              -uk::kEMSGSIZE);
+    std::string got;
+    EXPECT_EQ(recv(to, 10, &got), 2);
+    EXPECT_EQ(got, "hi");
+    EXPECT_EQ(shutdown(to, 0), 0);
+    EXPECT_EQ(msg_send_to(from, to, 2, Copier{buf_copy, &b}, nullptr), -uk::kEPIPE);
+    close_all({to, from});
+    EXPECT_EQ(pages.live, 0);
+}
+
 TEST_F(UnixSockets, AFaultingCopyLeavesNoHalfMessage) {
     UnixSocket *a = make(kSockSeqpacket), *b = make(kSockSeqpacket);
     pair(a, b, me);
