@@ -13,8 +13,8 @@
 #  3. bench/report.py: report.md (medians, ratios, slopes), results.csv, plots (PNG, SVG);
 #  4. bench/net/run.sh, when it exists (its own results under net/).
 # Results: bench/results/<UTC date and time>-<mode>/.  --quick takes about 15 minutes on the
-# 2-core dev machine; --full runs more samples and points (about an hour).  Never part of the
-# test command: speed is not asserted in CI.
+# 2-core dev machine; --full runs more samples and points (not timed yet: several times longer).
+# Never part of the test command: speed is not asserted in CI.
 # --sections: a comma list of the harness's sections (gvisor_host,start,image,costs,switch,add,
 # density,evidence,oci), for rerunning one.
 set -euo pipefail
