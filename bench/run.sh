@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     --quick) mode=quick; shift ;;
     --full) mode=full; shift ;;
     --sections) sections=$2; shift 2 ;;
-    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) build=$1; shift ;;
     esac
