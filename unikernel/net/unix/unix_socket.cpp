@@ -35,9 +35,6 @@ constexpr uint64_t kSoReuseaddr = 2, kSoType = 3, kSoError = 4, kSoSndbuf = 7, k
 constexpr int32_t kScmRights = 1, kScmCredentials = 2;
 constexpr uint64_t kCmsgHeader = 16;  // struct cmsghdr: size_t len, int level, int type
 
-// autobind's next candidate; each name is checked against the caller's domain before use.
-uint32_t g_autobind_next;
-
 UnixSocket* sock(OpenFile* f) {
     return static_cast<UnixSocket*>(f->obj);
 }
@@ -447,7 +444,10 @@ int64_t unix_bind(OpenFile* f, uint64_t user_addr, uint64_t len) {
     }
     if (s->name.len != 0) return -kEINVAL;  // bound already (even if unlinked since)
     if (a.kind == un::Addr::Kind::autobind) {
-        if (!un::autobind_name(df.pool, &g_autobind_next, &key, &name)) return -kENOSPC;
+        // The lowest free name of this domain: a counter shared by all domains would let one
+        // see how many names another took.  At most 128 sockets, so at most 129 tries.
+        uint32_t next = 0;
+        if (!un::autobind_name(df.pool, &next, &key, &name)) return -kENOSPC;
     } else if (a.kind == un::Addr::Kind::abstract) {
         int missing;
         if (int r = key_of(a, &key, &name, &missing); r != 0) return r;
