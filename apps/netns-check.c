@@ -5,11 +5,11 @@
  * docker logs reads it while the program runs).
  *
  *   netns-check connect ADDR PORT       "connect ADDR:PORT: ok" or ": ENAME"; exit 0 when connected
- *   netns-check lo-only ADDR PORT       "hostname: H" (first line of /etc/hostname, "-" without),
+ *   netns-check lo-only ADDR:PORT...    "hostname: H" (first line of /etc/hostname, "-" without),
  *                                       "loopback: ok" (listen, connect, accept and a byte both
  *                                       ways on 127.0.0.1) or "loopback: FAIL ...", then connects
- *                                       to ADDR:PORT and to 127.0.0.1:PORT, each printed as
- *                                       above; exit 0 when loopback works and both connects fail
+ *                                       to each ADDR:PORT, printed as above; exit 0 when loopback
+ *                                       works and every connect fails
  *   netns-check listen ADDR PORT SECS   listens on ADDR:PORT, prints "listening", accepts (and
  *                                       closes) for SECS seconds, then "accepted N"; exit 0 */
 #include <arpa/inet.h>
@@ -125,7 +125,7 @@ static const char* loopback_check(void) {
     return NULL;
 }
 
-static int lo_only(const char* ip, const char* port) {
+static int lo_only(int n, char** targets) {
     char host[256] = "-";
     FILE* f = fopen("/etc/hostname", "r");
     if (f) {
@@ -141,9 +141,21 @@ static int lo_only(const char* ip, const char* port) {
         printf("loopback: ok\n");
     }
     fflush(stdout);
-    int out = report_connect(ip, port);
-    int lo = report_connect("127.0.0.1", port);
-    return !failed && out != 0 && lo != 0 ? 0 : 1;
+    int reached = 0;
+    for (int i = 0; i < n; i++) {
+        char ip[64];
+        const char* colon = strrchr(targets[i], ':');
+        size_t len = colon ? (size_t)(colon - targets[i]) : 0;
+        if (!colon || len >= sizeof ip) {
+            printf("%s: not ADDR:PORT\n", targets[i]);
+            reached++;
+            continue;
+        }
+        memcpy(ip, targets[i], len);
+        ip[len] = 0;
+        if (report_connect(ip, colon + 1) == 0) reached++;
+    }
+    return !failed && reached == 0 ? 0 : 1;
 }
 
 static int hold(const char* ip, const char* port, int secs) {
@@ -175,9 +187,10 @@ static int hold(const char* ip, const char* port, int secs) {
 int main(int argc, char** argv) {
     if (argc == 4 && strcmp(argv[1], "connect") == 0)
         return report_connect(argv[2], argv[3]) ? 1 : 0;
-    if (argc == 4 && strcmp(argv[1], "lo-only") == 0) return lo_only(argv[2], argv[3]);
+    if (argc >= 3 && strcmp(argv[1], "lo-only") == 0) return lo_only(argc - 2, argv + 2);
     if (argc == 5 && strcmp(argv[1], "listen") == 0) return hold(argv[2], argv[3], atoi(argv[4]));
-    fprintf(stderr,
-            "usage: netns-check connect ADDR PORT | lo-only ADDR PORT | listen ADDR PORT SECS\n");
+    fprintf(
+        stderr,
+        "usage: netns-check connect ADDR PORT | lo-only ADDR:PORT... | listen ADDR PORT SECS\n");
     return 2;
 }

@@ -217,7 +217,6 @@ int run_in_shared_host(const ContainerLaunch& launch, SocketFactory& net) {
 }
 
 int run_isolated(const ContainerLaunch& launch, Prepared& prepared, SocketFactory& net) {
-    (void)net;  // held (the factory lives as long as this process) until the VM takes it
     std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is -EPIPE to the app
     MachineConfig config;
     config.mem_size = launch.vm_memory;
@@ -226,10 +225,12 @@ int run_isolated(const ContainerLaunch& launch, Prepared& prepared, SocketFactor
     auto output = std::make_unique<DomainOutput>(names, DomainOutput::Mode::direct);
     ExitStats stats;
     DomainResults results;
-    VmEnd end = run_machine(config,
-                            MachineInput{prepared.kernel.image, prepared.kernel.bytes,
-                                         prepared.domains, *prepared.ram, *output},
-                            stats, results);
+    // Its one domain makes sockets in the container's namespace, through the same factory a
+    // shared host would get.
+    MachineInput input{prepared.kernel.image, prepared.kernel.bytes, prepared.domains,
+                       *prepared.ram, *output};
+    input.network = std::make_shared<SocketFactory>(std::move(net));
+    VmEnd end = run_machine(config, input, stats, results);
     output.reset();
     if (!end.message.empty()) write_text(STDERR_FILENO, "enclave-run: " + end.message + "\n");
     return end.status;

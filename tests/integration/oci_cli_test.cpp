@@ -7,8 +7,13 @@
 //   deleted: those containers take the isolated-VM opt-out, whose create loads without KVM; a
 //   shared host that cannot start; `enclave-run list` and a dead host's folder); Oci.*: the
 //   containers run as domains of a shared enclave host, in the test VM.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -652,6 +657,103 @@ TEST(Oci, EnclaveHostDeathStopsItsContainers) {
     ASSERT_EQ(l["enclaves"].size(), 1u) << l.dump();
     EXPECT_EQ(l["enclaves"][0]["state"], "dead");
     EXPECT_TRUE(fs::is_empty(f.root()));
+}
+
+// A listening TCP socket on 127.0.0.1 of the caller's network namespace (any port); its port.
+int listen_loopback(int* port) {
+    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(s, 8) != 0 ||
+        ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+        return -1;
+    *port = ntohs(a.sin_port);
+    return s;
+}
+
+// A process in a network namespace of its own (lo up) listening on 127.0.0.1; its pid and port.
+// It ends when the pipe it reads closes (or at SIGKILL).
+pid_t netns_holder(int* port, int* stop_fd) {
+    int ready[2], stop[2];
+    if (::pipe(ready) != 0 || ::pipe(stop) != 0) return -1;
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        int p = 0;
+        ::close(ready[0]);
+        ::close(stop[1]);
+        int s = ::unshare(CLONE_NEWNET) == 0 ? ::socket(AF_INET, SOCK_DGRAM, 0) : -1;
+        ifreq ifr{};
+        std::strcpy(ifr.ifr_name, "lo");
+        if (s < 0 || ::ioctl(s, SIOCGIFFLAGS, &ifr) != 0) ::_exit(1);
+        ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
+        if (::ioctl(s, SIOCSIFFLAGS, &ifr) != 0 || listen_loopback(&p) < 0) ::_exit(1);
+        (void)!::write(ready[1], &p, sizeof p);
+        char c;
+        (void)!::read(stop[0], &c, 1);
+        ::_exit(0);
+    }
+    ::close(ready[1]);
+    ::close(stop[0]);
+    *stop_fd = stop[1];
+    bool ok = ::read(ready[0], port, sizeof *port) == sizeof *port;
+    ::close(ready[0]);
+    return ok ? pid : -1;
+}
+
+// The domain's sockets live in the container's network namespace, chosen as runc chooses it
+// (docs/oci.md "Networking"): a new one (loopback only: this process's listener on 127.0.0.1 is
+// not there), the runtime's own without a network entry (it is), the one at a path (another
+// process's namespace, whose listener is); the bind-mounted /etc/hostname is in the domain's
+// tree.  A shared host serves all three; an isolated VM gets the same factory.
+TEST(Oci, NetworkNamespacesAsRunc) {
+    OciFixture f("netns");
+    int here_port = 0, there_port = 0, stop = -1;
+    int here = listen_loopback(&here_port);
+    ASSERT_GE(here, 0);
+    pid_t holder = netns_holder(&there_port, &stop);
+    ASSERT_GT(holder, 0);
+    std::ofstream(f.bundle() + "/hostname") << "netns-test\n";
+    json new_netns = {
+        {"linux", {{"namespaces", {{{"type", "network"}}}}}},
+        {"mounts",
+         {{{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"}},
+          {{"destination", "/etc/hostname"}, {"type", "bind"}, {"source", "hostname"}}}}};
+    auto run_one = [&](const std::string& id) {
+        EXPECT_EQ(f.create(id), 0) << f.last_error();
+        pid_t pid = f.pid_from_file();
+        EXPECT_EQ(f.oci({"start", id}).status, 0);
+        int status = wait_container(pid);
+        EXPECT_EQ(f.oci({"delete", id}).status, 0);
+        return status;
+    };
+    std::string lo_only =
+        "hostname: netns-test\nloopback: ok\nconnect 127.0.0.1:" + std::to_string(here_port) +
+        ": ECONNREFUSED\n";
+    for (bool isolated : {false, true}) {
+        SCOPED_TRACE(isolated ? "isolated VM" : "shared host");
+        f.isolated = isolated;
+        f.make_bundle(app("netns-check"), "netns-check",
+                      {"lo-only", "127.0.0.1:" + std::to_string(here_port)}, new_netns);
+        EXPECT_EQ(run_one(isolated ? "new-iso" : "new"), 0) << f.out() << f.err();
+        EXPECT_EQ(f.out(), lo_only);
+    }
+    f.isolated = false;
+    f.make_bundle(app("netns-check"), "netns-check",
+                  {"connect", "127.0.0.1", std::to_string(here_port)});
+    EXPECT_EQ(run_one("runtime"), 0) << f.out() << f.err();
+    EXPECT_EQ(f.out(), "connect 127.0.0.1:" + std::to_string(here_port) + ": ok\n");
+    std::string path = "/proc/" + std::to_string(holder) + "/ns/net";
+    f.make_bundle(app("netns-check"), "netns-check",
+                  {"connect", "127.0.0.1", std::to_string(there_port)},
+                  {{"linux", {{"namespaces", {{{"type", "network"}, {"path", path}}}}}}});
+    EXPECT_EQ(run_one("path"), 0) << f.out() << f.err();
+    EXPECT_EQ(f.out(), "connect 127.0.0.1:" + std::to_string(there_port) + ": ok\n");
+    ::close(stop);
+    ::close(here);
+    EXPECT_EQ(wait_within(holder, 10), 0);
+    EXPECT_TRUE(empty_within(f.root(), 30));
 }
 
 }  // namespace
