@@ -39,19 +39,21 @@ def main():
         for m in METRICS:
             vals = [float(r[m]) for r in rs if r[m] not in ("", "-")]
             s[m] = statistics.median(vals) if vals else None
-        ex = [int(r["exits"]) for r in rs if r.get("exits", "-").isdigit()]
-        if ex:
-            # exits over the whole run: warm-up, measured requests and /quit (env.txt's counts)
-            warm = int(env.split("warmup=")[1].split()[0])
-            s["exits_per_request"] = statistics.median(ex) / (int(rs[0]["requests"]) + warm + 1)
+        # The enclave's counts cover the whole run: warm-up, measured requests and /quit.
+        warm = int(env.split("warmup=")[1].split()[0])
+        for col, key in (("exits", "exits_per_request"), ("syscalls", "guest_syscalls_per_request")):
+            vals = [int(r[col]) for r in rs if (r.get(col) or "-").isdigit()]
+            if vals:
+                s[key] = statistics.median(vals) / (int(rs[0]["requests"]) + warm + 1)
         summary["targets"][t] = s
     base = summary["targets"].get("process", {}).get("rps")
     with open(os.path.join(out, "net.json"), "w") as f:
         json.dump(summary, f, indent=1)
 
     lines = [f"Static HTTP server, go-httpd; {label}", "", f"`{env}`".replace("\n", "` `"), "",
-             "| target | requests/s | vs process | p50 ms | p90 ms | p99 ms | max ms | exits/request | runs |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| target | requests/s | vs process | p50 ms | p90 ms | p99 ms | max ms | exits/request |"
+             " guest syscalls/request | runs |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
 
     def fmt(v, d=1):
         return "-" if v is None else f"{v:.{d}f}"
@@ -61,7 +63,8 @@ def main():
         runs_txt = f"{s['runs']}" + (f" ({s['failed_runs']} failed)" if s["failed_runs"] else "")
         lines.append(f"| {NAMES.get(t, t)} | {fmt(s['rps'])} | {ratio} | {fmt(s['p50_ms'], 2)} | "
                      f"{fmt(s['p90_ms'], 2)} | {fmt(s['p99_ms'], 2)} | {fmt(s['max_ms'], 1)} | "
-                     f"{fmt(s.get('exits_per_request'), 2)} | {runs_txt} |")
+                     f"{fmt(s.get('exits_per_request'), 2)} | "
+                     f"{fmt(s.get('guest_syscalls_per_request'), 1)} | {runs_txt} |")
     text = "\n".join(lines) + "\n"
     open(os.path.join(out, "summary.md"), "w").write(text)
     print(text)

@@ -25,6 +25,15 @@ if [ "${ER_BENCH_NET_INSIDE:-0}" != 1 ]; then
     for f in launcher/enclave-run tests/integration/net/bin/go-httpd tests/integration/net/bin/go-loadgen; do
         [ -x "$build/$f" ] || { say "$build/$f missing: ninja -C $build net_programs enclave-run"; exit 2; }
     done
+    # Debian's runsc and python3-matplotlib (the plot), as bench/run.sh installs them.
+    missing=()
+    /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
+    command -v runsc >/dev/null || missing+=(runsc)
+    if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+        say "installing ${missing[*]} (Debian)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >/dev/null ||
+            say "could not install ${missing[*]}: the runsc row or the plot will be missing"
+    fi
     out=${ER_BENCH_OUT:-$top/bench/results/net}
     mkdir -p "$out"
     out=$(cd "$out" && pwd)
@@ -112,15 +121,14 @@ listening() {  # PORT: a LISTEN socket on it in /proc/net/tcp (no probe connecti
 }
 
 port=20000
-printf 'target\tround\trequests\tconns\tok\tseconds\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\texits\n' >"$out/runs.tsv"
+printf 'target\tround\trequests\tconns\tok\tseconds\trps\tp50_ms\tp90_ms\tp99_ms\tmax_ms\texits\tsyscalls\n' >"$out/runs.tsv"
 label=hardware
 [ "${ER_IN_TEST_VM:-}" = 1 ] && label="emulated (kvm_amd in the test VM under QEMU TCG)"
 echo "$label" >"$out/label.txt"
 {
     echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ) commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo ?)"
     echo "cpus=$(nproc) kernel=$(uname -r) requests=$n warmup=$warm conns=$conns rounds=$rounds page_bytes=$page_bytes"
-    echo "runc: $($st/bin/runc --version 2>/dev/null | head -n1 || echo missing)"
-    echo "runsc: $($st/bin/runsc --version 2>/dev/null | head -n1 || echo missing)"
+    for t in runc runsc; do echo "$t: $( ($st/bin/$t --version 2>/dev/null || echo missing) | head -n1)"; done
 } >"$out/env.txt"
 
 for round in $(seq "$rounds"); do
@@ -151,6 +159,7 @@ for round in $(seq "$rounds"); do
             kill -KILL $pid 2>/dev/null || true
             wait $pid 2>/dev/null || true
             printf '%s\t%s\t%s\t%s\tfailed\n' "$t" "$round" "$n" "$conns" >>"$out/runs.tsv"
+        cp $log.err "$out/$t-$round.log" 2>/dev/null || true
             continue
         fi
         lg=($st/bin/go-loadgen -url http://127.0.0.1:$port -c "$conns" -static /page.html=$st/page.html)
@@ -160,13 +169,18 @@ for round in $(seq "$rounds"); do
         kill -KILL $pid 2>/dev/null || true
         wait $pid 2>/dev/null || true
         [ "$t" = runc ] || [ "$t" = runsc ] && $st/bin/$t --root $st/$t delete -f nb-$port >/dev/null 2>&1 || true
-        exits=-
-        [ "$t" = enclave ] && exits=$(sed -n 's/.*stats:.* exits=\([0-9]*\).*/\1/p' $log.err | head -n1)
-        say "$t round $round: $res exits=${exits:-?}"
+        # The enclave's counts over the whole run (warm-up, measured requests, /quit): exits to
+        # the VMM (--stats) and the guest's system calls (the unikernel's stats line).
+        exits=- calls=-
+        if [ "$t" = enclave ]; then
+            exits=$(sed -n 's/.*enclave-run: stats: exits=\([0-9]*\).*/\1/p' $log.err | head -n1)
+            calls=$(sed -n 's/.*unikernel: stats: .* syscalls=\([0-9]*\).*/\1/p' $log.err | head -n1)
+        fi
+        say "$t round $round: $res exits=${exits:-?} guest_syscalls=${calls:-?}"
         kv() { echo "$res" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$round" "$n" "$conns" \
             "$(kv ok)" "$(kv seconds)" "$(kv rps)" "$(kv p50_ms)" "$(kv p90_ms)" "$(kv p99_ms)" \
-            "$(kv max_ms)" "${exits:--}" >>"$out/runs.tsv"
-        cp $log.err "$out/$t-$round.log" 2>/dev/null || true
+            "$(kv max_ms)" "${exits:--}" "${calls:--}" >>"$out/runs.tsv"
+        if [ -s $log.err ]; then cp $log.err "$out/$t-$round.log"; fi
     done
 done
