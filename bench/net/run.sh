@@ -178,7 +178,7 @@ for round in $(seq "$rounds"); do
         fi
         say "$t round $round: $res exits=${exits:-?} guest_syscalls=${calls:-?}"
         kv() { echo "$res" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$round" "$n" "$conns" \
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$round" "$n" "$conns" \
             "$(kv ok)" "$(kv seconds)" "$(kv rps)" "$(kv p50_ms)" "$(kv p90_ms)" "$(kv p99_ms)" \
             "$(kv max_ms)" "${exits:--}" "${calls:--}" >>"$out/runs.tsv"
         if [ -s $log.err ]; then cp $log.err "$out/$t-$round.log"; fi
