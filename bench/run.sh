@@ -88,8 +88,8 @@ say "attestation (host CPU, not emulated)"
     --benchmark_out_format=json --benchmark_out="$res/pkru.json" >"$res/pkru.txt" 2>&1 || true
 
 if [ -z "$sections" ] || [[ ,$sections, == *,gvisor_host,* ]]; then
-    # gVisor cannot start inside the test VM (its sandbox's user namespace is refused in the VM's
-    # chroot), so its ptrace platform runs here, next to a process on this same CPU.
+    # gVisor's ptrace platform also on this machine's own CPU (no KVM needed), next to a process
+    # on this same CPU: a second platform for its ratios (the harness runs it in the VM too).
     say "gVisor on this machine's CPU (runsc --platform=ptrace, no KVM needed)"
     "$py" "$top/bench/harness.py" --build "$build" --out "$res" --mode "$mode" \
         --sections gvisor_host --json host.json || say "gVisor part failed ($?)"
