@@ -14,7 +14,11 @@ platform) on one bundle.  Sections (each one's failure is recorded and the run g
   add        `enclave-run add` against the domains already running; VMM memory against domains
   density    hello domains that fit in 64 MiB / 256 MiB / 1 GiB; one enclave per app
   evidence   evidence size
-  oci        bench/oci/run.sh's inside half (enclave-run-oci warm join vs runc)
+  oci        bench/oci/run.sh's inside half (enclave-run-oci warm join vs runc; `docker run
+             --rm IMAGE /hello` with runc, crun, runsc and enclave-run, docker-env.sh's runtimes)
+
+In the test VM, bench/run.sh starts it out of the VM's chroot (tests/vm/unchroot.sh, with dockerd:
+docker-in-vm.sh --unchroot), so runsc gets the user namespace its sandbox needs.
 
   harness.py --build BUILD --out DIR --mode quick|full
 """
@@ -154,13 +158,14 @@ class Oci:
         x = Run(self.argv(name, bundle), timeout=timeout)
         if name == "runsc" and x.status != 0 and "operation not permitted" in x.err and \
                 os.environ.get("ER_IN_TEST_VM") == "1" and \
-                os.environ.get("ER_BENCH_UNCHROOTED") != "1":
+                os.environ.get("ER_UNCHROOTED") != "1":
             # Not retried: the same refusal every time.
             del self.bin[name]
             self.reason[name] = ("runsc cannot start its sandbox in the test VM: the kernel refuses "
                                  "its user namespace (CLONE_NEWUSER: EPERM inside a chroot, and "
-                                 "the test VM runs commands chrooted into its 9p root); measured "
-                                 "on this machine's CPU instead (gvisor_host)")
+                                 "the test VM runs commands chrooted into its 9p root, and "
+                                 "tests/vm/unchroot.sh could not leave it); measured on this "
+                                 "machine's CPU instead (gvisor_host)")
             raise RuntimeError(self.reason[name])
         return x
 
@@ -496,8 +501,9 @@ def section_evidence(a, res):
 
 
 def section_gvisor_host(a, res):
-    """gVisor where the test VM cannot run it: on this machine's own CPU (no KVM needed for its
-    ptrace platform), next to a plain process on the same CPU, so its ratios stand on their own."""
+    """The fallback where runsc cannot run in the test VM (bench/run.sh runs it only then): gVisor
+    on this machine's own CPU (no KVM needed for its ptrace platform), next to a plain process on
+    the same CPU, so its ratios stand on their own."""
     out = {"platform": "this machine's CPU without KVM (not emulated)"}
     if "runsc" not in OCI.bin:
         raise RuntimeError(OCI.reason["runsc"])
@@ -520,7 +526,8 @@ def section_oci(a, res):
     js = os.path.join(a.out, "oci.json")
     env = {**os.environ, "ER_BENCH_INSIDE": "1", "ER_BENCH_JSON": js,
            "ER_BENCH_RUNS": str(a.oci_bench_runs), "ER_BENCH_COLD": "1" if a.mode == "quick" else "3",
-           "ER_BENCH_PARTS": "a,hotadd" if a.mode == "quick" else "a,b,c,hotadd"}
+           "ER_BENCH_DOCKER_RUNS": str(a.docker_runs),
+           "ER_BENCH_PARTS": "a,b,hotadd" if a.mode == "quick" else "a,b,c,hotadd"}
     r = subprocess.run([os.path.join(TOP, "bench", "oci", "run.sh"), a.real_build], env=env,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=1800)
     with open(os.path.join(a.out, "oci.md"), "wb") as f:
@@ -529,37 +536,8 @@ def section_oci(a, res):
     log(f"oci: bench/oci/run.sh ended {r.returncode}")
 
 
-def unchroot():
-    """The test VM runs its command chrooted into its 9p root (/host of the initramfs), and the
-    kernel refuses a user namespace (CLONE_NEWUSER: EPERM) to a chrooted process, which runsc
-    needs for its sandbox.  So, once: out of the chroot to this mount namespace's real root, then
-    in a private mount namespace the 9p root (with every mount under it) is moved onto / and
-    entered, as switch_root does, and nothing is chrooted (bench/net/run.sh does the same before
-    any daemon; here docker-env.sh's namespace is already private).  Should the move fail, the
-    harness goes on chrooted and runsc's rows say why."""
-    if os.environ.get("ER_IN_TEST_VM") != "1" or os.environ.get("ER_BENCH_UNCHROOT_TRIED") == "1":
-        return
-    if not os.path.isdir("/proc/1/root/host"):
-        return
-    os.environ["ER_BENCH_UNCHROOT_TRIED"] = "1"
-    me = [sys.executable, os.path.abspath(sys.argv[0]), *sys.argv[1:]]
-    cwd = os.open("/", os.O_RDONLY)
-    esc = "/tmp/er-bench-escape"
-    os.makedirs(esc, exist_ok=True)
-    os.chroot(esc)
-    os.fchdir(cwd)
-    for _ in range(64):
-        os.chdir("..")
-    os.chroot(".")
-    os.execv("/bin/busybox", ["busybox", "unshare", "-m", "--propagation", "private",
-                              "/bin/busybox", "sh", "-c",
-                              'cd /host && mount --move . / && export ER_BENCH_UNCHROOTED=1 && '
-                              'exec chroot . "$@"; exec chroot /host "$@"', "sh", *me])
-
-
 def main():
     global ER, SCRATCH, OCI, TOP
-    unchroot()
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     ap.add_argument("--out", required=True)
@@ -580,6 +558,7 @@ def main():
     a.add_runs = 3 if quick else 10
     a.density_mem = ["64M", "256M"]
     a.oci_bench_runs = 3 if quick else 10
+    a.docker_runs = 2 if quick else 5  # `docker run` per runtime, after one warm-up round
     a.pad_dir = os.path.join(a.build, "bench", "pad")
     a.erbench = os.path.join(a.build, "bench", "apps", "er-bench")
     TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -360,6 +360,15 @@ if os.path.exists(os.path.join(D, "oci.md")):
     p("## OCI runtime (bench/oci, same VM)")
     p()
     p(open(os.path.join(D, "oci.md")).read().split("\n## ", 1)[-1].split("\n", 1)[-1])
+# `docker run --rm IMAGE /hello` per runtime (bench/oci part b): its rows for the CSV and the plot.
+oj = os.path.join(D, "oci.json")
+DK = {}
+if os.path.exists(oj):
+    for k, v in (json.load(open(oj)).get("b") or {}).items():
+        if isinstance(v, dict) and "median" in v:
+            DK[k] = v
+            row("docker_run", k, "median", v["median"], T)
+            row("docker_run", k, "p90", v["p90"], T)
 
 # ------------------------------------------------------------------ plots
 plots = []
@@ -409,6 +418,16 @@ if plt:
             ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
             ax.set_title(f"enclave-run run hello: where the time goes (guest TSC)\n{sub}", fontsize=9)
             save(fig, "start_split")
+    if DK:
+        keys = [k for k in ("runc", "crun", "runsc", "enclave_run") if k in DK]
+        fig, ax = plt.subplots(figsize=(6, 3.2))
+        ax.bar(range(len(keys)), [DK[k]["median"] for k in keys], color="tab:blue",
+               yerr=[[0] * len(keys), [DK[k]["p90"] - DK[k]["median"] for k in keys]], capsize=3)
+        ax.set_xticks(range(len(keys)), [{"runsc": "runsc\n(ptrace)", "enclave_run": "enclave-run"}.get(k, k)
+                                         for k in keys])
+        ax.set_ylabel(T)
+        ax.set_title(f"docker run --rm IMAGE /hello, median (bar) to p90\n{sub}", fontsize=9)
+        save(fig, "docker")
     if im:
         fig, ax = plt.subplots(figsize=(6, 3.6))
         ax.plot(xs, ey, "o-", label="enclave-run run (page tables)")

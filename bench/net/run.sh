@@ -46,15 +46,10 @@ fi
 
 # ---- inside: where the KVM is (the test VM, as root, or this machine's /dev/kvm) ----
 [ "$(id -u)" = 0 ] || { say "needs root (mounts, runc, runsc)"; exit 2; }
-# The test VM runs its command chrooted into its 9p root, and the kernel refuses a user namespace
-# to a chrooted process (CLONE_NEWUSER: EPERM), which runsc needs for its sandbox.  So, once, in a
-# private mount namespace: the 9p root moved onto / (as switch_root does) and entered; then / is
-# the namespace's root and nothing is chrooted.  Only this run's namespace sees the move.
-if [ "${ER_IN_TEST_VM:-}" = 1 ] && [ "${ER_BENCH_NET_UNCHROOTED:-}" != 1 ] &&
-    [ "$(stat -L -c %d:%i /proc/1/root/)" != "$(stat -c %d:%i /)" ]; then
-    export ER_BENCH_NET_UNCHROOTED=1
-    exec chroot /proc/1/root /bin/busybox unshare -m --propagation private /bin/busybox sh -c \
-        'cd /host && mount --move . / && exec chroot . /bin/bash "$0"' "$here/run.sh"
+# runsc needs a user namespace, which the kernel refuses inside the test VM's chroot: out of it
+# first (tests/vm/unchroot.sh; a no-op elsewhere).
+if [ "${ER_UNCHROOT_TRIED:-}" != 1 ]; then
+    exec "$top/tests/vm/unchroot.sh" "$here/run.sh"
 fi
 if [ "${ER_BENCH_NET_PRIVATE:-}" != 1 ]; then
     export ER_BENCH_NET_PRIVATE=1

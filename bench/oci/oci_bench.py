@@ -8,7 +8,8 @@ enclave-run-oci side by side in one run and prints a markdown table; the JSON go
      enclave-run cold (no enclave host up) and warm (a created, never started "keeper" container
      holds the group's enclave host, so each hello joins a booted enclave).  Runs interleaved, so
      a change in the machine's load hits both runtimes alike.
-  b) `docker run --rm IMAGE /hello`, runc against enclave-run, interleaved.
+  b) `docker run --rm IMAGE /hello` with each registered runtime (runc, crun, runsc, enclave-run;
+     E2E_RUNTIMES), interleaved.
   c) counts per container: host system calls of every process that executed the runtime binary
      (strace -f of create, start, the container process, delete), KVM_RUN calls (= exits to user
      space), and, when the containers join a shared enclave host, that host's system calls and
@@ -604,29 +605,33 @@ def docker_host_pid():
 
 
 def bench_docker(args, res):
-    """b): docker run --rm of the same hello, runc and enclave-run interleaved."""
+    """b): docker run --rm of the same hello with every runtime docker-env.sh registered (runc,
+    crun, runsc where installed, enclave-run), interleaved: each round runs each once."""
     docker, image = os.environ["E2E_DOCKER"], os.environ["E2E_IMAGE"]
-    t = {"runc": [], "enclave-run": []}
-    err = None
+    have = os.environ.get("E2E_RUNTIMES", "runc enclave-run").split()
+    t = {rt: [] for rt in ("runc", "crun", "runsc", "enclave-run") if rt in have}
+    errors = {}
     hosts = []
-    log("docker run --rm")
+    log(f"docker run --rm: {' '.join(t)}")
     for i in range(args.docker_runs + 1):
         for rt in t:
+            if rt in errors:  # a runtime that failed once fails the same way: not retried
+                continue
             t0 = now()
             r = subprocess.run(["timeout", "120", docker, "run", "--rm", "--runtime", rt, image,
                                 "/hello"], capture_output=True)
             dt = ms(now() - t0)
             if r.returncode != 0 or r.stdout.decode(errors="replace").strip() != HELLO:
-                err = f"{rt}: status {r.returncode}: {r.stderr.decode(errors='replace')[-300:]}"
+                errors[rt] = f"status {r.returncode}: {r.stderr.decode(errors='replace')[-300:]}"
                 continue
             if i > 0:  # the first of each is a warm-up
                 t[rt].append(dt)
                 if rt == "enclave-run":
                     hosts.append(docker_host_pid())
-    res["b"] = {"runc": summary(t["runc"]), "enclave_run": summary(t["enclave-run"]),
-                "enclave_hosts_seen": hosts}
-    if err:
-        res["b"]["error"] = err
+    res["b"] = {rt.replace("-", "_"): summary(v) for rt, v in t.items()}
+    res["b"]["enclave_hosts_seen"] = hosts
+    if errors:
+        res["b"]["errors"] = errors
 
 
 def fmt(s, key="median"):
@@ -674,15 +679,18 @@ def report(res):
     print()
     print(f"| `docker run --rm IMAGE /hello`, ms ({lab}) | median | p90 | n | runc / this |")
     print("|---|---|---|---|---|")
-    for key, name in (("runc", "runc"), ("enclave_run", "enclave-run")):
+    for key, name in (("runc", "runc"), ("crun", "crun"), ("runsc", "runsc (gVisor, ptrace)"),
+                      ("enclave_run", "enclave-run")):
+        if key not in b:
+            continue
         s = b.get(key)
         print(f"| {name} | {fmt(s)} | {fmt(s, 'p90')} | {s['n'] if s else 0} | {ratio(b.get('runc'), s)} |")
     hosts = [h for h in b.get("enclave_hosts_seen", []) if h]
     if hosts:
         print(f"\nenclave-run docker runs: {len(set(hosts))} distinct enclave host(s) seen over "
               f"{len(b['enclave_hosts_seen'])} runs (a repeated pid = a warm join)")
-    if b.get("error"):
-        print(f"\ndocker error: {b['error']}")
+    for rt, e in b.get("errors", {"": b["error"]} if b.get("error") else {}).items():
+        print(f"\ndocker error{' (' + rt + ')' if rt else ''}: {e}")
     c = res.get("c", {})
     print()
     print("| counts per container (strace -f) | host syscalls | KVM_RUN (exits) | most frequent |")

@@ -11,7 +11,9 @@
 # namespace the image was imported into), E2E_IMAGE, E2E_OCI (the runtime binary), E2E_STATE (a
 # scratch tmpfs folder, also where the daemons' logs are), E2E_WWW (the image's /www on the VM's
 # side, to compare what httpd serves), E2E_BUILD, E2E_ENCLAVE_RUN (enclave-run, for
-# `enclave-run list`), E2E_OCI_ROOT (the --root docker gives every runtime) and
+# `enclave-run list`), E2E_OCI_ROOT (the --root docker gives every runtime), E2E_RUNTIMES (the
+# docker runtimes registered: runc, enclave-run, and crun and runsc where Debian's are installed,
+# for bench/harness.py's `docker run` per runtime; the e2e cases use runc and enclave-run) and
 # ENCLAVE_RUN_OCI_IDLE (the shared hosts' idle time).  Exit status: CMD's; 125 when the daemons
 # could not be started (their logs' tails are printed).
 #
@@ -51,6 +53,10 @@ if [ -z "$(ls -A /sys/fs/cgroup 2>/dev/null)" ]; then
         mkdir -p /sys/fs/cgroup/$c
         mount -t cgroup -o $c cgroup /sys/fs/cgroup/$c || say "cgroup $c not mounted"
     done
+    # The links systemd makes: crun looks for cpu/ and cpuacct/ by those names (runc finds the
+    # joint mount through /proc/self/mountinfo).
+    ln -s cpu,cpuacct /sys/fs/cgroup/cpu
+    ln -s cpu,cpuacct /sys/fs/cgroup/cpuacct
 fi
 
 # Debian's binaries, named by path (a newer static docker CLI may sit first in PATH).
@@ -78,9 +84,24 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
 [plugins."io.containerd.internal.v1.opt"]
   path = "$st/containerd/opt"
 EOF
+# Extra runtimes where installed, copied to tmpfs like runc: crun, and gVisor's runsc on its ptrace
+# platform (Debian's has no systrap).  Its sandbox needs a user namespace, which the test VM's
+# chroot refuses: runs with it work only out of the chroot (docker-in-vm.sh --unchroot).
+extra=
+runtimes="runc enclave-run"
+for r in crun runsc; do
+    p=$(command -v $r || true)
+    [ -n "$p" ] || continue
+    cp "$p" $st/bin/
+    args=
+    [ $r = runsc ] && args=', "runtimeArgs": ["--platform=ptrace"]'
+    extra="$extra, \"$r\": { \"path\": \"$st/bin/$r\"$args }"
+    runtimes="$runtimes $r"
+done
 cat >/etc/docker/daemon.json <<EOF
-{ "runtimes": { "enclave-run": { "path": "$oci" } } }
+{ "runtimes": { "enclave-run": { "path": "$oci" }$extra } }
 EOF
+export E2E_RUNTIMES=$runtimes
 
 pids=()
 stop_daemons() {

@@ -4,21 +4,24 @@
 # a machine with one.  `enclave-run` is registered as a docker runtime (BUILD/launcher/
 # enclave-run-oci) and the image enclave-run-apps:test holds BUILD/apps/* at /.  See README.md.
 #
-#   tests/e2e/docker-in-vm.sh [--timeout S] [--build BUILD] [-- CMD [ARG]...]
+#   tests/e2e/docker-in-vm.sh [--timeout S] [--build BUILD] [--unchroot] [-- CMD [ARG]...]
 #
 # --build    the build tree (default: $ER_BUILD_DIR, else <top>/build)
 # --timeout  limit for everything inside the VM (default 600 s)
+# --unchroot daemons and CMD out of the test VM's chroot (tests/vm/unchroot.sh): runsc's sandbox
+#            needs a user namespace (bench/run.sh; the e2e cases do not use it)
 # CMD        default: tests/e2e/run-cases.sh (every case, both runtimes)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-build=${ER_BUILD_DIR:-$top/build} timeout=600
+build=${ER_BUILD_DIR:-$top/build} timeout=600 wrap=()
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
+    --unchroot) wrap=("$top/tests/vm/unchroot.sh"); shift ;;
     --) shift; break ;;
-    -h | --help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "docker-in-vm: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -32,4 +35,4 @@ build=$(cd "$build" && pwd)
 # only where it is not a tmpfs (a clone under /tmp, as CI makes, would be invisible otherwise).
 exec "$top/tests/vm/with-kvm.sh" --timeout "$timeout" --vm-memory 3072 --share "$build" \
     --share "$top" -- \
-    "$here/docker-env.sh" "$build" -- "$@"
+    "${wrap[@]}" "$here/docker-env.sh" "$build" -- "$@"
