@@ -86,11 +86,11 @@ INSTANTIATE_TEST_SUITE_P(Applets, Busybox,
                              return n;
                          });
 
-// `ls /` differs from the host only by the domain's own /tmp and /proc (docs/guest.md "/proc").
+// `ls /` differs from the host only by the domain's own /tmp, /proc and /dev (docs/guest.md).
 TEST(Files, RootListingShowsTheTreeAndTmp) {
     auto r = in_enclave({"ls", "/"});
     EXPECT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(r.out, "hello.txt\nlink-to-hello\nlorem.txt\nproc\nsub\ntmp\n");
+    EXPECT_EQ(r.out, "dev\nhello.txt\nlink-to-hello\nlorem.txt\nproc\nsub\ntmp\n");
 }
 
 // The tree is read-only; /tmp is writable.

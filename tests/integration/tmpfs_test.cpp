@@ -31,7 +31,7 @@ TEST(Tmpfs, RunAndDevShmAreWritableMountsOfEachDomain) {
 TEST(Tmpfs, MountPointJoinsAPackedTree) {
     auto r = enclave({"run", "--root", kTree, "--tmpfs", "/run", kBusybox, "--", "ls", "/"});
     EXPECT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(r.out, "hello.txt\nlink-to-hello\nlorem.txt\nproc\nrun\nsub\ntmp\n");
+    EXPECT_EQ(r.out, "dev\nhello.txt\nlink-to-hello\nlorem.txt\nproc\nrun\nsub\ntmp\n");
     auto mk = enclave({"run", "--root", kTree, "--tmpfs", "/sub/cache", kBusybox, "--", "mkdir",
                        "-p", "/sub/cache/a/b"});
     EXPECT_EQ(mk.status, 0) << mk.err;

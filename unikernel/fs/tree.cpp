@@ -1,5 +1,6 @@
 #include "fs/tree.hpp"
 
+#include "dev/dev_tree.hpp"
 #include "proc/proc_tree.hpp"
 #include "sys/errno.hpp"
 
@@ -14,7 +15,26 @@ bool is_proc_name(const char* name, size_t len) {
     return len == 4 && name[0] == 'p' && name[1] == 'r' && name[2] == 'o' && name[3] == 'c';
 }
 
+bool is_dev_name(const char* name, size_t len) {
+    return len == 3 && name[0] == 'd' && name[1] == 'e' && name[2] == 'v';
+}
+
 }  // namespace
+
+bool Tree::is_dev_dir(NodeRef dir) const {
+    if (dir.kind == NodeKind::dev) return dir.ro == dev::kRoot;
+    if (dir.kind == NodeKind::tmp) {
+        // A mount's root stands for the image's entry it covers.
+        if (dir.tmp->parent != nullptr || dir.ro == 0 || mount_at == nullptr) return false;
+        dir = NodeRef{NodeKind::ro, mount_at[dir.ro], nullptr};
+    }
+    if (dir.kind != NodeKind::ro || dir.ro == 0) return false;
+    er_fs_entry e = ro->entry(dir.ro);
+    if (e.parent != 0 || e.name_len != 3) return false;
+    uint32_t len;
+    const char* n = ro->name(dir.ro, &len);
+    return is_dev_name(n, len);
+}
 
 NodeRef Tree::over(uint32_t dir, uint32_t i) const {
     er_fs_entry e = ro->entry(i);
@@ -25,6 +45,11 @@ NodeRef Tree::over(uint32_t dir, uint32_t i) const {
     if (dir == 0 && proc != nullptr && e.name_len == 4) {
         uint32_t len;
         if (is_proc_name(ro->name(i, &len), len)) return proc::node(0, proc::kRoot);
+    }
+    if (e.parent != 0 && is_dev_dir(NodeRef{NodeKind::ro, dir, nullptr})) {
+        uint32_t len;
+        const char* name = ro->name(i, &len);
+        if (NodeRef d; dev::lookup(name, len, &d) == 0) return d;
     }
     if ((e.mode & ER_FS_TMPFS) != 0 && mount_at != nullptr) {
         for (uint32_t k = 1; k < mounts; k++) {
@@ -42,6 +67,8 @@ uint32_t Tree::mode(NodeRef n) const {
             return n.tmp->mode;
         case NodeKind::proc:
             return proc::mode(n);
+        case NodeKind::dev:
+            return dev::mode(n);
         case NodeKind::none:
             break;
     }
@@ -60,6 +87,8 @@ NodeInfo Tree::info(NodeRef n) const {
                      n.tmp->size,   n.tmp->mtime_ns, n.tmp->uid,  n.tmp->gid};
     } else if (n.kind == NodeKind::proc) {
         i = proc::info(n);
+    } else if (n.kind == NodeKind::dev) {
+        i = dev::info(n);
     }
     // Directories report 2 links like most Linux file systems' empty directories; a directory's
     // st_size is a block, as ext4 shows it.
@@ -78,11 +107,20 @@ NodeRef Tree::parent(NodeRef n) const {
         return NodeRef{NodeKind::tmp, n.ro, n.tmp->parent};
     }
     if (n.kind == NodeKind::proc) return proc::parent(n, root());
+    if (n.kind == NodeKind::dev && n.ro != dev::kRoot) {
+        // The image's /dev when it has one (the device was found there), else the synthetic.
+        NodeRef d;
+        return lookup(root(), "dev", 3, &d) == 0 ? d : root();
+    }
     return root();
 }
 
 int Tree::lookup(NodeRef dir, const char* name, size_t len, NodeRef* out) const {
     if (!is_dir(dir)) return -kENOTDIR;
+    if (is_dev_dir(dir)) {
+        if (dev::lookup(name, len, out) == 0) return 0;
+        if (dir.kind == NodeKind::dev) return -kENOENT;
+    }
     if (dir.kind == NodeKind::ro) {
         // /tmp is always the private writable directory, over whatever the image has there.
         if (dir.ro == 0 && is_tmp_name(name, len) && tmp != nullptr && tmp[0].root() != nullptr) {
@@ -95,6 +133,11 @@ int Tree::lookup(NodeRef dir, const char* name, size_t len, NodeRef* out) const 
             return 0;
         }
         int64_t i = ro->lookup(dir.ro, name, len);
+        // /dev likewise when the image has none.
+        if (i < 0 && dir.ro == 0 && is_dev_name(name, len)) {
+            *out = dev::node(dev::kRoot);
+            return 0;
+        }
         if (i < 0) return -kENOENT;
         *out = over(dir.ro, uint32_t(i));
         return 0;
@@ -115,6 +158,7 @@ const char* Tree::link_target(NodeRef n, size_t* len) const {
 
 const char* Tree::name(NodeRef n, size_t* len) const {
     if (n.kind == NodeKind::proc) return proc::name(n, len);
+    if (n.kind == NodeKind::dev) return dev::name(n, len);
     if (n.kind == NodeKind::tmp) {
         if (n.tmp->parent == nullptr && (n.ro == 0 || mount_at == nullptr)) {
             *len = 3;

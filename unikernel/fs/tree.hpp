@@ -16,7 +16,8 @@ struct ProcView;
 
 namespace uk::fs {
 
-enum class NodeKind : uint8_t { none, ro, tmp, proc };  // proc: /proc (proc/proc_tree.hpp)
+// proc: /proc (proc/proc_tree.hpp); dev: /dev's devices (dev/dev_tree.hpp)
+enum class NodeKind : uint8_t { none, ro, tmp, proc, dev };
 
 struct NodeRef {
     NodeKind kind = NodeKind::none;
@@ -36,6 +37,7 @@ struct NodeInfo {
     uint64_t mtime_ns;
     uint32_t uid;  // /tmp nodes keep chown's; everything else is root's
     uint32_t gid;
+    uint64_t rdev = 0;  // a device's number (dev/)
 };
 
 constexpr uint32_t kIfmt = 0170000, kIfdir = 0040000, kIfreg = 0100000, kIflnk = 0120000;
@@ -70,6 +72,9 @@ struct Tree {
     const char* link_target(NodeRef n, size_t* len) const;
     // n's name in its parent ("" for the root).
     const char* name(NodeRef n, size_t* len) const;
+    // Whether dir is /dev: the image's (or a mount over it), or the synthetic one when the image
+    // has none.  Its devices win over the image's entries of the same names.
+    bool is_dev_dir(NodeRef dir) const;
 };
 
 }  // namespace uk::fs

@@ -103,6 +103,7 @@ int64_t do_truncate(NodeRef n, int64_t length) {
     fs::DomainFiles& df = files();
     if (length < 0) return -kEINVAL;
     if (df.tree().is_dir(n)) return -kEISDIR;
+    if (n.kind == NodeKind::dev) return -kEINVAL;  // not a regular file, as Linux answers
     if (n.kind != NodeKind::tmp) return -kEROFS;
     if (int r = df.fs(n).truncate(n.tmp, uint64_t(length)); r != 0) return r;
     n.tmp->mtime_ns = time::realtime_ns();

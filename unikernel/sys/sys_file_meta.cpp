@@ -1,5 +1,6 @@
 // Names and metadata: stat, fstat, lstat, newfstatat, getdents64, readlink(at) (with
 // /proc/self/exe), getcwd, chdir, fchdir, access, faccessat(2), umask.
+#include "dev/dev_tree.hpp"
 #include "fs/path_walk.hpp"
 #include "proc/proc_tree.hpp"
 #include "lib/string.hpp"
@@ -37,7 +38,7 @@ struct LinuxStat {  // struct stat of x86-64 Linux
 static_assert(sizeof(LinuxStat) == 144);
 
 constexpr uint32_t kIfifo = 0010000;
-constexpr uint8_t kDtDir = 4, kDtReg = 8, kDtLnk = 10;
+constexpr uint8_t kDtChr = 2, kDtDir = 4, kDtReg = 8, kDtLnk = 10;
 constexpr uint64_t kROk = 4, kWOk = 2, kXOk = 1;
 constexpr char kProcSelfExe[] = "/proc/self/exe";
 
@@ -49,6 +50,7 @@ int64_t put_stat(uint64_t user, const fs::NodeInfo& i) {
     s.st_mode = i.mode;
     s.st_uid = i.uid;
     s.st_gid = i.gid;
+    s.st_rdev = i.rdev;
     s.st_size = int64_t(i.size);
     s.st_blksize = 4096;
     // 512-byte units of whole 4 KiB blocks, as ext4 reports them (a short symlink takes none),
@@ -109,6 +111,8 @@ uint8_t dirent_type(uint32_t mode) {
             return kDtDir;
         case fs::kIflnk:
             return kDtLnk;
+        case dev::kIfchr:
+            return kDtChr;
         default:
             return kDtReg;
     }
@@ -128,6 +132,7 @@ bool dir_entry(const fs::Tree& t, NodeRef dir, uint64_t pos, const char** name, 
     }
     uint64_t k = pos - 2;
     if (dir.kind == NodeKind::proc) return proc::dir_entry(*t.proc, dir, k, name, len, node);
+    if (dir.kind == NodeKind::dev) return dev::entry(k, name, len, node);
     if (dir.kind == NodeKind::ro) {
         er_fs_entry e = t.ro->entry(dir.ro);
         if (k < e.child_count) {
@@ -143,9 +148,23 @@ bool dir_entry(const fs::Tree& t, NodeRef dir, uint64_t pos, const char** name, 
         }
         // And "proc" after it, when the image has none of its own.
         uint64_t proc_at = e.child_count + (t.ro->lookup(0, "tmp", 3) < 0 ? 1 : 0);
-        if (dir.ro == 0 && k == proc_at && t.proc != nullptr && t.ro->lookup(0, "proc", 4) < 0) {
+        bool add_proc = dir.ro == 0 && t.proc != nullptr && t.ro->lookup(0, "proc", 4) < 0;
+        if (add_proc && k == proc_at) {
             *name = "proc", *len = 4;
             return t.lookup(dir, "proc", 4, node) == 0;
+        }
+        // And "dev" after those, when the image has none; an image's /dev lists the devices it
+        // lacks after its own entries.
+        uint64_t after = proc_at + (add_proc ? 1 : 0);
+        if (dir.ro == 0 && k == after && t.ro->lookup(0, "dev", 3) < 0) {
+            *name = "dev", *len = 3;
+            return t.lookup(dir, "dev", 3, node) == 0;
+        }
+        if (dir.ro != 0 && t.is_dev_dir(dir)) {
+            for (uint64_t d = 0, missing = 0; dev::entry(d, name, len, node); d++) {
+                if (t.ro->lookup(dir.ro, *name, *len) >= 0) continue;  // listed as the image's
+                if (missing++ == k - e.child_count) return true;
+            }
         }
         return false;
     }

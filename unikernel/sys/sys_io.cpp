@@ -3,6 +3,7 @@
 // streams; files are the read-only tree's (read only) and /tmp's; pipes, eventfds and timerfds
 // are served by pipe/ and eventfd/, sockets by net/.
 #include "console/console.hpp"
+#include "dev/dev_files.hpp"
 #include "domain/domain.hpp"
 #include "eventfd/eventfd_sys.hpp"
 #include "fs/path_walk.hpp"
@@ -112,7 +113,8 @@ int64_t read_file(OpenFile* f, uint64_t buf, uint64_t count, const uint64_t* at)
             if (files().tree().is_dir(f->node)) return -kEISDIR;
             if (count > kMaxRwCount) count = kMaxRwCount;
             int64_t r = node_read(f->node, at != nullptr ? *at : f->pos, buf, count);
-            if (r > 0 && at == nullptr) f->pos += uint64_t(r);
+            // A device has no position (dev/dev_files.hpp).
+            if (r > 0 && at == nullptr && f->node.kind != NodeKind::dev) f->pos += uint64_t(r);
             return r;
         }
         case FileKind::pipe_read:
@@ -148,7 +150,7 @@ int64_t write_file(OpenFile* f, uint64_t buf, uint64_t count, const uint64_t* at
     uint64_t off = (f->flags & kOAppend) ? file_size(f) : at != nullptr ? *at : f->pos;
     if (count == 0) return 0;
     int64_t r = node_write(f->node, off, buf, count);
-    if (r > 0 && at == nullptr) f->pos = off + uint64_t(r);
+    if (r > 0 && at == nullptr && f->node.kind != NodeKind::dev) f->pos = off + uint64_t(r);
     return r;
 }
 
@@ -177,6 +179,7 @@ int64_t check_iov(uint64_t iov, int64_t iovcnt, mm::Access access) {
 int64_t node_read(fs::NodeRef n, uint64_t off, uint64_t user_buf, uint64_t count) {
     fs::DomainFiles& df = files();
     if (n.kind == NodeKind::proc) return proc::read(n, off, user_buf, count);
+    if (n.kind == NodeKind::dev) return dev::read(n, user_buf, count);
     if (n.kind == NodeKind::ro) {
         er_fs_entry e = df.ro.entry(n.ro);
         if (off >= e.size) return 0;
@@ -199,6 +202,7 @@ int64_t node_read(fs::NodeRef n, uint64_t off, uint64_t user_buf, uint64_t count
 }
 
 int64_t node_write(fs::NodeRef n, uint64_t off, uint64_t user_buf, uint64_t count) {
+    if (n.kind == NodeKind::dev) return dev::write(n, count);
     if (n.kind != NodeKind::tmp) return -kEROFS;
     fs::DomainFiles& df = files();
     if (off >= fs::kTmpMaxFileSize) return -kEFBIG;
@@ -302,6 +306,10 @@ int64_t sys_lseek(const Args& a) {
     OpenFile* f = fds().get(int64_t(a.a0));
     if (f == nullptr) return -kEBADF;
     if (f->kind != FileKind::node) return -kESPIPE;
+    if (f->node.kind == NodeKind::dev && f->node.ro != 0) {
+        f->pos = 0;  // as Linux's null_lseek: a device has no position
+        return 0;
+    }
     int64_t off = int64_t(a.a1);
     int64_t base;
     switch (a.a2) {
@@ -369,7 +377,8 @@ int64_t sys_sendfile(const Args& a) {
     if (out == nullptr || in == nullptr) return -kEBADF;
     if (in->kind != FileKind::node || !readable(in)) return -kEBADF;
     if (df.tree().is_dir(in->node)) return -kEINVAL;
-    if (in->node.kind == NodeKind::proc) return -kEINVAL;  // generated text: apps fall back to read
+    // Generated text and devices: apps fall back to read.
+    if (in->node.kind == NodeKind::proc || in->node.kind == NodeKind::dev) return -kEINVAL;
     uint64_t off = in->pos;
     if (a.a2 != 0) {
         if (mm::copy_from_user(&off, a.a2, sizeof off) != 0) return -kEFAULT;
