@@ -7,8 +7,9 @@
 #
 # enclave: `enclave-run run --root TREE APP_TREE/bin/PROG -- ARGS` (cwd /, the tree as /).
 # native:  /bin/PROG as a plain process chrooted into TREE, a private copy of the enclave's
-#          tree (so / is the tree, /tmp the tree's own empty tmp, cwd /), as pid 1 of a new pid
-#          namespace: what a container's first process sees.
+#          tree (so / is the tree, /tmp the tree's own empty tmp, cwd /, the host's /dev/null
+#          and friends bound into /dev), as pid 1 of a new pid namespace: what a container's
+#          first process sees.
 # argv[0] is APP_TREE/bin/PROG in both: the launcher reads the app from that host path and
 # passes it as written, so the native run is given the same string (an absolute one: glibc's
 # static start-up asserts that readlink("/proc/self/exe") is absolute, and the guest answers
@@ -31,19 +32,29 @@ ns=(unshare --pid --fork --kill-child)
 if [ "$(id -u)" != 0 ]; then ns+=(--map-root-user); fi
 # A /proc of that pid namespace in the tree (in a mount namespace of its own), as every domain
 # has one: ps, free and /proc/self read the same kind of machine both ways.
+# And a /dev with the host's null, zero, full, random and urandom bound in (as docker's
+# devtmpfs), as every domain has them (unikernel/dev/).
+devices=(null zero full random urandom)
 if [ "$mode" = native ]; then
-    mkdir -p "$tree/proc"
+    mkdir -p "$tree/proc" "$tree/dev"
+    for d in "${devices[@]}"; do touch "$tree/dev/$d"; done
     ns+=(--mount-proc="$tree/proc")
 fi
 
 # chroot TREE, cd /, exec PROG with ARGV0 ARGS... and only env_vars (chroot(8) cannot set argv[0]).
-native_exec='import os, sys
+native_exec='import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+for d in os.environ["ER_COMPAT_DEVICES"].split():
+    dst = os.path.join(sys.argv[1], "dev", d)
+    if libc.mount(("/dev/" + d).encode(), dst.encode(), None, 4096, None) != 0:  # MS_BIND
+        raise OSError(ctypes.get_errno(), "bind mount", dst)
 os.chroot(sys.argv[1])
 os.chdir("/")
 env = dict(kv.split("=", 1) for kv in os.environ["ER_COMPAT_ENV"].split("\n"))
 os.execve(sys.argv[2], sys.argv[3:], env)'
 ER_COMPAT_ENV=$(printf '%s\n' "${env_vars[@]}")
-export ER_COMPAT_ENV
+ER_COMPAT_DEVICES=${devices[*]}
+export ER_COMPAT_ENV ER_COMPAT_DEVICES
 
 selected() {
     [ $# -eq 0 ] && return 0
