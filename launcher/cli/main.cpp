@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
         ->type_name("FILE");
     run->add_option("--network", options.network,
                     "Where the apps' TCP/UDP sockets live: host (default: the launcher's network "
-                    "namespace) or none (a new namespace with only loopback; docs/network.md)")
+                    "namespace) or none (a new namespace with only loopback; docs/network.md); "
+                    "a manifest app's own \"network\" wins")
         ->type_name("host|none");
     run->add_flag("--persistent", options.persistent,
                   "Keep the enclave when its apps end; take more with `enclave-run add`");

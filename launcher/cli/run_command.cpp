@@ -21,7 +21,7 @@
 #include "launcher/enclave/isolation.hpp"
 #include "launcher/enclave/manifest.hpp"
 #include "launcher/fs/er_fs_pack.hpp"
-#include "launcher/net/socket_factory.hpp"
+#include "launcher/net/enclave_networks.hpp"
 #include "launcher/vm/app_image.hpp"
 #include "launcher/vm/args_blob.hpp"
 #include "launcher/vm/control_server.hpp"
@@ -116,9 +116,9 @@ int run_command(const RunOptions& options) {
     config.guest_policy = confidential.policy;
 
     // --persistent: hot-added domains share the console, so every line carries its domain.
-    DomainOutput::Mode mode = options.output                 ? DomainOutput::Mode::files
+    DomainOutput::Mode mode = options.output                  ? DomainOutput::Mode::files
                               : several || options.persistent ? DomainOutput::Mode::prefixed
-                                             : DomainOutput::Mode::direct;
+                                                              : DomainOutput::Mode::direct;
     auto output = std::make_unique<DomainOutput>(names, mode, options.output.value_or(""));
 
     // The evidence file's directory and temporary file are opened now, before the run loop is
@@ -126,11 +126,12 @@ int run_command(const RunOptions& options) {
     std::unique_ptr<EvidenceWriter> evidence;
     if (options.attest) evidence = std::make_unique<EvidenceWriter>(*options.evidence, nonce);
 
-    // --network: one socket factory for the whole enclave, started before any thread (it is a
-    // fork) and before the run loop is confined (which keeps socket() and setns() out).
-    std::shared_ptr<SocketFactory> factory = std::make_shared<SocketFactory>(
-        network == NetworkMode::none ? SocketFactory::in_new_netns()
-                                     : SocketFactory::in_current_netns());
+    // --network, and the apps' own "network": one socket factory per namespace, started before
+    // any thread (each is a fork) and before the run loop is confined (which keeps socket() and
+    // setns() out).
+    std::vector<std::optional<std::string>> app_networks;
+    for (const AppSpec& spec : plan.apps) app_networks.push_back(spec.network);
+    EnclaveNetworks networks = start_enclave_networks(network == NetworkMode::none, app_networks);
 
     // --persistent: the queue is fed through the control socket, whose threads start now, before
     // the run loop is confined (docs/launcher.md "Hot add").
@@ -154,18 +155,19 @@ int run_command(const RunOptions& options) {
     };
     VmEnd end;
     try {
-        end = run_machine(config,
-                          MachineInput{kernel, kernel_bytes, domains, *ram, *output, evidence.get(),
-                                       confidential.sim.get(), hot_add.get(), factory},
-                          stats, results);
+        end = run_machine(
+            config,
+            MachineInput{kernel, kernel_bytes, domains, *ram, *output, evidence.get(),
+                         confidential.sim.get(), hot_add.get(), networks.enclave, networks.domains},
+            stats, results);
     } catch (const Error&) {
-        factory.reset();
+        networks = {};
         output.reset();
         if (stats.exits > 0) print_stats();
         throw;
     }
     if (control) control->stop();  // clients still waiting hear that the enclave ended
-    factory.reset();  // its channel closes and it is reaped: --stats counts no fd of it
+    networks = {};   // their channels close and they are reaped: --stats counts no fd of them
     output.reset();  // held partial lines go out before the launcher's own lines
     if (hot_add) {
         // Slots were reused: the boot names no longer label the results.  The enclave itself

@@ -24,6 +24,12 @@ bool valid_domain_name(const std::string& name) {
            std::all_of(name.begin(), name.end(), name_char);
 }
 
+bool valid_app_network(const std::string& text) {
+    if (text == "host" || text == "none") return true;
+    const std::string group = "none:";
+    return text.rfind(group, 0) == 0 && valid_domain_name(text.substr(group.size()));
+}
+
 std::string default_domain_name(const std::string& path) {
     std::string base = path;
     while (base.size() > 1 && base.back() == '/') base.pop_back();

@@ -24,10 +24,18 @@ struct AppSpec {
     std::vector<TmpfsMount> tmpfs;    // private writable tmpfs mounts (in the packed tree)
     std::vector<FileMount> files;     // host files packed into the tree (OCI resolv.conf, hosts)
     uint32_t isolation = ER_ISO_AUTO;
+    // The network namespace its sockets live in (manifest "network", valid_app_network): "host"
+    // the launcher's, "none" a fresh one of its own, "none:NAME" a fresh one shared by every app
+    // naming NAME.  nullopt: the enclave's (--network).
+    std::optional<std::string> network;
 };
 
 // A domain name as the guest and the output prefixes see it.
 bool valid_domain_name(const std::string& name);
+
+// An app's "network": "host", "none" or "none:NAME" with NAME as a domain name (1 to 31 of
+// [A-Za-z0-9_.-]).
+bool valid_app_network(const std::string& text);
 
 // The default name of an app: the basename of its path with characters outside
 // [A-Za-z0-9_.-] replaced by '_', cut to fit ER_DOMAIN_NAME_MAX - 1 bytes ("app" if empty).

@@ -153,7 +153,7 @@ class Parser {
 
     AppSpec app(const json& v, const std::string& path) {
         if (!v.is_object()) fail(path, "expected an app object, got " + shown(v));
-        keys(v, path, {"name", "path", "args", "env", "memory", "root", "isolation"});
+        keys(v, path, {"name", "path", "args", "env", "memory", "root", "isolation", "network"});
         AppSpec a;
         if (v.contains("name")) {
             a.name = string(v["name"], path + ".name", "a name");
@@ -218,6 +218,15 @@ class Parser {
                 fail(path + ".isolation",
                      "expected \"auto\", \"pagetable\" or \"mpk\", got " + shown(v["isolation"]));
             }
+        }
+        if (v.contains("network")) {
+            static const char* const kExpected =
+                "\"host\", \"none\" or \"none:NAME\" (NAME: 1 to 31 of A-Z a-z 0-9 _ . -)";
+            std::string net = string(v["network"], path + ".network", kExpected);
+            if (!valid_app_network(net))
+                fail(path + ".network",
+                     std::string("expected ") + kExpected + ", got " + shown(v["network"]));
+            a.network = net;
         }
         return a;
     }

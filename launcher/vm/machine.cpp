@@ -1,5 +1,6 @@
 #include "launcher/vm/machine.hpp"
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 #include <memory>
@@ -101,6 +102,12 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
         },
         std::move(served));
     server.net().set_default_factory(input.network);
+    // A domain's own namespace, until it ends (a slot a hot add reuses gets its own or the
+    // default).
+    for (size_t d = 0; d < input.domain_networks.size(); ++d) {
+        if (input.domain_networks[d])
+            server.net().attach(static_cast<uint32_t>(d), input.domain_networks[d]);
+    }
     if (input.hot_add != nullptr)
         server.set_domain_queue(input.hot_add, config.mem_size - input.hot_add->staging_size());
     // Written the moment the guest sends it, not at the end: a long-running app still yields it.
@@ -134,9 +141,15 @@ VmEnd run_machine(const MachineConfig& config, const MachineInput& input, ExitSt
     input.console.start();
     // Set-up is over: from here on the launcher only runs the vCPU, serves it and ends, under a
     // seccomp allowlist (seccomp_filter.hpp).
-    // The default socket factory is reaped at the end, under the filter (wait4 on its pid).
+    // The socket factories are reaped at the end, under the filter (wait4 on their pids).
     std::vector<pid_t> factory_pids;
-    if (input.network && input.network->pid() > 0) factory_pids.push_back(input.network->pid());
+    auto reaped = [&factory_pids](const std::shared_ptr<SocketFactory>& f) {
+        if (f && f->pid() > 0 &&
+            std::find(factory_pids.begin(), factory_pids.end(), f->pid()) == factory_pids.end())
+            factory_pids.push_back(f->pid());
+    };
+    reaped(input.network);
+    for (const auto& f : input.domain_networks) reaped(f);
     confine_run_loop(vcpu.fd(), std::array{kvm.fd(), vm.fd(), vcpu.fd()}, input.console,
                      evidence_fds, std::move(factory_pids));
     // Results are copied out however the run ends, so the summary can show who finished.

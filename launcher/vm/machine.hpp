@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "launcher/net/socket_factory.hpp"
 #include "launcher/vm/console.hpp"
@@ -49,6 +50,9 @@ struct MachineInput {
     // ER_HC_NET: where domains without a factory of their own make sockets (enclave-run run
     // --network; launcher/net/), or null: only hot-added domains with HotDomain::net have any.
     std::shared_ptr<SocketFactory> network = nullptr;
+    // Per domain index (may be shorter than the domains): the domain's own factory (a manifest
+    // app's "network"; launcher/net/enclave_networks.hpp), or null for `network`.
+    std::vector<std::shared_ptr<SocketFactory>> domain_networks = {};
 };
 
 // Runs the VM to its end.  Throws Error when KVM cannot set it up; returns how it ended

@@ -80,6 +80,10 @@ expect 125 "enclave-run: --isolation 'vm' is not one of auto, pagetable or mpk" 
 # --network: host or none only (docs/network.md).
 expect 125 "enclave-run: --network 'bridge' is not one of host or none" \
     run --network bridge "$app"
+# A manifest app's own "network": host, none or none:NAME (docs/manifest.md).
+printf '{"apps": [{"path": "%s"}, {"name": "web", "path": "%s", "network": "bridge"}]}' "$app" "$app" >"$tmp/net.json"
+expect 125 "enclave-run: $tmp/net.json: \$.apps[1].network: expected \"host\", \"none\" or \"none:NAME\" (NAME: 1 to 31 of A-Z a-z 0-9 _ . -), got \"bridge\"" \
+    run -f "$tmp/net.json"
 mpk_line="enclave-run: static-app: isolation mpk needs a relocatable app (static PIE, built with -static-pie); static-app is a fixed-address executable (ET_EXEC)"
 expect 125 "$mpk_line" run --kernel "$kernel" --isolation mpk "$app"
 printf '{"apps": [{"path": "%s", "isolation": "mpk"}]}' "$app" >"$tmp/mpk.json"

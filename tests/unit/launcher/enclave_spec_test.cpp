@@ -31,6 +31,20 @@ TEST(DomainNames, Validity) {
     EXPECT_FALSE(valid_domain_name("caf\xc3\xa9"));
 }
 
+TEST(AppNetwork, Validity) {
+    EXPECT_TRUE(valid_app_network("host"));
+    EXPECT_TRUE(valid_app_network("none"));
+    EXPECT_TRUE(valid_app_network("none:lan"));
+    EXPECT_TRUE(valid_app_network("none:" + std::string(31, 'x')));
+    EXPECT_FALSE(valid_app_network("none:" + std::string(32, 'x')));
+    EXPECT_FALSE(valid_app_network("none:"));
+    EXPECT_FALSE(valid_app_network("none:a:b"));
+    EXPECT_FALSE(valid_app_network("none:*app1"));  // enclave_networks.cpp's own keys
+    EXPECT_FALSE(valid_app_network("host:lan"));
+    EXPECT_FALSE(valid_app_network("NONE"));
+    EXPECT_FALSE(valid_app_network(""));
+}
+
 TEST(DomainNames, DefaultIsTheBasenameMadeValid) {
     EXPECT_EQ(default_domain_name("build/apps/hello"), "hello");
     EXPECT_EQ(default_domain_name("hello"), "hello");

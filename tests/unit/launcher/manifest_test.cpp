@@ -65,7 +65,7 @@ TEST(Manifest, EachProblemNamesItsJsonPath) {
         p + "$.bogus: unknown key (expected one of memory, timeout, tick_ms, confidential, apps)");
     EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "cmd": "x"}]})"),
               p + "$.apps[0].cmd: unknown key (expected one of name, path, args, env, memory, "
-                  "root, isolation)");
+                  "root, isolation, network)");
     EXPECT_EQ(error_of(R"({"apps": [{"path": "a"}, {"path": "b", "memory": true}]})"),
               p + "$.apps[1].memory: expected a size like \"32M\", got true");
     EXPECT_EQ(error_of(R"({"apps": [{"path": "a", "memory": "lots"}]})"),
@@ -106,6 +106,31 @@ TEST(Manifest, EachProblemNamesItsJsonPath) {
     EXPECT_EQ(error_of(R"({"confidential": 1, "apps": [{"path": "a"}]})"),
               p + "$.confidential: expected \"auto\", \"snp\", \"es\", \"sev\", \"off\" or "
                   "\"sim\", got 1");
+}
+
+// An app's own network namespace (docs/manifest.md): kept as written; anything else is one line
+// naming the app's JSON path.
+TEST(Manifest, AppNetworkIsCheckedAndKept) {
+    Manifest m = parse_manifest(R"({"apps": [{"path": "a", "network": "host"},
+        {"path": "b", "network": "none"}, {"path": "c", "network": "none:lan-1"}, {"path": "d"}]})",
+                                "enclave.json", "/base");
+    ASSERT_EQ(m.apps.size(), 4u);
+    EXPECT_EQ(m.apps[0].network, std::optional<std::string>("host"));
+    EXPECT_EQ(m.apps[1].network, std::optional<std::string>("none"));
+    EXPECT_EQ(m.apps[2].network, std::optional<std::string>("none:lan-1"));
+    EXPECT_EQ(m.apps[3].network, std::nullopt);  // the enclave's (--network)
+
+    const std::string want =
+        "enclave.json: $.apps[1].network: expected \"host\", \"none\" or \"none:NAME\" (NAME: 1 to "
+        "31 of A-Z a-z 0-9 _ . -), got ";
+    for (const char* bad : {R"("bridge")", R"("none:")", R"("none:a b")", R"("Host")",
+                            R"("none:0123456789012345678901234567890123")", "1", "null"}) {
+        std::string text =
+            std::string(R"({"apps": [{"path": "a"}, {"path": "b", "network": )") + bad + "}]}";
+        std::string shown = bad;
+        if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+        EXPECT_EQ(error_of(text), want + shown) << bad;
+    }
 }
 
 TEST(Manifest, ConfidentialModeIsKeptAsNamed) {
