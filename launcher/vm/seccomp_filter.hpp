@@ -28,7 +28,7 @@ struct RunLoopAllowance {
     int vcpu_fd = -1;            // ioctl: KVM_RUN, KVM_GET_REGS, KVM_GET_MSRS on this fd only
     std::vector<int> write_fds;  // write and writev: these fds only
     // wait4: the socket factories this process started (launcher/net/), reaped at the end.
-    std::vector<pid_t> factory_pids;
+    std::vector<pid_t> factory_pids = {};  // = {}: callers may leave it out of a brace init
 };
 
 // One allowlist, built but not yet in force.  Anything outside it traps to a SIGSYS handler
