@@ -15,8 +15,9 @@
 #  3. only where runsc could not run there: gVisor on this machine's own CPU (gvisor_host);
 #  4. bench/report.py: report.md (medians, ratios, slopes), results.csv, plots (PNG, SVG);
 #  5. bench/net/run.sh, when it exists (its own results under net/; --quick: one round).
-# Results: bench/results/<UTC date and time>-<mode>/.  --quick takes about 15 minutes on the
-# 2-core dev machine; --full runs more samples and points (not timed yet: several times longer).
+# Results: bench/results/<UTC date and time>-<mode>/.  --quick took 14.3 minutes on the loaded
+# 2-core dev machine (2026-12-07 18:35, load average 8 to 11); --full runs more samples and
+# points (not timed yet: several times longer).
 # Never part of the test command: speed is not asserted in CI.
 # --sections: a comma list of the harness's sections (gvisor_host,start,image,costs,switch,add,
 # density,evidence,oci), for rerunning one.
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --quick) mode=quick; shift ;;
     --full) mode=full; shift ;;
     --sections) sections=$2; shift 2 ;;
-    -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) build=$1; shift ;;
     esac

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # enclave-run-oci against runc, side by side in one run (issue 17 item 7): the runtime part
 # (create -> start -> exit of a hello container, the runtime driven directly on one bundle; for
-# enclave-run cold and joining a warm enclave host), `docker run --rm` end to end, and the counts
-# per container (host system calls, exits) with the shared enclave host's own per join.
+# enclave-run cold and joining a warm enclave host), `docker run --rm` end to end (also with crun
+# and runsc where installed), and the counts per container (host system calls, exits) with the
+# shared enclave host's own per join.
 #
 #   bench/oci/run.sh [BUILD_DIR]        (default: build/; needs `ninja apps enclave-run` there)
 #
 # Where there is no usable /dev/kvm it all runs inside the test VM (tests/e2e/docker-in-vm.sh:
-# dockerd, containerd and runc up, enclave-run registered), and every figure is labelled
-# emulated.  Prints a markdown table; the JSON goes to BUILD_DIR/bench-oci.json (or
-# $ER_BENCH_JSON).  Knobs: ER_BENCH_RUNS (10), ER_BENCH_COLD (3), ER_BENCH_DOCKER_RUNS (5),
-# ER_BENCH_TRACE_RUNS (3), ER_BENCH_PARTS (a,b,c,hotadd).  See bench/README.md.
+# dockerd, containerd and runc up, enclave-run registered; out of the VM's chroot, for runsc),
+# and every figure is labelled emulated.  Prints a markdown table; the JSON goes to
+# BUILD_DIR/bench-oci.json (or $ER_BENCH_JSON).  Knobs: ER_BENCH_RUNS (10), ER_BENCH_COLD (3),
+# ER_BENCH_DOCKER_RUNS (5), ER_BENCH_TRACE_RUNS (3), ER_BENCH_PARTS (a,b,c,hotadd).  See
+# bench/README.md.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -23,7 +25,7 @@ if [ "${ER_BENCH_INSIDE:-0}" != 1 ]; then
     fi
     export ER_BENCH_INSIDE=1
     exec "$top/tests/e2e/docker-in-vm.sh" --build "$build" --timeout "${ER_BENCH_TIMEOUT:-1500}" \
-        -- "$here/run.sh" "$build"
+        --unchroot -- "$here/run.sh" "$build"
 fi
 
 # Inside tests/e2e/docker-env.sh: E2E_STATE is a tmpfs, the daemons are up.
