@@ -2,7 +2,8 @@
 // (127.0.0.1 and ::1; the test VM has no other interface).  busybox httpd in a domain fetched by
 // curl on the host side, busybox wget and nc in a domain against a native busybox httpd, a Go
 // HTTP server in a domain under a checked load of 10,000 requests from a native Go client, UDP
-// echo both ways, two domains of one enclave over loopback TCP, and `--network none`.
+// echo both ways, two domains of one enclave over loopback TCP, `--network none`, and a
+// manifest's per-app network namespaces.
 // The programs come from tests/integration/net/build.sh (Debian's busybox-static and Go).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -374,6 +375,92 @@ TEST(Net, NetworkNoneGivesTheEnclaveItsOwnLoopback) {
         << read_file(out + "/client.stdout").substr(0, 300)
         << "\nclient stderr: " << read_file(out + "/client.stderr");
     EXPECT_TRUE(host.running() && host2.running()) << host.err() << host2.err();
+}
+
+// Whether the file at `path` (a domain's --output file, written as the enclave runs) holds
+// `needle`.
+bool file_has(const std::string& path, const std::string& needle) {
+    return read_file(path).find(needle) != std::string::npos;
+}
+
+// Waits until `path` holds `needle`; false when `enclave` ended first or after timeout_s.
+bool wait_for(const std::string& path, const std::string& needle, Background& enclave,
+              int timeout_s = 120) {
+    for (int i = 0; i < timeout_s * 10; i++) {
+        if (file_has(path, needle)) return true;
+        if (!enclave.running()) return file_has(path, needle);
+        usleep(100 * 1000);
+    }
+    return false;
+}
+
+// A manifest's per-app "network" (docs/manifest.md): two domains of one enclave talk over
+// loopback TCP if and only if they share a network namespace.  "listener" (netns-check listen)
+// and "peer" share the fresh namespace "none:a"; "outsider" has the enclave's (--network host,
+// the launcher's).  The peer connects; the outsider, told by the test when the peer got through
+// (a native listener on a second port of the launcher's namespace, the only channel into it),
+// then gets ECONNREFUSED while the listener still listens, and the listener accepted exactly one
+// connection.  The listener's port is never bound in the launcher's namespace.
+TEST(Net, AppsTalkOverLoopbackOnlyWhenTheyShareANetworkNamespace) {
+    auto tree = make_tree("net-apps-ns", {});
+    fs::copy_file(app("netns-check"), tree + "/bin/netns-check");
+    int port = free_port(), go = free_port();
+    ASSERT_NE(port, go);
+    const std::string target = "127.0.0.1 " + std::to_string(port);
+    const std::string peer = "i=0; until netns-check connect " + target +
+                             "; do i=$((i+1)); [ $i -lt 300 ] || break; sleep 0.1; done";
+    const std::string outsider = "i=0; until netns-check connect 127.0.0.1 " + std::to_string(go) +
+                                 "; do i=$((i+1)); [ $i -lt 1200 ] || break; sleep 0.1; done; "
+                                 "netns-check connect " +
+                                 target + "; true";
+    auto sh_app = [&](const std::string& name, const std::string& line, const std::string& net) {
+        return "{\"name\": \"" + name + "\", \"path\": " + json_string(tree + "/bin/busybox") +
+               ", \"root\": " + json_string(tree) +
+               ", \"env\": {\"PATH\": \"/bin\"}, \"args\": [\"sh\", \"-c\", " + json_string(line) +
+               "]" + (net.empty() ? "" : ", \"network\": \"" + net + "\"") + "}";
+    };
+    std::string manifest =
+        "{\"memory\": \"256M\", \"timeout\": 120, \"apps\": [\n {\"name\": \"listener\", "
+        "\"path\": " +
+        json_string(app("netns-check")) + ", \"args\": [\"listen\", \"127.0.0.1\", \"" +
+        std::to_string(port) + "\", \"10\"], \"network\": \"none:a\"},\n " +
+        sh_app("peer", peer, "none:a") + ",\n " + sh_app("outsider", outsider, "") + "]}\n";
+    auto file = er::test::write_file("net-apps-ns.json", manifest);
+    auto out = kScratch + "/net-apps-ns-out";
+    fs::remove_all(out);
+    Background enclave({kEnclaveRun, "run", "--output", out, "-f", file}, "net-apps-ns");
+
+    const std::string connected = "connect 127.0.0.1:" + std::to_string(port) + ": ";
+    ASSERT_TRUE(wait_for(out + "/peer.stdout", connected + "ok\n", enclave))
+        << "the peer never connected: " << read_file(out + "/peer.stdout").substr(0, 300)
+        << read_file(out + "/listener.stdout") << enclave.err();
+    EXPECT_FALSE(proc_net_has("tcp", port, "0A")) << "the listener is in the launcher's namespace";
+
+    // Only now may the outsider try: the listener is known to listen.
+    auto [go_listener, go_ok] = [go] {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<uint16_t>(go));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+                  listen(fd, 8) == 0;
+        return std::pair{fd, ok};
+    }();
+    ASSERT_TRUE(go_ok) << "cannot listen on 127.0.0.1:" << go;
+    bool tried = wait_for(out + "/outsider.stdout", connected, enclave);
+    // The listener prints "accepted N" when it stops listening: not yet, or the refusal proves
+    // nothing.
+    bool still_listening = !file_has(out + "/listener.stdout", "accepted");
+    close(go_listener);
+    ASSERT_TRUE(tried) << "the outsider never tried: " << read_file(out + "/outsider.stdout")
+                       << read_file(out + "/outsider.stderr");
+    EXPECT_TRUE(still_listening) << "the listener stopped before the outsider tried (too slow?)";
+    EXPECT_TRUE(file_has(out + "/outsider.stdout", connected + "ECONNREFUSED\n"))
+        << read_file(out + "/outsider.stdout");
+
+    EXPECT_EQ(enclave.wait(120), 0) << enclave.err() << read_file(out + "/listener.stderr");
+    EXPECT_EQ(read_file(out + "/listener.stdout"), "listening\naccepted 1\n");
 }
 
 }  // namespace
