@@ -308,7 +308,7 @@ std::string json_string(const std::string& s) {
 // and "client" (busybox sh running `then` once the page came, retrying wget until the server
 // listens).  The client prints the page, then what `then` prints, then "bye" from /quit, which
 // it asks for even when the page never came, so a failure ends the enclave instead of waiting
-// out its timeout (the tree has no /dev/null to send the answer to).
+// out its timeout.
 er::test::Result two_domains(const std::string& tree, int port, const std::string& then,
                              std::vector<std::string> options, const std::string& out) {
     std::string client = "i=0; until wget -q -O - " + url(port, "/page.html") +
