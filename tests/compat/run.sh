@@ -48,8 +48,12 @@ cases=$here/cases.txt
 mapfile -t all_ids < <(awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$cases")
 ids=("$@")
 [ ${#ids[@]} -gt 0 ] || ids=("${all_ids[@]}")
+# A lookup table, not `printf | grep -q`: under pipefail grep's early exit can leave printf a
+# broken pipe, and a case that exists was reported missing.
+declare -A known=()
+for id in "${all_ids[@]}"; do known[$id]=1; done
 for id in "${ids[@]}"; do
-    printf '%s\n' "${all_ids[@]}" | grep -qxF -- "$id" || die "no case '$id' in $cases"
+    [ -n "${known[$id]:-}" ] || die "no case '$id' in $cases"
 done
 [ -n "$min" ] || min=${#ids[@]}
 
