@@ -5,6 +5,7 @@
 // then (the shim reads the pid file at once).
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,6 +48,14 @@ struct Undo {
         if (child > 0) {
             ::kill(child, SIGKILL);
             while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+            }
+            // The container process's socket factory (launcher/net/) dies with it
+            // (PR_SET_PDEATHSIG) and, create being its subreaper, is reaped here: nothing of the
+            // failed create outlives it.  Bounded: a factory is gone within milliseconds.
+            for (int i = 0; i < 100; ++i) {
+                pid_t r = ::waitpid(-1, nullptr, WNOHANG);
+                if (r < 0 && errno != EINTR) break;  // no child left
+                if (r == 0) ::usleep(10000);
             }
         }
         try {
@@ -143,6 +152,9 @@ int create_command(const OciContext& ctx, const std::vector<std::string>& args) 
     if (pty) keep.push_back(pty->slave.get());
     for (int fd = 3; fd < 3 + preserve; ++fd) keep.push_back(fd);
 
+    // Orphans of the container process (its socket factory, should create undo) come to create,
+    // not to the engine's subreaper; the setting is not inherited by the child.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     pid_t child = ::fork();
     if (child < 0) throw_errno("fork failed");
     if (child == 0) container_process_main(launch, ready_write.get(), keep);
