@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "launcher/common/error.hpp"
+#include "launcher/common/unix_socket.hpp"
 
 namespace er::launcher {
 namespace {
@@ -57,25 +58,7 @@ enum class Netns { current, fresh, path };
 // ---- The factory process (after fork: system calls only, no allocation, no locks) ----------
 
 bool send_reply(int channel, const FactoryReply& reply, int fd) {
-    iovec iov{const_cast<FactoryReply*>(&reply), sizeof reply};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    if (fd >= 0) {
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-    }
-    while (true) {
-        ssize_t n = ::sendmsg(channel, &msg, MSG_NOSIGNAL);
-        if (n >= 0) return true;
-        if (errno != EINTR) return false;
-    }
+    return send_with_fd(channel, &reply, sizeof reply, fd) >= 0;
 }
 
 [[noreturn]] void fail_ready(int channel, Stage stage) {

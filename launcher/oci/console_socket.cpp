@@ -29,24 +29,7 @@ Pty open_pty() {
 
 void send_console(const std::string& socket_path, int fd, const std::string& name) {
     UniqueFd sock = connect_unix(socket_path, "the console socket");
-    iovec iov{};
-    iov.iov_base = const_cast<char*>(name.data());
-    iov.iov_len = name.size();
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    ssize_t n;
-    do {
-        n = ::sendmsg(sock.get(), &msg, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
+    ssize_t n = send_with_fd(sock.get(), name.data(), name.size(), fd);
     if (n < 0) throw_errno("cannot send the pty to the console socket", socket_path);
 }
 
